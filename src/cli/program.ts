@@ -1,0 +1,29 @@
+// The commander program: global options and the command groups, one file each.
+import { Command } from 'commander';
+import { registerInitCommand } from './init.js';
+import { registerRegistryCommands } from './registry.js';
+import { examples } from './help.js';
+
+export const VERSION = '0.1.0';
+
+export function createProgram(): Command {
+  const program = new Command('mcpgw')
+    .description('MCP gateway & registry: GitOps service definitions, Caddy routes, scoped access, tool search')
+    .version(VERSION)
+    .option('-C, --dir <path>', 'the mcpgw checkout (default: $MCPGW_DIR or the current directory)')
+    .option('--json', 'machine-readable output')
+    .option('-q, --quiet', 'print only results and errors')
+    .option('--no-color', 'no colour (also NO_COLOR=1); colour is used only on a TTY')
+    .option('--no-input', 'never prompt, even on a terminal')
+    .option('--debug', 'print stack traces')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      examples('mcpgw init', 'mcpgw register --name weather --upstream http://127.0.0.1:9000/mcp', 'mcpgw list --json', 'mcpgw validate') +
+        '\nExit codes: 0 ok, 1 invalid input or usage, 2 runtime failure, 3 drift (apply --dry-run), 4 denied.\n',
+    );
+  program.configureHelp({ showGlobalOptions: true });
+  registerInitCommand(program);
+  registerRegistryCommands(program);
+  return program;
+}

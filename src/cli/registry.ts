@@ -1,0 +1,223 @@
+// Commands over registry.d: validate, list, show, register, enable, disable, remove, import.
+import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { Option, type Command } from 'commander';
+import { loadProjectChecked } from '../config/project.js';
+import { formatIssue, hasErrors, ConfigInvalidError } from '../config/issues.js';
+import { removeService, setServiceEnabled, writeService } from '../config/service-edit.js';
+import { renderServiceYaml, type ServiceFields } from '../config/service-yaml.js';
+import { importService, ImportFormatError } from '../config/import-formats.js';
+import { serviceSummary } from '../config/service-summary.js';
+import { TRANSPORTS } from '../config/service.js';
+import { contextFor, type CliContext } from './context.js';
+import { CliError, EXIT } from './exit-codes.js';
+import { examples } from './help.js';
+import { promptForMissing } from './register-prompts.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerRegistryCommands(program: Command): void {
+  program
+    .command('validate')
+    .description('check mcpgw.yaml, registry.d/ and scopes.yml; report every problem with file:line')
+    .addHelpText('after', examples('mcpgw validate', 'mcpgw validate --json | jq .issues'))
+    .action(async (_opts, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const { project, issues } = await loadProjectChecked(ctx.paths.root);
+      const ok = !hasErrors(issues);
+      if (ctx.out.options.json) {
+        ctx.out.json({ ok, services: project?.services.length ?? 0, issues });
+      } else {
+        for (const issue of issues) (issue.severity === 'error' ? ctx.out.error.bind(ctx.out) : ctx.out.warn.bind(ctx.out))(formatIssue(issue));
+        if (ok) ctx.out.info(ctx.out.c.green(`✓ ${project!.services.length} service(s) valid`));
+      }
+      if (!ok) process.exitCode = EXIT.INVALID;
+    });
+
+  program
+    .command('list')
+    .alias('ls')
+    .description('list registered services')
+    .option('--enabled', 'only enabled services')
+    .option('--disabled', 'only disabled services')
+    .option('--tag <tag>', 'only services with this tag (repeatable)', collect)
+    .addHelpText('after', examples('mcpgw list', 'mcpgw list --enabled --tag forecast', 'mcpgw list --json'))
+    .action(async (opts: { enabled?: boolean; disabled?: boolean; tag?: string[] }, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const project = await ctx.loadProject();
+      const services = project.services
+        .filter((s) => (opts.enabled ? s.enabled : true) && (opts.disabled ? !s.enabled : true))
+        .filter((s) => !opts.tag || opts.tag.every((t) => s.tags.includes(t)))
+        .map(serviceSummary);
+      if (ctx.out.options.json) return ctx.out.json(services);
+      if (services.length === 0) return ctx.out.info('no services — add one with `mcpgw register`');
+      const { c } = ctx.out;
+      ctx.out.table(
+        ['NAME', 'PATH', 'ENABLED', 'TRANSPORT', 'TARGET', 'TAGS'],
+        services.map((s) => [s.name, s.path, s.enabled ? c.green('yes') : c.dim('no'), s.transport, s.target, s.tags.join(',')]),
+      );
+    });
+
+  program
+    .command('show <name>')
+    .description('show one service definition')
+    .addHelpText('after', examples('mcpgw show weather', 'mcpgw show weather --json'))
+    .action(async (name: string, _opts, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const project = await ctx.loadProject();
+      const svc = project.services.find((s) => s.name === name);
+      if (!svc) throw new CliError(`no service "${name}" in registry.d — see \`mcpgw list\``);
+      if (ctx.out.options.json) return ctx.out.json({ ...serviceSummary(svc), definition: svc });
+      const s = serviceSummary(svc);
+      const { c } = ctx.out;
+      ctx.out.line(`${c.bold(s.name)}  ${s.enabled ? c.green('enabled') : c.dim('disabled')}  ${s.file}`);
+      ctx.out.line(`  path:        ${s.path}`);
+      ctx.out.line(`  transport:   ${s.transport}`);
+      ctx.out.line(`  target:      ${s.target}`);
+      if (s.description) ctx.out.line(`  description: ${s.description}`);
+      if (s.tags.length) ctx.out.line(`  tags:        ${s.tags.join(', ')}`);
+      if (svc.tools?.length) ctx.out.line(`  tools:       ${svc.tools.map((t) => t.name).join(', ')}`);
+    });
+
+  for (const [verb, enabled] of [['enable', true], ['disable', false]] as const) {
+    program
+      .command(`${verb} <name...>`)
+      .description(`${verb} services (keeps comments and formatting of the file)`)
+      .addHelpText('after', examples(`mcpgw ${verb} weather`, `mcpgw ${verb} weather github --quiet`))
+      .action(async (names: string[], _opts, cmd: Command) => {
+        const ctx = contextFor(cmd);
+        for (const name of names) {
+          const changed = await setServiceEnabled(ctx.paths, name, enabled);
+          ctx.out.info(changed ? `${name}: ${verb}d` : `${name}: already ${verb}d`);
+        }
+        await afterChange(ctx, cmd);
+      });
+  }
+
+  program
+    .command('remove <name>')
+    .alias('rm')
+    .description('delete a service definition file')
+    .addHelpText('after', examples('mcpgw remove weather'))
+    .action(async (name: string, _opts, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const file = await removeService(ctx.paths, name);
+      ctx.out.info(`removed ${relative(ctx.paths.root, file)}`);
+      await afterChange(ctx, cmd);
+    });
+
+  program
+    .command('register')
+    .description('add a service to registry.d (flags for CI; prompts for what is missing on a TTY)')
+    .option('--name <name>', 'service name: lowercase letters, digits, dashes')
+    .option('--path <path>', 'gateway path (default /<name>)')
+    .option('--upstream <url>', 'upstream MCP URL (repeat to load-balance)', collect)
+    .option('--command <cmdline>', 'stdio server command line, e.g. "npx -y @modelcontextprotocol/server-memory"')
+    .addOption(new Option('--transport <kind>', 'transport').choices([...TRANSPORTS]))
+    .option('--description <text>', 'what the service offers')
+    .option('--tag <tag>', 'tag (repeatable)', collect)
+    .option('--header <name=value>', 'header sent upstream; secrets by reference: "Authorization=Bearer ${env:TOKEN}" (repeatable)', collect)
+    .option('--disabled', 'register it disabled')
+    .option('--force', 'overwrite an existing definition')
+    .addHelpText(
+      'after',
+      examples(
+        'mcpgw register --name weather --upstream http://127.0.0.1:9000/mcp --transport streamable-http --description "Forecasts by city" --tag forecast',
+        'mcpgw register --name memory --command "npx -y @modelcontextprotocol/server-memory"',
+        'mcpgw register            # on a terminal: asks for each field',
+      ),
+    )
+    .action(async (opts: RegisterOptions, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const answered = ctx.interactive ? await promptForMissing(opts) : opts;
+      const fields = registerFields(answered);
+      const file = await writeService(ctx.paths, fields.name, renderServiceYaml(fields), opts.force);
+      ctx.out.info(`wrote ${relative(ctx.paths.root, file)}`);
+      await afterChange(ctx, cmd);
+    });
+
+  program
+    .command('import <files...>')
+    .description('migrate service definitions from the reference system JSON or an MCP Registry server.json')
+    .option('--force', 'overwrite existing definitions')
+    .option('--dry-run', 'print the YAML instead of writing it')
+    .addHelpText('after', examples('mcpgw import old-registry/servers/*.json', 'mcpgw import server.json --dry-run'))
+    .action(async (files: string[], opts: { force?: boolean; dryRun?: boolean }, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const results: { file: string; service: string; written?: string }[] = [];
+      for (const file of files) {
+        let data: unknown;
+        try {
+          data = JSON.parse(await readFile(file, 'utf8'));
+        } catch (err) {
+          throw new CliError(`${file}: cannot read JSON (${(err as Error).message})`);
+        }
+        let fields: ServiceFields;
+        try {
+          fields = importService(data);
+        } catch (err) {
+          if (err instanceof ImportFormatError) throw new CliError(`${file}: ${err.message}`);
+          throw err;
+        }
+        const yaml = renderServiceYaml(fields, `Imported by mcpgw from ${file}`);
+        if (opts.dryRun) {
+          if (!ctx.out.options.json) ctx.out.line(`# ${fields.name}.yaml\n${yaml}`);
+          results.push({ file, service: fields.name });
+          continue;
+        }
+        const written = await writeService(ctx.paths, fields.name, yaml, opts.force);
+        results.push({ file, service: fields.name, written: relative(ctx.paths.root, written) });
+        ctx.out.info(`${file} → ${relative(ctx.paths.root, written)}`);
+      }
+      if (ctx.out.options.json) ctx.out.json(results);
+      if (!opts.dryRun) await afterChange(ctx, cmd);
+    });
+}
+
+interface RegisterOptions {
+  name?: string;
+  path?: string;
+  upstream?: string[];
+  command?: string;
+  transport?: string;
+  description?: string;
+  tag?: string[];
+  header?: string[];
+  disabled?: boolean;
+  force?: boolean;
+}
+export type { RegisterOptions };
+
+function registerFields(opts: RegisterOptions): ServiceFields & { name: string } {
+  if (!opts.name) throw new CliError('--name is required (or run on a terminal to be asked)');
+  if (!opts.upstream?.length && !opts.command) throw new CliError('--upstream or --command is required');
+  const headers: Record<string, string> = {};
+  for (const h of opts.header ?? []) {
+    const eq = h.indexOf('=');
+    if (eq <= 0) throw new CliError(`--header "${h}" must be name=value`);
+    headers[h.slice(0, eq).trim()] = h.slice(eq + 1).trim();
+  }
+  const upstream = opts.upstream?.length === 1 ? opts.upstream[0] : opts.upstream;
+  return {
+    name: opts.name,
+    path: opts.path,
+    description: opts.description ?? '',
+    tags: opts.tag ?? [],
+    enabled: !opts.disabled,
+    transport: opts.transport,
+    upstream,
+    command: opts.command,
+    headers: Object.keys(headers).length ? headers : undefined,
+  };
+}
+
+/** After a registry.d change: hooks (such as applying to a running gateway) run here. */
+async function afterChange(ctx: CliContext, cmd: Command): Promise<void> {
+  for (const hook of afterChangeHooks) await hook(ctx, cmd);
+}
+
+export type AfterChangeHook = (ctx: CliContext, cmd: Command) => Promise<void>;
+/** Feature command groups add what should follow a registry.d change (e.g. apply). */
+export const afterChangeHooks: AfterChangeHook[] = [];
+
+export { ConfigInvalidError };

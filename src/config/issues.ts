@@ -1,0 +1,45 @@
+// Located problems in configuration files: one line per problem, with where, what and how to fix.
+
+export type IssueSeverity = 'error' | 'warning';
+
+export interface ConfigIssue {
+  /** Stable machine-readable code, e.g. `E_UNKNOWN_FIELD`. */
+  code: string;
+  severity: IssueSeverity;
+  file: string;
+  line?: number;
+  column?: number;
+  /** Dotted path of the field, e.g. `upstream` or `health.interval`. */
+  field?: string;
+  message: string;
+  hint?: string;
+}
+
+export function formatIssue(issue: ConfigIssue): string {
+  const where = [issue.file, issue.line, issue.column].filter((p) => p !== undefined).join(':');
+  const field = issue.field ? ` ${issue.field}:` : '';
+  const hint = issue.hint ? ` — ${issue.hint}` : '';
+  const level = issue.severity === 'warning' ? ' warning:' : '';
+  return `${where}${level}${field} ${issue.message}${hint}`;
+}
+
+export function hasErrors(issues: readonly ConfigIssue[]): boolean {
+  return issues.some((i) => i.severity === 'error');
+}
+
+/** Thrown when files do not validate; carries every issue found, not only the first. */
+export class ConfigInvalidError extends Error {
+  readonly code = 'ERR_CONFIG_INVALID';
+  constructor(readonly issues: ConfigIssue[]) {
+    super(issues.filter((i) => i.severity === 'error').map(formatIssue).join('\n'));
+    this.name = 'ConfigInvalidError';
+  }
+}
+
+/** Ordered by file, then position, so output is stable for people and for diffs in CI logs. */
+export function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
+  return [...issues].sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
+  );
+}

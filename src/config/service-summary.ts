@@ -1,0 +1,74 @@
+// The public face of a service: what list/show/UI/registry server print (never header values).
+import type { ServiceDefinition } from './service.js';
+
+export interface ServiceSummary {
+  name: string;
+  path: string;
+  enabled: boolean;
+  transport: string;
+  /** Upstream URL(s) or the stdio command line. */
+  target: string;
+  upstreams: string[];
+  command?: string[];
+  description: string;
+  tags: string[];
+  file: string;
+  headers: string[];
+  metadata: Record<string, unknown>;
+}
+
+export function commandArgv(svc: ServiceDefinition): string[] | undefined {
+  const cmd = svc.command;
+  if (cmd === undefined) return undefined;
+  const run = typeof cmd === 'object' && !Array.isArray(cmd) ? cmd.run : cmd;
+  return Array.isArray(run) ? run : splitCommandLine(run);
+}
+
+/** Split a command line like a POSIX shell would for quotes and backslashes (no expansion). */
+export function splitCommandLine(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quote: '"' | "'" | undefined;
+  let started = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else if (ch === '\\' && quote === '"' && i + 1 < line.length) cur += line[++i];
+      else cur += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      started = true;
+    } else if (ch === '\\' && i + 1 < line.length) {
+      cur += line[++i];
+      started = true;
+    } else if (/\s/.test(ch)) {
+      if (started) out.push(cur);
+      cur = '';
+      started = false;
+    } else {
+      cur += ch;
+      started = true;
+    }
+  }
+  if (started) out.push(cur);
+  return out;
+}
+
+export function serviceSummary(svc: ServiceDefinition): ServiceSummary {
+  const command = commandArgv(svc);
+  return {
+    name: svc.name,
+    path: svc.path,
+    enabled: svc.enabled,
+    transport: svc.transport,
+    target: command ? command.join(' ') : svc.upstreams.join(', '),
+    upstreams: svc.upstreams,
+    command,
+    description: svc.description,
+    tags: svc.tags,
+    file: svc.file,
+    headers: Object.keys(svc.headers ?? {}),
+    metadata: svc.metadata,
+  };
+}

@@ -1,0 +1,91 @@
+// mcpgw.yaml — gateway settings. Every field has a safe default so a new checkout runs.
+import { z } from 'zod';
+import { duration, httpUrl, listenAddress } from './common.js';
+import type { HintTable } from './yaml-document.js';
+
+const LOOPBACK_ADMIN = /^(unix\/\/.+|(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d{1,5})$/;
+
+export const identityProviderSchema = z
+  .object({
+    issuer: httpUrl,
+    /** The audience tokens must carry: this gateway's resource identifier (RFC 8707). */
+    audience: z.string().min(1),
+    client_id: z.string().min(1).optional(),
+    /** Claim holding the caller's groups: groups, cognito:groups, realm_access.roles, scope … */
+    groups_claim: z.string().default('groups'),
+    algorithms: z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'])).default(['RS256', 'PS256', 'ES256', 'EdDSA']),
+    clock_skew: duration.default('30s'),
+  })
+  .strict();
+
+export const settingsSchema = z
+  .object({
+    gateway: z
+      .object({
+        listen: listenAddress.default('127.0.0.1:8080'),
+        /** The URL agents use; defaults to http://<listen>. */
+        public_url: httpUrl.optional(),
+        /** Serve HTTPS for this domain (ACME or `tls` files). */
+        domain: z.string().optional(),
+        tls: z.object({ cert: z.string(), key: z.string() }).strict().optional(),
+        /** Browser origins allowed to call services; requests with another Origin get 403. */
+        allowed_origins: z.array(z.string()).default([]),
+      })
+      .strict()
+      .default({}),
+    caddy: z
+      .object({
+        admin: listenAddress
+          .refine((a) => LOOPBACK_ADMIN.test(a), 'must be a loopback address or unix socket (the admin API is unauthenticated)')
+          .default('127.0.0.1:2019'),
+        binary: z.string().default('caddy'),
+      })
+      .strict()
+      .default({}),
+    authd: z
+      .object({ listen: listenAddress.default('127.0.0.1:8081') })
+      .strict()
+      .default({}),
+    registry_server: z
+      .object({ listen: listenAddress.default('127.0.0.1:8082') })
+      .strict()
+      .default({}),
+    identity: z
+      .object({
+        providers: z.array(identityProviderSchema).default([]),
+      })
+      .strict()
+      .default({}),
+    state_dir: z.string().default('.mcpgw'),
+    search: z
+      .object({
+        embedder: z.enum(['bundled', 'use', 'openai', 'none']).default('bundled'),
+        use: z.object({ model_url: z.string().optional() }).strict().optional(),
+        openai: z
+          .object({ url: httpUrl, model: z.string(), api_key: z.string().optional() })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type IdentityProvider = z.infer<typeof identityProviderSchema>;
+
+export const SETTINGS_HINTS: HintTable = {
+  admin: 'use 127.0.0.1:2019 or unix//run/mcpgw/caddy-admin.sock',
+  listen: 'use host:port, e.g. 127.0.0.1:8080',
+  issuer: 'use the issuer URL your provider publishes, e.g. https://idp.example.com/realms/main',
+  embedder: 'use bundled (offline default), use, openai or none',
+  'unknown:': 'allowed sections: gateway, caddy, authd, registry_server, identity, state_dir, search',
+};
+
+/** The public URL agents use for the gateway. */
+export function publicUrl(settings: Settings): string {
+  if (settings.gateway.public_url) return settings.gateway.public_url.replace(/\/$/, '');
+  const scheme = settings.gateway.domain || settings.gateway.tls ? 'https' : 'http';
+  const host = settings.gateway.domain ?? settings.gateway.listen;
+  return `${scheme}://${host}`;
+}
