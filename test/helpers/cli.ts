@@ -1,0 +1,39 @@
+// Runs the mcpgw CLI from source (no build needed) as a separate process, as a user would.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, cp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const TSX = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+const MAIN = join(REPO_ROOT, 'src', 'cli', 'main.ts');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<CliResult> {
+  return new Promise((resolvePromise) => {
+    const child = execFile(
+      process.execPath,
+      ['--import', TSX, MAIN, ...args],
+      { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', ...options.env }, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 2) : 0;
+        resolvePromise({ code, stdout, stderr });
+      },
+    );
+    if (options.input !== undefined) child.stdin?.end(options.input);
+    else child.stdin?.end();
+  });
+}
+
+/** A temporary mcpgw checkout; `fixture` names a folder under test/fixtures to copy in. */
+export async function tempProject(fixture?: string): Promise<{ dir: string; cleanup(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'mcpgw-test-'));
+  if (fixture) await cp(join(REPO_ROOT, 'test', 'fixtures', fixture), dir, { recursive: true });
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
