@@ -50,6 +50,10 @@ export const settingsSchema = z
       .object({ listen: listenAddress.default('127.0.0.1:8082') })
       .strict()
       .default({}),
+    stdio_host: z
+      .object({ listen: listenAddress.default('127.0.0.1:8083') })
+      .strict()
+      .default({}),
     identity: z
       .object({
         providers: z.array(identityProviderSchema).default([]),
@@ -79,7 +83,7 @@ export const SETTINGS_HINTS: HintTable = {
   listen: 'use host:port, e.g. 127.0.0.1:8080',
   issuer: 'use the issuer URL your provider publishes, e.g. https://idp.example.com/realms/main',
   embedder: 'use bundled (offline default), use, openai or none',
-  'unknown:': 'allowed sections: gateway, caddy, authd, registry_server, identity, state_dir, search',
+  'unknown:': 'allowed sections: gateway, caddy, authd, registry_server, stdio_host, identity, state_dir, search',
 };
 
 /** The public URL agents use for the gateway. */

@@ -1,0 +1,47 @@
+// Where run-time state lives inside the state directory (default .mcpgw/, not in git).
+// One place names every file so the features that share state agree on it.
+import { join } from 'node:path';
+
+export interface StateLayout {
+  root: string;
+  /** snapshots/<service>.json — last ListTools result per service (written by probe). */
+  snapshotFile(service: string): string;
+  snapshotsDir: string;
+  /** health.json — { [service]: ServiceHealth } (written by probe). */
+  healthFile: string;
+  /** tool-changes/<service>.jsonl — recorded tool diffs (written by probe). */
+  toolChangesFile(service: string): string;
+  /** index/ — persisted search index (written by `mcpgw index`). */
+  indexDir: string;
+  /** audit.jsonl — authd decisions, never tokens. */
+  auditLog: string;
+  /** keys.json — API key hashes (mode 0600). */
+  apiKeysFile: string;
+  /** run/ — pid files and the processes.json of `mcpgw up`. */
+  runDir: string;
+  /** run/processes.json — { [name]: { pid, url?, startedAt, log } } of the managed processes. */
+  processesFile: string;
+  /** logs/ — logs of the managed processes and of stdio servers. */
+  logsDir: string;
+  logFile(name: string): string;
+  /** caddy/last-applied.json — the config mcpgw last pushed. */
+  lastAppliedFile: string;
+}
+
+export function stateLayout(root: string): StateLayout {
+  return {
+    root,
+    snapshotsDir: join(root, 'snapshots'),
+    snapshotFile: (service) => join(root, 'snapshots', `${service}.json`),
+    healthFile: join(root, 'health.json'),
+    toolChangesFile: (service) => join(root, 'tool-changes', `${service}.jsonl`),
+    indexDir: join(root, 'index'),
+    auditLog: join(root, 'audit.jsonl'),
+    apiKeysFile: join(root, 'keys.json'),
+    runDir: join(root, 'run'),
+    processesFile: join(root, 'run', 'processes.json'),
+    logsDir: join(root, 'logs'),
+    logFile: (name) => join(root, 'logs', `${name}.log`),
+    lastAppliedFile: join(root, 'caddy', 'last-applied.json'),
+  };
+}
