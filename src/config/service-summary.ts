@@ -72,3 +72,16 @@ export function serviceSummary(svc: ServiceDefinition): ServiceSummary {
     metadata: svc.metadata,
   };
 }
+
+/**
+ * The URL an agent connects to for a service through the gateway: the public URL, the
+ * service path, then the upstream's own endpoint path (Caddy strips the service prefix).
+ * stdio services are bridged at /mcp (Streamable HTTP) and /sse (legacy SSE).
+ */
+export function gatewayEndpoint(publicBase: string, svc: ServiceDefinition): string {
+  const base = publicBase.replace(/\/$/, '') + svc.path;
+  if (svc.transport === 'stdio') return `${base}/mcp`;
+  const upstream = svc.upstreams[0];
+  const endpoint = upstream ? new URL(upstream).pathname.replace(/\/$/, '') : '';
+  return `${base}${endpoint || (svc.transport === 'sse' ? '/sse' : '')}`;
+}
