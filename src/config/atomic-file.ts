@@ -26,6 +26,7 @@ const STALE_LOCK_MS = 30_000;
 /** Run `fn` holding an exclusive lock on `path` (a sibling `.lock` file). */
 export async function withFileLock<T>(path: string, fn: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
   const lock = join(dirname(path), `.${basename(path)}.lock`);
+  await mkdir(dirname(path), { recursive: true });
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
     try {
