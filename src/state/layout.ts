@@ -11,6 +11,8 @@ export interface StateLayout {
   healthFile: string;
   /** tool-changes/<service>.jsonl — recorded tool diffs (written by probe). */
   toolChangesFile(service: string): string;
+  /** approvals/<service>.json — the tool set approved for a `pin_tools: true` service (written by probe and `tools approve`). */
+  approvalsFile(service: string): string;
   /** index/ — persisted search index (written by `mcpgw index`). */
   indexDir: string;
   /** audit.jsonl — authd decisions, never tokens. */
@@ -35,6 +37,7 @@ export function stateLayout(root: string): StateLayout {
     snapshotFile: (service) => join(root, 'snapshots', `${service}.json`),
     healthFile: join(root, 'health.json'),
     toolChangesFile: (service) => join(root, 'tool-changes', `${service}.jsonl`),
+    approvalsFile: (service) => join(root, 'approvals', `${service}.json`),
     indexDir: join(root, 'index'),
     auditLog: join(root, 'audit.jsonl'),
     apiKeysFile: join(root, 'keys.json'),

@@ -30,7 +30,7 @@ export interface ToolSnapshot {
   tools: ToolDefinition[];
 }
 
-async function readJson<T>(path: string): Promise<T | undefined> {
+export async function readJson<T>(path: string): Promise<T | undefined> {
   try {
     return JSON.parse(await readFile(path, 'utf8')) as T;
   } catch (err) {
