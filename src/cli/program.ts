@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerInitCommand } from './init.js';
 import { registerRegistryCommands } from './registry.js';
+import { registerAuthCommands } from './auth.js';
 import { examples } from './help.js';
 
 export const VERSION = '0.1.0';
@@ -25,5 +26,6 @@ export function createProgram(): Command {
   program.configureHelp({ showGlobalOptions: true });
   registerInitCommand(program);
   registerRegistryCommands(program);
+  registerAuthCommands(program);
   return program;
 }
