@@ -37,6 +37,9 @@ export class PolicySource {
   private watchedFiles: string[] = [];
   private timer?: NodeJS.Timeout;
   private reloading: Promise<unknown> = Promise.resolve();
+  /** Good and rejected reloads so far (for health reports and tests). */
+  reloadCount = 0;
+  failedReloads = 0;
 
   private constructor(readonly project: Project, public current: PolicySnapshot, private readonly log: (line: string) => void) {}
 
@@ -68,10 +71,12 @@ export class PolicySource {
   async reload(onChange?: (snapshot: PolicySnapshot) => void): Promise<boolean> {
     const { snapshot, problems } = await loadSnapshot(this.project.paths.root);
     if (!snapshot) {
+      this.failedReloads++;
       this.log(`policy reload failed, keeping the last good policy:\n  ${problems.join('\n  ')}`);
       return false;
     }
     this.current = snapshot;
+    this.reloadCount++;
     this.log(`policy reloaded: ${snapshot.services.size} service(s), ${Object.keys(snapshot.policy.scopes).length} scope(s), ${snapshot.apiKeys.length} API key(s)`);
     onChange?.(snapshot);
     return true;
