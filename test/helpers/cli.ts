@@ -6,8 +6,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const TSX = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
-const MAIN = join(REPO_ROOT, 'src', 'cli', 'main.ts');
+export const TSX = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+export const MAIN = join(REPO_ROOT, 'src', 'cli', 'main.ts');
 
 export interface CliResult {
   code: number;
