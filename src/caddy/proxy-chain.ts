@@ -1,0 +1,127 @@
+// The handler chain every proxied route runs, in the order the authd contract fixes:
+// body limit → drop client identity headers → forward_auth subrequest to authd → upstream
+// headers → path rewrite → streaming reverse_proxy.
+import type { CaddyHandler } from './caddy-json.js';
+
+/** Headers only authd may set; a client sending them is ignored (deleted before the check). */
+export const IDENTITY_HEADERS = ['X-User', 'X-Groups', 'X-Scopes', 'X-Mcpgw-*'];
+const COPIED_FROM_AUTHD = ['X-User', 'X-Groups', 'X-Scopes'];
+
+export interface ProxyTarget {
+  /** The service name authd decides for (X-Mcpgw-Service). */
+  service: string;
+  authRequired: boolean;
+  /** authd's dial address (host:port). */
+  authd: string;
+  passAuthorization: boolean;
+  /** Header values already in Caddy form (placeholders for env secrets). */
+  headers: Record<string, string>;
+  upstreams: { dial: string; tls: boolean }[];
+  maxBodyBytes: number;
+  /** Upstream response-header timeout in ms (a JSON tools/call answers only when done). */
+  responseTimeoutMs?: number;
+  maxConnsPerHost?: number;
+  /** Removed from the front of the path before proxying. */
+  stripPrefix?: string;
+  /** Put in front of the (stripped) path: the stdio host serves /<name>/… */
+  addPrefix?: string;
+}
+
+/** `host:port` for Caddy's `dial` from an upstream URL. */
+export function dialOf(url: string): { dial: string; tls: boolean } {
+  const u = new URL(url);
+  const tls = u.protocol === 'https:';
+  return { dial: `${u.hostname}:${u.port || (tls ? 443 : 80)}`, tls };
+}
+
+/** `host:port` to dial for a listen address (`:8081` listens on all interfaces; dial loopback). */
+export function dialOfListen(listen: string): string {
+  return listen.startsWith(':') ? `127.0.0.1${listen}` : listen;
+}
+
+export function forwardAuthHandler(service: string, authd: string): CaddyHandler {
+  return {
+    handler: 'reverse_proxy',
+    upstreams: [{ dial: authd }],
+    rewrite: { method: 'GET', uri: '/verify' },
+    headers: {
+      request: {
+        set: {
+          'X-Mcpgw-Service': [service],
+          // Caddy buffers the body for this placeholder and still sends it upstream afterwards.
+          'X-Mcpgw-Body': ['{http.request.body}'],
+          'X-Forwarded-Method': ['{http.request.method}'],
+          'X-Forwarded-Uri': ['{http.request.uri}'],
+        },
+      },
+    },
+    // 2xx: copy identity onto the request and continue; anything else (401/403/400, or a
+    // 502 when authd is down) goes to the client as is — the upstream is never reached.
+    handle_response: [
+      {
+        match: { status_code: [2] },
+        routes: [
+          {
+            handle: [
+              {
+                handler: 'headers',
+                request: { set: Object.fromEntries(COPIED_FROM_AUTHD.map((h) => [h, [`{http.reverse_proxy.header.${h}}`]])) },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export function upstreamProxyHandler(t: ProxyTarget): CaddyHandler {
+  const request: Record<string, unknown> = {};
+  // No token passthrough (MCP spec, Security Best Practices): the client's token stays here.
+  if (!t.passAuthorization) request.delete = ['Authorization'];
+  const set: Record<string, string[]> = Object.fromEntries(Object.entries(t.headers).map(([k, v]) => [k, [v]]));
+  if (t.upstreams.some((u) => u.tls)) set.Host = ['{http.reverse_proxy.upstream.hostport}'];
+  if (Object.keys(set).length) request.set = set;
+  const transport: Record<string, unknown> = { protocol: 'http', dial_timeout: '10s' };
+  if (t.upstreams.some((u) => u.tls)) transport.tls = {};
+  if (t.responseTimeoutMs) transport.response_header_timeout = `${t.responseTimeoutMs}ms`;
+  if (t.maxConnsPerHost) transport.max_conns_per_host = t.maxConnsPerHost;
+  const handler: CaddyHandler = {
+    handler: 'reverse_proxy',
+    upstreams: t.upstreams.map((u) => ({ dial: u.dial })),
+    // -1: flush every write at once, so SSE events and streamed responses are not held back.
+    flush_interval: -1,
+    transport,
+  };
+  if (Object.keys(request).length) handler.headers = { request };
+  if (t.upstreams.length > 1) {
+    // MCP sessions live in one upstream process: `first` keeps every client on the first
+    // healthy upstream and fails over when it stops answering, instead of spreading a session.
+    handler.load_balancing = { selection_policy: { policy: 'first' }, try_duration: '5s' };
+    handler.health_checks = { passive: { fail_duration: '30s', max_fails: 1, unhealthy_status: [502, 503, 504] } };
+  }
+  return handler;
+}
+
+export function proxyChain(t: ProxyTarget): CaddyHandler[] {
+  const chain: CaddyHandler[] = [
+    { handler: 'request_body', max_size: t.maxBodyBytes },
+    { handler: 'headers', request: { delete: IDENTITY_HEADERS } },
+  ];
+  if (t.authRequired) chain.push(forwardAuthHandler(t.service, t.authd));
+  if (t.stripPrefix) chain.push({ handler: 'rewrite', strip_path_prefix: t.stripPrefix });
+  if (t.addPrefix) chain.push({ handler: 'rewrite', uri: `${t.addPrefix}{http.request.uri.path}` });
+  chain.push(upstreamProxyHandler(t));
+  return chain;
+}
+
+/** A small JSON answer (never an HTML page) for paths mcpgw does not proxy. */
+export function jsonResponse(status: number, body: Record<string, string>): CaddyHandler {
+  return {
+    handler: 'static_response',
+    status_code: status,
+    headers: { 'Content-Type': ['application/json'], 'Cache-Control': ['no-store'] },
+    // Caddy expands placeholders in bodies; the values here are fixed strings with no braces.
+    body: JSON.stringify(body),
+  };
+}
