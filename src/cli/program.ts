@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerInitCommand } from './init.js';
 import { registerRegistryCommands } from './registry.js';
 import { registerAuthCommands } from './auth.js';
+import { registerProbeCommands } from './probe.js';
 import { examples } from './help.js';
 
 export const VERSION = '0.1.0';
@@ -27,5 +28,6 @@ export function createProgram(): Command {
   registerInitCommand(program);
   registerRegistryCommands(program);
   registerAuthCommands(program);
+  registerProbeCommands(program);
   return program;
 }

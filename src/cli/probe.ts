@@ -1,0 +1,231 @@
+// Commands over service health and tools: probe, status, tools diff, tools approve.
+import type { Command } from 'commander';
+import { duration } from '../config/common.js';
+import { ServiceNotFoundError } from '../config/service-edit.js';
+import type { Project } from '../config/project.js';
+import { stateLayout } from '../state/layout.js';
+import {
+  allHealthy,
+  approveTools,
+  DEFAULT_CONCURRENCY,
+  describeAge,
+  describeHealth,
+  diffLines,
+  gatewayStatus,
+  NoSnapshotError,
+  probeServices,
+  selectServices,
+  startProbeLoop,
+  summarizeDiff,
+  toolsReport,
+  UnknownToolError,
+  type GatewayStatus,
+  type RecordedProbe,
+} from '../probe/index.js';
+import { contextFor, type CliContext } from './context.js';
+import { CliError, EXIT } from './exit-codes.js';
+import { examples } from './help.js';
+import type { Output } from './output.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`"${value}" is not a positive whole number`);
+  return n;
+}
+
+function durationMs(value: string): number {
+  const parsed = duration.safeParse(value);
+  if (!parsed.success) throw new CliError(`"${value}" is not a duration — use e.g. 5s, 500ms or 1m`);
+  return parsed.data;
+}
+
+function findService(project: Project, name: string) {
+  const svc = project.services.find((s) => s.name === name);
+  if (!svc) throw new ServiceNotFoundError(name);
+  return svc;
+}
+
+function colourStatus(out: Output, text: string): string {
+  if (text.startsWith('healthy')) return out.c.green(text);
+  if (text.startsWith('unknown')) return out.c.dim(text);
+  return text.startsWith('auth-required') ? out.c.yellow(text) : out.c.red(text);
+}
+
+function printProbeResults(ctx: CliContext, results: RecordedProbe[]): void {
+  const { out } = ctx;
+  if (out.options.json) {
+    out.json({ ok: allHealthy(results), results: results.map(({ tools: _tools, previous: _previous, ...r }) => r) });
+    return;
+  }
+  out.table(
+    ['NAME', 'STATUS', 'TOOLS', 'LATENCY', 'PROTOCOL', 'SERVER'],
+    results.map((r) => [
+      r.service,
+      colourStatus(out, describeHealth(r.health)),
+      r.health.toolCount === undefined ? '-' : String(r.health.toolCount),
+      r.health.latencyMs === undefined ? '-' : `${r.health.latencyMs} ms`,
+      r.health.protocolVersion ?? '-',
+      r.health.serverInfo ? `${r.health.serverInfo.name} ${r.health.serverInfo.version ?? ''}`.trim() : '-',
+    ]),
+  );
+  for (const r of results) {
+    if (r.toolChange) out.warn(`${r.service}: tools changed — ${summarizeDiff(r.toolChange)} (see \`mcpgw tools diff ${r.service}\`)`);
+  }
+}
+
+async function runProbeWatch(ctx: CliContext, project: Project, options: { concurrency: number; timeoutMs?: number }): Promise<void> {
+  const loop = startProbeLoop(project, options);
+  const { out } = ctx;
+  loop.on('health-change', (change) => {
+    if (out.options.json) return out.line(JSON.stringify({ event: 'health-change', ...change }));
+    const from = change.previous ? `${describeHealth(change.previous)} → ` : '';
+    out.line(`${change.current.checkedAt}  ${change.service}  ${from}${colourStatus(out, describeHealth(change.current))}`);
+  });
+  loop.on('tools-change', (record) => {
+    if (out.options.json) return out.line(JSON.stringify({ event: 'tools-change', ...record }));
+    out.line(`${record.detectedAt}  ${record.service}  tools changed — ${summarizeDiff(record)}`);
+  });
+  loop.on('error', (err) => out.error(err.message));
+  out.info(`probing ${project.services.filter((s) => s.enabled && s.health.enabled).length} service(s) on their intervals; Ctrl-C to stop`);
+  await new Promise<void>((resolve) => {
+    const finish = () => void loop.stop().then(resolve);
+    process.once('SIGINT', finish);
+    process.once('SIGTERM', finish);
+  });
+}
+
+function printStatus(out: Output, status: GatewayStatus): void {
+  if (status.services.length === 0) out.line('no services — add one with `mcpgw register`');
+  else {
+    out.table(
+      ['NAME', 'ENABLED', 'HEALTH', 'TOOLS', 'LATENCY', 'CHECKED'],
+      status.services.map((s) => [
+        s.name,
+        s.enabled ? out.c.green('yes') : out.c.dim('no'),
+        colourStatus(out, describeHealth(s)) + (s.gated ? out.c.red(' (route withheld)') : ''),
+        s.toolCount === undefined ? '-' : `${s.toolCount}${s.withheld ? out.c.yellow(` (${s.withheld} withheld)`) : ''}`,
+        s.latencyMs === undefined ? '-' : `${s.latencyMs} ms`,
+        describeAge(s.checkedAt),
+      ]),
+    );
+  }
+  out.line();
+  if (!status.processes) return out.line(out.c.dim('gateway: not running (start it with `mcpgw up`)'));
+  out.table(
+    ['PROCESS', 'PID', 'STATE', 'URL', 'STARTED'],
+    status.processes.map((p) => [p.name, String(p.pid), p.alive ? out.c.green('running') : out.c.red('exited'), p.url ?? '-', describeAge(p.startedAt)]),
+  );
+}
+
+async function runStatusWatch(ctx: CliContext, project: Project, intervalMs: number): Promise<void> {
+  const tty = Boolean(process.stdout.isTTY) && !ctx.out.options.json;
+  let last = '';
+  const render = async () => {
+    const status = await gatewayStatus(project);
+    if (ctx.out.options.json) {
+      const text = JSON.stringify(status);
+      if (text !== last) ctx.out.line(text); // one JSON object per line, only when something changed
+      last = text;
+      return;
+    }
+    // On a terminal: clear the screen and redraw in place.
+    if (tty) process.stdout.write('\u001b[H\u001b[2J');
+    printStatus(ctx.out, status);
+    if (tty) ctx.out.line(ctx.out.c.dim(`\nrefreshing every ${intervalMs / 1000} s — Ctrl-C to stop`));
+  };
+  await render();
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => void render().catch((err: Error) => ctx.out.error(err.message)), intervalMs);
+    const finish = () => (clearInterval(timer), resolve());
+    process.once('SIGINT', finish);
+    process.once('SIGTERM', finish);
+  });
+}
+
+export function registerProbeCommands(program: Command): void {
+  program
+    .command('probe [names...]')
+    .description('check enabled services (or the named ones): connect, initialize, list tools; record health and tool snapshots')
+    .option('--concurrency <n>', `checks in flight at once (default ${DEFAULT_CONCURRENCY})`, positiveInt)
+    .option('--timeout <duration>', 'override every service\'s health.timeout, e.g. 10s', durationMs)
+    .option('--watch', 'keep probing each service on its health.interval and print changes (what `mcpgw up` runs)')
+    .addHelpText(
+      'after',
+      examples('mcpgw probe', 'mcpgw probe weather git --timeout 10s', 'mcpgw probe --json | jq \'.results[] | {service, status: .health.status}\'', 'mcpgw probe --watch') +
+        '\nExit codes: 0 every probed service is healthy, 2 any is unhealthy, timed out or needs auth, 1 bad usage.\n',
+    )
+    .action(async (names: string[], opts: { concurrency?: number; timeout?: number; watch?: boolean }, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const project = await ctx.loadProject();
+      const options = { concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY, timeoutMs: opts.timeout };
+      if (opts.watch) return runProbeWatch(ctx, project, options);
+      const services = selectServices(project, names);
+      if (services.length === 0) {
+        if (ctx.out.options.json) return ctx.out.json({ ok: true, results: [] });
+        return ctx.out.info('no enabled services to probe — see `mcpgw list`');
+      }
+      const results = await probeServices(project, services, options);
+      printProbeResults(ctx, results);
+      if (!allHealthy(results)) process.exitCode = EXIT.RUNTIME;
+    });
+
+  program
+    .command('status')
+    .description('services with their health, tools, latency and last check; the gateway\'s processes when it runs')
+    .option('--watch', 'refresh in place (on a terminal)')
+    .option('--interval <duration>', 'refresh interval for --watch', durationMs, 2000)
+    .addHelpText('after', examples('mcpgw status', 'mcpgw status --json', 'mcpgw status --watch --interval 5s'))
+    .action(async (opts: { watch?: boolean; interval: number }, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const project = await ctx.loadProject();
+      if (opts.watch) return runStatusWatch(ctx, project, opts.interval);
+      const status = await gatewayStatus(project);
+      if (ctx.out.options.json) return ctx.out.json(status);
+      printStatus(ctx.out, status);
+    });
+
+  const tools = program.command('tools').description('tool changes and approvals (tool pinning)');
+
+  tools
+    .command('diff <name>')
+    .description('show how a service\'s tools changed between probes, and which wait for approval')
+    .addHelpText('after', examples('mcpgw tools diff weather', 'mcpgw tools diff weather --json'))
+    .action(async (name: string, _opts, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const project = await ctx.loadProject();
+      const report = await toolsReport(stateLayout(project.stateDir), findService(project, name));
+      const { out } = ctx;
+      if (out.options.json) return out.json(report);
+      if (report.changes.length === 0) out.line(`${name}: no tool changes recorded`);
+      for (const change of report.changes) {
+        out.line(out.c.bold(`${change.detectedAt}  ${summarizeDiff(change)}`));
+        for (const line of diffLines(change)) out.line(`  ${line}`);
+      }
+      if (!report.pinned) return;
+      if (report.withheld.length === 0) return out.line(out.c.green(`${name}: pinned; every current tool is approved`));
+      out.line(out.c.yellow(`${name}: ${report.withheld.length} tool(s) withheld until \`mcpgw tools approve ${name}\`:`));
+      for (const w of report.withheld) out.line(`  ${w.name} (${w.reason}${w.fields ? `: ${w.fields.join(', ')}` : ''})`);
+    });
+
+  tools
+    .command('approve <name>')
+    .description('approve the tools a pinned service offers now (all, or those named with --tool)')
+    .option('--tool <tool>', 'approve only this tool (repeatable)', collect)
+    .addHelpText('after', examples('mcpgw tools approve weather', 'mcpgw tools approve weather --tool get_forecast'))
+    .action(async (name: string, opts: { tool?: string[] }, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const project = await ctx.loadProject();
+      const svc = findService(project, name);
+      if (!svc.pin_tools) ctx.out.warn(`${name} does not pin its tools (pin_tools: false); the approval is kept for when it does`);
+      try {
+        const approvals = await approveTools(stateLayout(project.stateDir), name, opts.tool);
+        if (ctx.out.options.json) return ctx.out.json(approvals);
+        ctx.out.info(`${name}: approved ${opts.tool?.join(', ') ?? `${approvals.tools.length} tool(s)`}`);
+      } catch (err) {
+        if (err instanceof NoSnapshotError || err instanceof UnknownToolError) throw new CliError(err.message);
+        throw err;
+      }
+    });
+}

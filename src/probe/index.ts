@@ -1,0 +1,15 @@
+// The probe feature's public surface for the CLI, the gateway (`mcpgw up`), the Caddy render,
+// search, authd and the web UI.
+export { probeServices, selectServices, allHealthy, DEFAULT_CONCURRENCY, type ProbeRunOptions } from './probe-run.js';
+export { probeService, type ProbeOutcome } from './probe-service.js';
+export type { RecordedProbe } from './record-probe.js';
+export { startProbeLoop, ProbeLoop, type ProbeLoopOptions, type ProbeLoopEvents, type HealthChange } from './probe-loop.js';
+export { gatedServices } from './gate.js';
+export { usableTools, approveTools, readApprovals, type UsableTools, type WithheldTool, type ToolApprovals } from './tool-approvals.js';
+export { readToolChanges, type ToolChangeRecord } from './tool-change-log.js';
+export { diffTools, toolFingerprint, type ToolDiff } from './tool-diff.js';
+export { gatewayStatus, serviceStatuses, type GatewayStatus, type ServiceStatus } from './service-status.js';
+export { readGatewayProcesses, type ManagedProcess } from './gateway-processes.js';
+export { toolsReport, type ToolsReport } from './tools-report.js';
+export { describeHealth, describeAge, summarizeDiff, diffLines } from './describe.js';
+export { NoSnapshotError, UnknownToolError, ProbeTimeoutError } from './errors.js';
