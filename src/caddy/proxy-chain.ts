@@ -78,7 +78,10 @@ export function forwardAuthHandler(service: string, authd: string): CaddyHandler
 export function upstreamProxyHandler(t: ProxyTarget): CaddyHandler {
   const request: Record<string, unknown> = {};
   // No token passthrough (MCP spec, Security Best Practices): the client's token stays here.
-  if (!t.passAuthorization) request.delete = ['Authorization'];
+  // A definition that sets Authorization replaces it anyway — and Caddy runs deletes after
+  // sets, so deleting too would drop the definition's own credential.
+  const setsAuthorization = Object.keys(t.headers).some((h) => h.toLowerCase() === 'authorization');
+  if (!t.passAuthorization && !setsAuthorization) request.delete = ['Authorization'];
   const set: Record<string, string[]> = Object.fromEntries(Object.entries(t.headers).map(([k, v]) => [k, [v]]));
   if (t.upstreams.some((u) => u.tls)) set.Host = ['{http.reverse_proxy.upstream.hostport}'];
   if (Object.keys(set).length) request.set = set;

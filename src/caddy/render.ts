@@ -132,7 +132,7 @@ export function renderCaddyConfig(input: RenderInput): RenderResult {
     ...services.flatMap((svc) => serviceRoutes(svc, input, warnings)),
     {
       '@id': `${ROUTE_ID_PREFIX}unknown`,
-      handle: [jsonResponse(404, { error: 'unknown_service', message: 'no MCP service is registered at this path; see `mcpgw list`' })],
+      handle: [jsonResponse(404, { error: 'unknown_service', message: 'no MCP service is registered at this path; see mcpgw list' })],
       terminal: true,
     },
   ];

@@ -1,0 +1,60 @@
+// What each route does, read back from any Caddy JSON config — ours, Caddy's adaptation of
+// our Caddyfile, or whatever a Caddy runs. Subroutes are flattened, so two configs that
+// behave alike describe alike. Used by `mcpgw status` and to check the Caddyfile render.
+import { SERVER_NAME, type CaddyConfig, type CaddyHandler, type CaddyRoute } from './caddy-json.js';
+
+export interface RouteAnatomy {
+  /** Path matchers, or `(origin check)` / `(fallback)`. */
+  match: string;
+  respond?: { status: number | string; body: string };
+  auth?: { authd: string; uri: string; service?: string };
+  rewrite: { stripPrefix?: string; uri?: string };
+  upstreams?: string[];
+  flushInterval?: unknown;
+  dropsAuthorization?: boolean;
+  upstreamHeaders?: Record<string, string>;
+  maxBodyBytes?: number;
+}
+
+function flatten(handlers: CaddyHandler[]): CaddyHandler[] {
+  return handlers.flatMap((h) => (h.handler === 'subroute' ? (h.routes as CaddyRoute[]).flatMap((r) => flatten(r.handle)) : [h]));
+}
+
+function matchOf(route: CaddyRoute): string {
+  const paths = (route.match ?? []).flatMap((m) => (m.path as string[] | undefined) ?? []);
+  if (paths.length) return [...paths].sort().join(' ');
+  if ((route.match ?? []).some((m) => m.header)) return '(origin check)';
+  return '(fallback)';
+}
+
+export function routeAnatomy(route: CaddyRoute): RouteAnatomy {
+  const a: RouteAnatomy = { match: matchOf(route), rewrite: {} };
+  for (const h of flatten(route.handle)) {
+    if (h.handler === 'static_response') a.respond = { status: h.status_code as number, body: String(h.body ?? '') };
+    if (h.handler === 'request_body') a.maxBodyBytes = h.max_size as number;
+    if (h.handler === 'rewrite') {
+      if (h.strip_path_prefix) a.rewrite.stripPrefix = h.strip_path_prefix as string;
+      if (h.uri) a.rewrite.uri = h.uri as string;
+    }
+    if (h.handler !== 'reverse_proxy') continue;
+    const dials = (h.upstreams as { dial: string }[]).map((u) => u.dial);
+    const request = (h.headers as { request?: { set?: Record<string, string[]>; delete?: string[] } } | undefined)?.request;
+    const sub = (h.rewrite as { uri?: string } | undefined)?.uri;
+    if (sub) {
+      a.auth = { authd: dials.join(' '), uri: sub, service: request?.set?.['X-Mcpgw-Service']?.[0] };
+      continue;
+    }
+    a.upstreams = dials;
+    a.flushInterval = h.flush_interval;
+    a.dropsAuthorization = (request?.delete ?? []).includes('Authorization');
+    const set = Object.entries(request?.set ?? {}).filter(([k]) => k !== 'Host');
+    if (set.length) a.upstreamHeaders = Object.fromEntries(set.map(([k, v]) => [k, v.join(', ')]));
+  }
+  return a;
+}
+
+export function configAnatomy(config: CaddyConfig | null): RouteAnatomy[] {
+  const servers = Object.entries(config?.apps?.http?.servers ?? {});
+  const server = servers.find(([name]) => name === SERVER_NAME)?.[1] ?? servers[0]?.[1];
+  return (server?.routes ?? []).map(routeAnatomy);
+}
