@@ -1,0 +1,61 @@
+// A temporary checkout whose registry.d runs the real server-everything and server-memory
+// over stdio, a stdio host started on a free port for it, and SDK clients to talk to it.
+import { createRequire } from 'node:module';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { loadProject } from '../../src/config/project.js';
+import { startStdioHost, type StdioHost } from '../../src/stdio-host/stdio-host.js';
+import { tempProject } from '../helpers/cli.js';
+import { EVERYTHING_BIN } from '../helpers/everything.js';
+
+const require = createRequire(import.meta.url);
+export const MEMORY_BIN = join(dirname(require.resolve('@modelcontextprotocol/server-memory/package.json')), 'dist', 'index.js');
+
+/** registry.d YAML for server-everything over stdio; `extra` is appended as YAML lines. */
+export function everythingYaml(name = 'everything', extra = ''): string {
+  return `name: ${name}\ncommand:\n  run: [${JSON.stringify(process.execPath)}, ${JSON.stringify(EVERYTHING_BIN)}, stdio]\n${extra}`;
+}
+
+export function memoryYaml(dir: string, concurrency: 'per-service' | 'per-session' = 'per-service', name = 'memory'): string {
+  return `name: ${name}\ncommand:\n  run: [${JSON.stringify(process.execPath)}, ${JSON.stringify(MEMORY_BIN)}]\n  env: { MEMORY_FILE_PATH: ${JSON.stringify(join(dir, `${name}.jsonl`))} }\n  concurrency: ${concurrency}\n`;
+}
+
+export interface RunningHost {
+  dir: string;
+  host: StdioHost;
+  writeService(name: string, yaml: string): Promise<void>;
+}
+
+/** Start a host on port 0 for a checkout with these registry.d files; stopped after the test. */
+export async function startHostFor(t: TestContext, files: Record<string, string>): Promise<RunningHost> {
+  const project = await tempProject();
+  const writeService = async (name: string, yaml: string) => {
+    await mkdir(join(project.dir, 'registry.d'), { recursive: true });
+    await writeFile(join(project.dir, 'registry.d', `${name}.yaml`), yaml);
+  };
+  for (const [name, yaml] of Object.entries(files)) await writeService(name, yaml);
+  const host = await startStdioHost(await loadProject(project.dir), { listen: '127.0.0.1:0' });
+  t.after(async () => {
+    await host.close();
+    await project.cleanup();
+  });
+  return { dir: project.dir, host, writeService };
+}
+
+/** An SDK client connected to <host>/<service>/mcp (Streamable HTTP) or /sse; closed after the test. */
+export async function connectClient(t: TestContext, host: StdioHost, service: string, transport: 'streamable' | 'sse' = 'streamable'): Promise<Client> {
+  const client = new Client({ name: `test-${transport}`, version: '1.0.0' });
+  const url = new URL(`${host.url}/${service}/${transport === 'sse' ? 'sse' : 'mcp'}`);
+  await client.connect(transport === 'sse' ? new SSEClientTransport(url) : new StreamableHTTPClientTransport(url));
+  t.after(() => client.close());
+  return client;
+}
+
+export function textOf(result: unknown): string {
+  const content = (result as { content?: { type: string; text?: string }[] }).content ?? [];
+  return content.map((c) => c.text ?? '').join('');
+}
