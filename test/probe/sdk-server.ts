@@ -16,6 +16,8 @@ export interface SdkServerOptions {
   listToolsDelayMs?: number;
   /** Every request without `Authorization: Bearer <token>` gets 401. */
   requireBearer?: string;
+  /** Listen on this port (to bring a stopped server back on the same URL); default: any free one. */
+  port?: number;
 }
 
 export interface RunningSdkServer {
@@ -56,7 +58,7 @@ export async function startSdkServer(options: SdkServerOptions = {}): Promise<Ru
     await server.connect(transport);
     await transport.handleRequest(req, res);
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => http.listen(options.port ?? 0, '127.0.0.1', resolve));
   state.port = (http.address() as AddressInfo).port;
   state.url = `http://127.0.0.1:${state.port}/mcp`;
   state.close = () =>
