@@ -31,13 +31,13 @@ export interface RunningHost {
 }
 
 /** Start a host on port 0 for a checkout with these registry.d files; stopped after the test. */
-export async function startHostFor(t: TestContext, files: Record<string, string>): Promise<RunningHost> {
+export async function startHostFor(t: TestContext, files: Record<string, string> | ((dir: string) => Record<string, string>)): Promise<RunningHost> {
   const project = await tempProject();
   const writeService = async (name: string, yaml: string) => {
     await mkdir(join(project.dir, 'registry.d'), { recursive: true });
     await writeFile(join(project.dir, 'registry.d', `${name}.yaml`), yaml);
   };
-  for (const [name, yaml] of Object.entries(files)) await writeService(name, yaml);
+  for (const [name, yaml] of Object.entries(typeof files === 'function' ? files(project.dir) : files)) await writeService(name, yaml);
   const host = await startStdioHost(await loadProject(project.dir), { listen: '127.0.0.1:0' });
   t.after(async () => {
     await host.close();
@@ -58,4 +58,29 @@ export async function connectClient(t: TestContext, host: StdioHost, service: st
 export function textOf(result: unknown): string {
   const content = (result as { content?: { type: string; text?: string }[] }).content ?? [];
   return content.map((c) => c.text ?? '').join('');
+}
+
+/** Wait until `check` returns a value (polling); fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The pid of the one child a service runs once it is ready. */
+export function childPid(host: StdioHost, service: string): number | undefined {
+  return host.status().find((s) => s.service === service)?.children.find((c) => c.state === 'ready')?.pid;
 }
