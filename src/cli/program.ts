@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerInitCommand } from './init.js';
 import { registerRegistryCommands } from './registry.js';
 import { registerAuthCommands } from './auth.js';
+import { registerGatewayCommands } from './gateway.js';
 import { registerProbeCommands } from './probe.js';
 import { examples } from './help.js';
 
@@ -27,6 +28,7 @@ export function createProgram(): Command {
   program.configureHelp({ showGlobalOptions: true });
   registerInitCommand(program);
   registerRegistryCommands(program);
+  registerGatewayCommands(program);
   registerAuthCommands(program);
   registerProbeCommands(program);
   return program;

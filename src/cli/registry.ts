@@ -83,6 +83,7 @@ export function registerRegistryCommands(program: Command): void {
     program
       .command(`${verb} <name...>`)
       .description(`${verb} services (keeps comments and formatting of the file)`)
+      .option('--no-apply', 'do not apply to a running gateway')
       .addHelpText('after', examples(`mcpgw ${verb} weather`, `mcpgw ${verb} weather github --quiet`))
       .action(async (names: string[], _opts, cmd: Command) => {
         const ctx = contextFor(cmd);
@@ -98,6 +99,7 @@ export function registerRegistryCommands(program: Command): void {
     .command('remove <name>')
     .alias('rm')
     .description('delete a service definition file')
+    .option('--no-apply', 'do not apply to a running gateway')
     .addHelpText('after', examples('mcpgw remove weather'))
     .action(async (name: string, _opts, cmd: Command) => {
       const ctx = contextFor(cmd);
@@ -119,6 +121,7 @@ export function registerRegistryCommands(program: Command): void {
     .option('--header <name=value>', 'header sent upstream; secrets by reference: "Authorization=Bearer ${env:TOKEN}" (repeatable)', collect)
     .option('--disabled', 'register it disabled')
     .option('--force', 'overwrite an existing definition')
+    .option('--no-apply', 'do not apply to a running gateway')
     .addHelpText(
       'after',
       examples(
@@ -141,6 +144,7 @@ export function registerRegistryCommands(program: Command): void {
     .description('migrate service definitions from the reference system JSON or an MCP Registry server.json')
     .option('--force', 'overwrite existing definitions')
     .option('--dry-run', 'print the YAML instead of writing it')
+    .option('--no-apply', 'do not apply to a running gateway')
     .addHelpText('after', examples('mcpgw import old-registry/servers/*.json', 'mcpgw import server.json --dry-run'))
     .action(async (files: string[], opts: { force?: boolean; dryRun?: boolean }, cmd: Command) => {
       const ctx = contextFor(cmd);

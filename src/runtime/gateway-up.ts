@@ -85,3 +85,24 @@ export async function gatewayDown(project: Project): Promise<DownResult> {
   await writeProcesses(layout.processesFile, {});
   return { stopped, gone: Object.keys(processes).filter((n) => !stopped.includes(n)) };
 }
+
+/**
+ * `up --foreground` (containers, systemd): stay attached until a signal or until any managed
+ * process dies, then stop the rest — so the supervisor sees one failure and restarts all.
+ */
+export async function superviseForeground(project: Project, result: UpResult, log: (line: string) => void): Promise<number> {
+  const exited = new Promise<number>((resolve) => {
+    for (const proc of result.started) {
+      proc.child.once('exit', (code, signal) => {
+        log(`${proc.spec.name} exited (${signal ?? `code ${code}`}); stopping the gateway`);
+        resolve(1);
+      });
+    }
+  });
+  const signalled = new Promise<number>((resolve) => {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve(0));
+  });
+  const code = await Promise.race([exited, signalled]);
+  await gatewayDown(project);
+  return code;
+}

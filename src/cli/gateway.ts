@@ -1,0 +1,184 @@
+// Commands that drive Caddy: render, apply, up, down, routes. Parsing and printing only.
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { loadProject, type Project } from '../config/project.js';
+import { applyProject, renderForProject, type ApplyReport } from '../caddy/apply.js';
+import { CaddyAdminClient } from '../caddy/admin-client.js';
+import { renderCaddyfile } from '../caddy/caddyfile.js';
+import { CaddyError } from '../caddy/errors.js';
+import { configAnatomy } from '../caddy/route-anatomy.js';
+import { planRoutes } from '../caddy/route-plan.js';
+import { stateLayout } from '../state/layout.js';
+import { gatewayDown, gatewayUp, superviseForeground } from '../runtime/gateway-up.js';
+import { isAlive, readProcesses } from '../runtime/processes-file.js';
+import { contextFor, type CliContext } from './context.js';
+import { CliError, EXIT } from './exit-codes.js';
+import { examples } from './help.js';
+import { afterChangeHooks } from './registry.js';
+
+const PACKAGED_TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'Caddyfile.tmpl');
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function asCliError(err: unknown): never {
+  if (err instanceof CaddyError) throw new CliError(err.message, err.code === 'ERR_CADDY_MISSING' ? EXIT.INVALID : EXIT.RUNTIME, err.hint);
+  throw err;
+}
+
+function printApply(ctx: CliContext, report: ApplyReport, dryRun: boolean): void {
+  for (const w of report.warnings) ctx.out.warn(w);
+  if (ctx.out.options.json) {
+    return ctx.out.json({
+      ok: report.ok,
+      inSync: report.inSync,
+      warnings: report.warnings,
+      targets: report.results.map((r) => ({ target: r.target, pushed: r.pushed, plan: r.plan, error: r.error && { code: r.error.code, message: r.error.message } })),
+    });
+  }
+  const { c } = ctx.out;
+  for (const r of report.results) {
+    if (r.error) {
+      ctx.out.error(`${r.error.message}${r.error.hint ? `\nhint: ${r.error.hint}` : ''}`);
+      continue;
+    }
+    const plan = r.plan!;
+    if (plan.inSync) {
+      ctx.out.line(`${r.target}: in sync`);
+      continue;
+    }
+    ctx.out.line(`${r.target}: ${dryRun ? 'would change' : 'applied'}`);
+    for (const id of plan.added) ctx.out.line(`  ${c.green('+')} ${id}`);
+    for (const id of plan.changed) ctx.out.line(`  ${c.yellow('~')} ${id}`);
+    for (const id of plan.removed) ctx.out.line(`  ${c.red('-')} ${id}`);
+    if (plan.settingsChanged) ctx.out.line(`  ${c.yellow('~')} server settings (listen, TLS or route order)`);
+  }
+}
+
+function applyExitCode(report: ApplyReport, dryRun: boolean): number {
+  if (!report.ok) return EXIT.RUNTIME;
+  return dryRun && !report.inSync ? EXIT.DRIFT : EXIT.OK;
+}
+
+/** After register/enable/disable/remove/import: apply at once when a gateway is running. */
+async function applyAfterChange(ctx: CliContext, cmd: Command): Promise<void> {
+  if (cmd.opts<{ apply?: boolean }>().apply === false) return;
+  const project = await loadProject(ctx.paths.root);
+  const reachable = await new CaddyAdminClient(project.settings.caddy.admin, { retries: 0, timeoutMs: 2000 }).reachable();
+  if (!reachable) return ctx.out.info('gateway not running — the change applies at the next `mcpgw up` or `mcpgw apply`');
+  const report = await applyProject(project);
+  for (const w of report.warnings) ctx.out.warn(w);
+  const failed = report.results.find((r) => r.error);
+  if (failed?.error) throw new CliError(`the files changed, but applying them failed: ${failed.error.message}`, EXIT.RUNTIME, failed.error.hint);
+  ctx.out.info(report.inSync ? 'gateway already in sync' : `applied to ${report.results.map((r) => r.target).join(', ')}`);
+}
+
+async function statusOf(project: Project) {
+  const processes = await readProcesses(stateLayout(project.stateDir).processesFile);
+  const client = new CaddyAdminClient(project.settings.caddy.admin, { retries: 0, timeoutMs: 3000 });
+  const running = await client.getConfig().catch(() => undefined);
+  const desired = running ? (await renderForProject(project)).config : undefined;
+  const plan = running && desired ? planRoutes(running.config, { ...desired, admin: running.config?.admin ?? desired.admin }) : undefined;
+  return {
+    processes: Object.entries(processes).map(([name, r]) => ({ name, ...r, alive: isAlive(r.pid) })),
+    gateway: { admin: project.settings.caddy.admin, reachable: Boolean(running), inSync: plan?.inSync ?? null },
+    routes: running ? configAnatomy(running.config) : [],
+  };
+}
+
+export function registerGatewayCommands(program: Command): void {
+  program
+    .command('render')
+    .description('print the Caddy config the files describe (JSON, or a Caddyfile from Caddyfile.tmpl)')
+    .option('--caddyfile', 'a Caddyfile for running Caddy from a file')
+    .option('-o, --out <file>', 'write to a file instead of stdout')
+    .addHelpText('after', examples('mcpgw render | jq .apps.http.servers.mcpgw.routes', 'mcpgw render --caddyfile -o Caddyfile && caddy run --config Caddyfile'))
+    .action(async (opts: { caddyfile?: boolean; out?: string }, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const project = await ctx.loadProject();
+      const { config, warnings } = await renderForProject(project);
+      for (const w of warnings) ctx.out.warn(w);
+      let text = `${JSON.stringify(config, null, 2)}\n`;
+      if (opts.caddyfile) {
+        const template = await readFile(join(project.paths.root, 'Caddyfile.tmpl'), 'utf8').catch(() => readFile(PACKAGED_TEMPLATE, 'utf8'));
+        text = renderCaddyfile(template, config, project.settings);
+      }
+      if (opts.out) {
+        await writeFile(opts.out, text, { mode: 0o600 });
+        ctx.out.info(`wrote ${opts.out}`);
+      } else process.stdout.write(text);
+    });
+
+  program
+    .command('apply')
+    .description('push registry.d/ to the running gateway: prints the plan, pushes with If-Match, verifies')
+    .option('--dry-run', 'only print the plan; exit 3 when the gateway differs from the files (drift)')
+    .option('--target <admin>', "a Caddy admin address or URL (repeatable; default caddy.admin of mcpgw.yaml)", collect)
+    .addHelpText(
+      'after',
+      examples('mcpgw apply', 'mcpgw apply --dry-run    # CI: exit 3 on drift', 'mcpgw apply --target 10.0.0.5:2019 --target 10.0.0.6:2019') +
+        '\nExit codes: 0 applied or in sync, 1 invalid files, 2 Caddy unreachable, rejected the config or conflicted, 3 drift (--dry-run).\n',
+    )
+    .action(async (opts: { dryRun?: boolean; target?: string[] }, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const project = await ctx.loadProject();
+      const report = await applyProject(project, { dryRun: opts.dryRun, targets: opts.target });
+      printApply(ctx, report, Boolean(opts.dryRun));
+      process.exitCode = applyExitCode(report, Boolean(opts.dryRun));
+    });
+
+  program
+    .command('up')
+    .description('start Caddy and mcpgw daemons (authd, …) as managed processes, then apply')
+    .option('--foreground', 'stay attached and stop everything on SIGINT/SIGTERM (containers, systemd)')
+    .addHelpText('after', examples('mcpgw up', 'mcpgw up --foreground    # e.g. in templates/mcpgw.service', 'mcpgw routes && mcpgw down'))
+    .action(async (opts: { foreground?: boolean }, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const project = await ctx.loadProject();
+      const available = new Set(program.commands.map((c) => c.name()));
+      const result = await gatewayUp(project, { available, foreground: opts.foreground, log: (l) => ctx.out.info(l) }).catch(asCliError);
+      for (const w of result.apply.warnings) ctx.out.warn(w);
+      if (ctx.out.options.json) ctx.out.json({ processes: result.processes });
+      else {
+        for (const [name, r] of Object.entries(result.processes)) ctx.out.line(`${name.padEnd(16)} pid ${String(r.pid).padEnd(8)} ${r.url ?? ''}`.trimEnd());
+        ctx.out.line(`gateway: ${result.processes.caddy?.url} — services at <gateway>/<path>/…; \`mcpgw down\` stops it`);
+      }
+      if (opts.foreground) process.exitCode = await superviseForeground(project, result, (l) => ctx.out.info(l));
+    });
+
+  program
+    .command('down')
+    .description('stop exactly the processes `mcpgw up` started (from run/processes.json)')
+    .addHelpText('after', examples('mcpgw down'))
+    .action(async (_opts, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const result = await gatewayDown(await ctx.loadProject());
+      if (ctx.out.options.json) return ctx.out.json(result);
+      if (!result.stopped.length && !result.gone.length) return ctx.out.info('nothing was running');
+      for (const name of result.stopped) ctx.out.line(`stopped ${name}`);
+      for (const name of result.gone) ctx.out.line(`${name} had already exited`);
+    });
+
+  program
+    .command('routes')
+    .description('the routes the running gateway serves, and whether they match the files (processes: `mcpgw status`)')
+    .addHelpText('after', examples('mcpgw routes', 'mcpgw routes --json | jq .gateway'))
+    .action(async (_opts, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const status = await statusOf(await ctx.loadProject());
+      if (ctx.out.options.json) return ctx.out.json(status);
+      const { c } = ctx.out;
+      for (const p of status.processes) ctx.out.line(`${p.name.padEnd(16)} ${p.alive ? c.green('running') : c.red('exited ')} pid ${p.pid}  ${p.url ?? ''}`.trimEnd());
+      const g = status.gateway;
+      ctx.out.line(`gateway admin ${g.admin}: ${g.reachable ? (g.inSync ? c.green('in sync') : c.yellow('drift — run mcpgw apply')) : c.red('not reachable')}`);
+      if (status.routes.length) {
+        ctx.out.table(
+          ['MATCH', 'AUTH', 'UPSTREAM'],
+          status.routes.map((r) => [r.match, r.auth ? `authd (${r.auth.service})` : r.respond ? '' : 'none', r.upstreams?.join(' ') ?? (r.respond ? `responds ${r.respond.status}` : '')]),
+        );
+      }
+      if (!g.reachable) process.exitCode = EXIT.RUNTIME;
+    });
+
+  afterChangeHooks.push(applyAfterChange);
+}
