@@ -5,6 +5,7 @@ import { registerRegistryCommands } from './registry.js';
 import { registerAuthCommands } from './auth.js';
 import { registerGatewayCommands } from './gateway.js';
 import { registerProbeCommands } from './probe.js';
+import { registerHostCommand } from './host.js';
 import { examples } from './help.js';
 
 export const VERSION = '0.1.0';
@@ -31,5 +32,6 @@ export function createProgram(): Command {
   registerGatewayCommands(program);
   registerAuthCommands(program);
   registerProbeCommands(program);
+  registerHostCommand(program);
   return program;
 }
