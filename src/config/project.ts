@@ -190,6 +190,11 @@ export function scopeReferenceIssues(scopes: ScopesFile, parsed: ParsedYaml, ser
   return issues;
 }
 
+/** The absolute state directory (state_dir is relative to the checkout). */
+export function stateDirFor(paths: ProjectPaths, settings: Settings): string {
+  return isAbsolute(settings.state_dir) ? settings.state_dir : join(paths.root, settings.state_dir);
+}
+
 /** Load everything; returns all issues (errors and warnings), sorted, and a project when there are no errors. */
 export async function loadProjectChecked(root: string): Promise<{ project?: Project; issues: ConfigIssue[] }> {
   const paths = projectPaths(root);
@@ -197,7 +202,7 @@ export async function loadProjectChecked(root: string): Promise<{ project?: Proj
   const scopes = await loadScopes(paths, registry.value);
   const issues = sortIssues([...settings.issues, ...registry.issues, ...scopes.issues]);
   if (hasErrors(issues) || !settings.value || !registry.value || !scopes.value) return { issues };
-  const stateDir = isAbsolute(settings.value.state_dir) ? settings.value.state_dir : join(paths.root, settings.value.state_dir);
+  const stateDir = stateDirFor(paths, settings.value);
   return {
     project: { paths, settings: settings.value, services: registry.value, scopes: scopes.value, stateDir, warnings: issues },
     issues,
