@@ -27,12 +27,13 @@ export function registerHostCommand(program: Command): void {
       if (ctx.out.options.json) ctx.out.json({ url: host.url, port: host.port, services });
       else ctx.out.line(`stdio host listening on ${host.url} (${services.length ? services.join(', ') : 'no stdio services yet'})`);
       const reload = () => void host.reload();
-      process.on('SIGHUP', reload);
-      await new Promise<void>((resolve) => {
-        process.once('SIGTERM', () => resolve());
-        process.once('SIGINT', () => resolve());
-      });
-      process.off('SIGHUP', reload);
+      let stop!: () => void;
+      const stopped = new Promise<void>((resolve) => (stop = resolve));
+      // `on`, not `once`: execa's exit hook re-raises a signal nobody else listens to, which
+      // would kill mcpgw before it has stopped the children.
+      process.on('SIGHUP', reload).on('SIGTERM', stop).on('SIGINT', stop);
+      await stopped;
       await host.close();
+      process.off('SIGHUP', reload).off('SIGTERM', stop).off('SIGINT', stop);
     });
 }
