@@ -6,6 +6,8 @@ import type { Project } from '../config/project.js';
 import { resolveSecretMap } from '../config/secrets.js';
 import { writeFileAtomic } from '../config/atomic-file.js';
 import { stateLayout } from '../state/layout.js';
+import { readHealth } from '../state/snapshots.js';
+import { gatedServices } from '../probe/gate.js';
 import { adminListenOf, CaddyAdminClient } from './admin-client.js';
 import { canonicalJson, type CaddyConfig } from './caddy-json.js';
 import { CaddyError } from './errors.js';
@@ -82,7 +84,9 @@ function dedupeEndpoints(endpoints: Record<string, string>, project: Project, wa
 export async function renderForProject(project: Project): Promise<{ config: CaddyConfig; warnings: string[] }> {
   const warnings: string[] = [];
   const endpoints = dedupeEndpoints(await sseEndpointsOf(project), project, warnings);
-  const rendered = renderCaddyConfig(renderInputOf(project, endpoints));
+  const withheld = gatedServices(project, await readHealth(stateLayout(project.stateDir)));
+  for (const name of withheld) warnings.push(`${name}: withheld — failing its health check (health.gate); it answers 503 until a probe passes`);
+  const rendered = renderCaddyConfig(renderInputOf(project, { sseEndpoints: endpoints, withheld }));
   return { config: rendered.config, warnings: [...rendered.warnings, ...warnings] };
 }
 

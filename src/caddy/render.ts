@@ -22,6 +22,8 @@ export interface RenderInput {
    * Found at apply time by `discoverSseEndpoint`.
    */
   sseEndpoints?: Record<string, string>;
+  /** Services whose route is withheld (`health.gate: true` and failing a probe). */
+  withheld?: ReadonlySet<string>;
 }
 
 export interface RenderResult {
@@ -30,8 +32,8 @@ export interface RenderResult {
   warnings: string[];
 }
 
-export function renderInputOf(project: Project, sseEndpoints?: Record<string, string>): RenderInput {
-  return { settings: project.settings, services: project.services, root: project.paths.root, sseEndpoints };
+export function renderInputOf(project: Project, extras: Pick<RenderInput, 'sseEndpoints' | 'withheld'> = {}): RenderInput {
+  return { settings: project.settings, services: project.services, root: project.paths.root, ...extras };
 }
 
 function targetFor(svc: ServiceDefinition, input: RenderInput, warnings: string[]): ProxyTarget {
@@ -66,6 +68,9 @@ function serviceRoutes(svc: ServiceDefinition, input: RenderInput, warnings: str
   const id = `${ROUTE_ID_PREFIX}service-${svc.name}`;
   if (!svc.enabled) {
     return [{ '@id': id, match: pathMatch(svc.path), handle: [jsonResponse(503, { error: 'service_disabled', service: svc.name, message: `service "${svc.name}" is disabled on this gateway` })], terminal: true }];
+  }
+  if (input.withheld?.has(svc.name)) {
+    return [{ '@id': id, match: pathMatch(svc.path), handle: [jsonResponse(503, { error: 'service_unhealthy', service: svc.name, message: `service "${svc.name}" failed its health check and is withheld (health.gate)` })], terminal: true }];
   }
   if (svc.auth === 'none') warnings.push(`${svc.name}: auth: none — anyone who reaches the gateway can call it (local development only)`);
   const target = targetFor(svc, input, warnings);
