@@ -1,0 +1,81 @@
+// The query path of `mcpgw find`: full-text and embedding hits from the index, fused by
+// `rank`, then filtered by what the caller may call, the withheld tools already being absent.
+import { EmbedderError } from './embedder.js';
+import { fieldMatches, type FieldMatches } from './explain-match.js';
+import { documentCount, storedDocument, textHits, vectorHits, type SearchFilters } from './search-index.js';
+import { DEFAULT_WEIGHTS, rank, type RankMode, type RankWeights } from './rank.js';
+import type { OpenedIndex } from './index-update.js';
+
+/** May the caller call this tool? (Wired to scopes.yml through isToolAllowed when there is an identity.) */
+export type ToolPredicate = (server: string, tool: string) => boolean;
+
+export interface FindOptions extends SearchFilters {
+  topK?: number;
+  allow?: ToolPredicate;
+  mode?: RankMode;
+  explain?: boolean;
+  weights?: RankWeights;
+}
+
+export interface FoundTool {
+  server: string;
+  tool: string;
+  score: number;
+  description: string;
+  inputSchema: Record<string, unknown>;
+  url: string;
+  explain?: { textScore: number; vectorScore: number | null; matched: FieldMatches };
+}
+
+export interface FindResult {
+  query: string;
+  results: FoundTool[];
+  /** Problems that did not stop the search (a failing model), each naming its fix. */
+  warnings: string[];
+}
+
+/** How many candidates each ranker contributes before fusing and filtering. */
+const CANDIDATES = 200;
+
+export async function findTools(opened: Pick<OpenedIndex, 'index' | 'embedder'>, query: string, options: FindOptions = {}): Promise<FindResult> {
+  const { db } = opened.index;
+  const mode = options.mode ?? 'hybrid';
+  const topK = options.topK ?? 5;
+  const warnings: string[] = [];
+  const filters: SearchFilters = { server: options.server, tags: options.tags };
+  const wantVector = mode !== 'text' && opened.embedder !== undefined && opened.index.manifest.dimensions > 0;
+  let queryVector: Float32Array | undefined;
+  if (wantVector) {
+    try {
+      [queryVector] = await opened.embedder!.embed([query]);
+    } catch (err) {
+      if (!(err instanceof EmbedderError)) throw err;
+      warnings.push(`${err.message} — searching by full text only; fix: ${err.fix}`);
+    }
+  }
+  const everything = documentCount(db);
+  const vectorLimit = options.allow ? everything : CANDIDATES;
+  const [text, vector, serverText, serverVector] = await Promise.all([
+    mode === 'vector' ? [] : textHits(db, query, filters, options.allow ? everything : CANDIDATES),
+    queryVector ? vectorHits(db, queryVector, filters, vectorLimit) : undefined,
+    mode === 'vector' ? [] : textHits(db, query, filters, 50, 'server'),
+    queryVector ? vectorHits(db, queryVector, filters, 50, 'server') : undefined,
+  ]);
+  const ranked = rank(queryVector ? mode : 'text', { text, vector, serverText, serverVector }, options.weights ?? DEFAULT_WEIGHTS);
+  const results: FoundTool[] = [];
+  for (const hit of ranked) {
+    if (results.length >= topK) break;
+    const doc = storedDocument(db, hit.id);
+    if (!doc || (options.allow && !options.allow(doc.server, doc.tool))) continue;
+    results.push({
+      server: doc.server,
+      tool: doc.tool,
+      score: Math.round(hit.score * 1e4) / 1e4,
+      description: doc.description,
+      inputSchema: doc.inputSchema,
+      url: doc.url,
+      ...(options.explain && { explain: { textScore: hit.textScore, vectorScore: hit.vectorScore ?? null, matched: fieldMatches(query, doc) } }),
+    });
+  }
+  return { query, results, warnings };
+}

@@ -1,0 +1,75 @@
+// Decides whether the persisted index still describes the files: a stamp (mtime and size) of
+// mcpgw.yaml and of each service's definition, snapshot and approvals, compared with those
+// recorded at build time. Only stat calls: `find` runs this before every query.
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ProjectPaths } from '../config/project.js';
+import type { StateLayout } from '../state/layout.js';
+
+export interface ServiceStamp {
+  definition: string;
+  snapshot?: string;
+  approvals?: string;
+}
+
+export interface SourceStamps {
+  settings?: string;
+  services: Record<string, ServiceStamp>;
+}
+
+export interface Staleness {
+  /** Nothing can be reused: no index, other settings or another embedder. */
+  full: boolean;
+  /** Services whose documents must be (re)built. */
+  changed: string[];
+  /** Services whose documents must go. */
+  removed: string[];
+}
+
+async function stampOf(path: string): Promise<string | undefined> {
+  try {
+    const info = await stat(path);
+    return `${Math.round(info.mtimeMs)}:${info.size}`;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+export async function sourceStamps(paths: ProjectPaths, layout: StateLayout): Promise<SourceStamps> {
+  const files = (await listDir(paths.registryDir)).filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('.'));
+  const entries = await Promise.all(
+    files.map(async (file): Promise<[string, ServiceStamp]> => {
+      const name = file.replace(/\.ya?ml$/, '');
+      const [definition, snapshot, approvals] = await Promise.all([stampOf(join(paths.registryDir, file)), stampOf(layout.snapshotFile(name)), stampOf(layout.approvalsFile(name))]);
+      return [name, { definition: definition ?? 'gone', ...(snapshot && { snapshot }), ...(approvals && { approvals }) }];
+    }),
+  );
+  return { settings: await stampOf(paths.settingsFile), services: Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b))) };
+}
+
+const sameStamp = (a: ServiceStamp | undefined, b: ServiceStamp | undefined) =>
+  a !== undefined && b !== undefined && a.definition === b.definition && a.snapshot === b.snapshot && a.approvals === b.approvals;
+
+/** Pure: what must be rebuilt to go from the recorded stamps to the current ones. */
+export function staleness(recorded: SourceStamps | undefined, current: SourceStamps): Staleness {
+  if (!recorded || recorded.settings !== current.settings) return { full: true, changed: Object.keys(current.services), removed: [] };
+  return {
+    full: false,
+    changed: Object.keys(current.services).filter((name) => !sameStamp(recorded.services[name], current.services[name])),
+    removed: Object.keys(recorded.services).filter((name) => !(name in current.services)),
+  };
+}
+
+export function isFresh(s: Staleness): boolean {
+  return !s.full && s.changed.length === 0 && s.removed.length === 0;
+}
