@@ -21,6 +21,8 @@ export interface StdioHostOptions {
   watch?: boolean;
   /** One line per event worth telling an operator (children starting, reloads, bad config). */
   log?: (line: string) => void;
+  /** End a Streamable HTTP session after this long without requests (default 10 minutes). */
+  sessionIdleMs?: number;
 }
 
 export interface StdioHost {
@@ -41,9 +43,9 @@ interface ServiceEndpoints {
 
 export async function startStdioHost(project: Project, options: StdioHostOptions = {}): Promise<StdioHost> {
   const log = options.log ?? (() => {});
-  const layout = stateLayout(project.stateDir);
+  const context: ApplyContext = { layout: stateLayout(project.stateDir), log, sessionIdleMs: options.sessionIdleMs };
   const services = new Map<string, ServiceEndpoints>();
-  await apply(services, project.services, project.paths.root, layout, log);
+  await apply(services, project.services, project.paths.root, context);
 
   const server = createServer((req, res) => {
     route(services, req, res).catch((err: Error) => {
@@ -62,7 +64,7 @@ export async function startStdioHost(project: Project, options: StdioHostOptions
         log(`registry.d does not validate; keeping the running services:\n${issues.map(formatIssue).join('\n')}`);
         return;
       }
-      await apply(services, next.services, next.paths.root, layout, log);
+      await apply(services, next.services, next.paths.root, context);
     }));
   const watcher: RegistryWatch | undefined = options.watch === false ? undefined : watchRegistry(project.paths.registryDir, () => void reload());
 
@@ -81,8 +83,14 @@ export async function startStdioHost(project: Project, options: StdioHostOptions
   };
 }
 
+interface ApplyContext {
+  layout: StateLayout;
+  log: (line: string) => void;
+  sessionIdleMs?: number;
+}
+
 /** Start, stop and replace services so the running set matches `definitions`. */
-async function apply(services: Map<string, ServiceEndpoints>, definitions: ServiceDefinition[], root: string, layout: StateLayout, log: (line: string) => void): Promise<void> {
+async function apply(services: Map<string, ServiceEndpoints>, definitions: ServiceDefinition[], root: string, { layout, log, sessionIdleMs }: ApplyContext): Promise<void> {
   const wanted = new Map(definitions.filter(isHostedService).map((d) => [d.name, d]));
   for (const [name, running] of [...services]) {
     const next = wanted.get(name);
@@ -94,7 +102,7 @@ async function apply(services: Map<string, ServiceEndpoints>, definitions: Servi
     if (services.has(name)) continue;
     try {
       const hosted = new HostedService(definition, root, layout);
-      services.set(name, { hosted, streamable: new StreamableEndpoint(hosted), sse: new LegacySseEndpoint(hosted) });
+      services.set(name, { hosted, streamable: new StreamableEndpoint(hosted, sessionIdleMs), sse: new LegacySseEndpoint(hosted) });
       log(`${name}: serving ${definition.path} → ${hosted.spec.argv.join(' ')} (${hosted.spec.concurrency})`);
     } catch (err) {
       log(`${name}: cannot serve: ${(err as Error).message}`);

@@ -10,10 +10,26 @@ import type { HostedService } from './hosted-service.js';
 import { headerValue, readJsonBody, sendJson } from './http-messages.js';
 import { serveStatelessRequest } from './stateless-request.js';
 
+/** A session with no open request for this long is ended; most clients never send DELETE. */
+export const SESSION_IDLE_MS = 10 * 60_000;
+
+interface SessionActivity {
+  open: number;
+  lastSeen: number;
+}
+
 export class StreamableEndpoint {
   private readonly sessions = new Map<string, StreamableHTTPServerTransport>();
+  private readonly activity = new Map<StreamableHTTPServerTransport, SessionActivity>();
+  private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly service: HostedService) {}
+  constructor(
+    private readonly service: HostedService,
+    private readonly idleMs = SESSION_IDLE_MS,
+  ) {
+    this.sweeper = setInterval(() => this.endIdleSessions(), Math.min(60_000, idleMs));
+    this.sweeper.unref();
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const sessionId = headerValue(req, 'mcp-session-id');
@@ -35,6 +51,7 @@ export class StreamableEndpoint {
 
   /** Ends every session (the service was disabled or removed). */
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
     const transports = [...this.sessions.values()];
     this.sessions.clear();
     await Promise.all(transports.map((t) => t.close()));
@@ -44,7 +61,27 @@ export class StreamableEndpoint {
     const transport = this.sessions.get(sessionId);
     // 404 tells a client its session is gone and it should initialize again (spec 2025-11-25, Session Management).
     if (!transport) return sendJson(res, 404, errorResponse(null, RPC.INVALID_REQUEST, 'Session not found'));
+    this.track(transport, res);
     await transport.handleRequest(req, res, body);
+  }
+
+  /** Counts open requests (a GET stream keeps a session alive) and remembers the last one. */
+  private track(transport: StreamableHTTPServerTransport, res: ServerResponse): void {
+    const seen = this.activity.get(transport) ?? { open: 0, lastSeen: Date.now() };
+    this.activity.set(transport, seen);
+    seen.open += 1;
+    seen.lastSeen = Date.now();
+    res.once('close', () => {
+      seen.open -= 1;
+      seen.lastSeen = Date.now();
+    });
+  }
+
+  private endIdleSessions(): void {
+    const now = Date.now();
+    for (const [transport, seen] of this.activity) {
+      if (seen.open === 0 && now - seen.lastSeen >= this.idleMs) void transport.close();
+    }
   }
 
   private async openSession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
@@ -63,9 +100,11 @@ export class StreamableEndpoint {
     transport.onmessage = (message) => session.receive(message);
     transport.onclose = () => {
       session.close();
+      this.activity.delete(transport);
       if (transport.sessionId) this.sessions.delete(transport.sessionId);
     };
     await transport.start();
+    this.track(transport, res);
     await transport.handleRequest(req, res, body);
   }
 }

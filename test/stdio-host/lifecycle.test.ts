@@ -64,3 +64,14 @@ test('per-session concurrency gives each client session its own child, stopped w
   await waitFor('the first session\'s child to stop', () => host.status()[0]?.children.length === 1);
   assert.match(textOf(await second.callTool({ name: 'read_graph', arguments: {} })), /entities/);
 });
+
+test('a Streamable HTTP session that goes quiet without DELETE is ended, and its per-session child stopped', async (t) => {
+  const { host } = await startHostFor(t, (dir) => ({ memory: memoryYaml(dir, 'per-session') }), { sessionIdleMs: 300 });
+  const client = await connectClient(t, host, 'memory');
+  await client.listTools();
+  const pid = host.status()[0]?.children[0]?.pid;
+  assert.ok(pid);
+  await client.close(); // the SDK client closes its streams but sends no DELETE
+  await waitFor('the idle session to end', () => host.status()[0]?.children.length === 0);
+  await waitFor('its child to exit', () => !isRunning(pid));
+});

@@ -8,7 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { loadProject } from '../../src/config/project.js';
-import { startStdioHost, type StdioHost } from '../../src/stdio-host/stdio-host.js';
+import { startStdioHost, type StdioHost, type StdioHostOptions } from '../../src/stdio-host/stdio-host.js';
 import { tempProject } from '../helpers/cli.js';
 import { EVERYTHING_BIN } from '../helpers/everything.js';
 
@@ -31,14 +31,14 @@ export interface RunningHost {
 }
 
 /** Start a host on port 0 for a checkout with these registry.d files; stopped after the test. */
-export async function startHostFor(t: TestContext, files: Record<string, string> | ((dir: string) => Record<string, string>)): Promise<RunningHost> {
+export async function startHostFor(t: TestContext, files: Record<string, string> | ((dir: string) => Record<string, string>), options: StdioHostOptions = {}): Promise<RunningHost> {
   const project = await tempProject();
   const writeService = async (name: string, yaml: string) => {
     await mkdir(join(project.dir, 'registry.d'), { recursive: true });
     await writeFile(join(project.dir, 'registry.d', `${name}.yaml`), yaml);
   };
   for (const [name, yaml] of Object.entries(typeof files === 'function' ? files(project.dir) : files)) await writeService(name, yaml);
-  const host = await startStdioHost(await loadProject(project.dir), { listen: '127.0.0.1:0' });
+  const host = await startStdioHost(await loadProject(project.dir), { listen: '127.0.0.1:0', ...options });
   t.after(async () => {
     await host.close();
     await project.cleanup();
