@@ -23,7 +23,7 @@ test('limits.max_concurrent: a call beyond the limit gets a JSON-RPC error while
   const second = await connectClient(t, host, 'everything');
   let progressed!: () => void;
   const inFlight = new Promise<void>((resolve) => (progressed = resolve));
-  const slow = first.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 2, steps: 4 } }, undefined, { onprogress: () => progressed() });
+  const slow = first.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 6, steps: 6 } }, undefined, { onprogress: () => progressed() });
   await inFlight;
   await assert.rejects(second.callTool({ name: 'echo', arguments: { message: 'x' } }), isJsonRpcError(-32005, /limits\.max_concurrent 1/));
   assert.match(textOf(await slow), /completed/);
@@ -31,11 +31,11 @@ test('limits.max_concurrent: a call beyond the limit gets a JSON-RPC error while
 });
 
 test('limits.timeout: a call slower than the limit gets a JSON-RPC timeout error', async (t) => {
-  const { host } = await startHostFor(t, { everything: everythingYaml('everything', 'limits: { timeout: 1s }\n') });
+  const { host } = await startHostFor(t, { everything: everythingYaml('everything', 'limits: { timeout: 2s }\n') });
   const client = await connectClient(t, host, 'everything');
   await assert.rejects(
     client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 20, steps: 2 } }),
-    isJsonRpcError(-32001, /within 1000 ms \(limits\.timeout\)/),
+    isJsonRpcError(-32001, /within 2000 ms \(limits\.timeout\)/),
   );
   assert.match(textOf(await client.callTool({ name: 'echo', arguments: { message: 'still fine' } })), /still fine/);
 });

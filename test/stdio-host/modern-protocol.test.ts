@@ -38,6 +38,28 @@ test('a 2026-07-28 request without a session is served, with Mcp-Method and Mcp-
   assert.equal(noSessionGet.status, 405);
 });
 
+/** The JSON-RPC messages of an SSE response body. */
+function sseMessages(text: string): { id?: number; result?: Record<string, unknown> }[] {
+  return text.split('\n').filter((l) => l.startsWith('data: ') && l.length > 6).map((l) => JSON.parse(l.slice(6)));
+}
+
+test('a 2025-03-26 client gets that version back, a session, and is served without a protocol version header', async (t) => {
+  const { host } = await startHostFor(t, { everything: everythingYaml() });
+  const url = `${host.url}/everything/mcp`;
+  const init = await post(url, { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'old', version: '1' } } }, {});
+  assert.equal(init.status, 200);
+  const session = init.headers.get('mcp-session-id');
+  assert.ok(session, 'a session id is issued');
+  assert.equal(sseMessages(await init.text())[0]?.result?.protocolVersion, '2025-03-26');
+  assert.equal((await post(url, { jsonrpc: '2.0', method: 'notifications/initialized' }, { 'mcp-session-id': session })).status, 202);
+  const list = await post(url, { jsonrpc: '2.0', id: 1, method: 'tools/list' }, { 'mcp-session-id': session });
+  const tools = (sseMessages(await list.text())[0]?.result?.tools ?? []) as { name: string }[];
+  assert.ok(tools.some((tool) => tool.name === 'echo'));
+  const ended = await fetch(url, { method: 'DELETE', headers: { 'mcp-session-id': session } });
+  assert.equal(ended.status, 200);
+  assert.equal((await post(url, { jsonrpc: '2.0', id: 2, method: 'tools/list' }, { 'mcp-session-id': session })).status, 404);
+});
+
 test('request header checks: unsupported version, missing or mismatched headers, Base64 names', () => {
   const body = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'wetter-München' } };
   const base = { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call' };
