@@ -136,6 +136,8 @@ function findService(services: Map<string, ServiceEndpoints>, pathname: string):
 
 async function route(services: Map<string, ServiceEndpoints>, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://stdio-host');
+  // Readiness for `mcpgw up` and load balancers; services always sit one level deeper.
+  if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true, services: [...services.values()].map((s) => s.hosted.status()) });
   const found = findService(services, url.pathname);
   const notFound = () => sendJson(res, 404, { error: { code: 'ERR_SERVICE_NOT_FOUND', message: `no enabled stdio service serves ${url.pathname}`, hint: 'endpoints are /<service>/mcp, /<service>/sse and /<service>/messages' } });
   if (!found) return notFound();

@@ -44,8 +44,10 @@ test('disabling a service in registry.d answers 404 for it and stops its child',
   assert.deepEqual(running.host.status(), []);
 });
 
-test('an unknown service path is a JSON 404', async (t) => {
+test('an unknown service path is a JSON 404; /healthz answers with the services', async (t) => {
   const { host } = await startHostFor(t, { everything: everythingYaml() });
+  const health = (await (await fetch(`${host.url}/healthz`)).json()) as { ok: boolean; services: { service: string }[] };
+  assert.deepEqual([health.ok, health.services.map((s) => s.service)], [true, ['everything']]);
   const res = await fetch(`${host.url}/nope/mcp`, { method: 'POST', body: '{}' });
   assert.equal(res.status, 404);
   assert.match(((await res.json()) as { error: { message: string } }).error.message, /no enabled stdio service/);
