@@ -2,7 +2,7 @@
 // "smooth inverse frequency" of Arora et al., 2017), so that "will it rain in Paris" is carried
 // by "rain" and "paris". Offline, a few milliseconds per thousand texts.
 import { contentWords } from './identifier-words.js';
-import { l2Normalize, type Embedder } from './embedder.js';
+import { l2Normalize, type Embedder, type WordMatcher } from './embedder.js';
 import { WordVectors } from './word-vectors.js';
 
 /** SIF's smoothing constant: words more frequent than about 1 in 1,000 lose most of their weight. */
@@ -15,8 +15,9 @@ export function sifWeight(rank: number): number {
   return SIF_A / (SIF_A + p);
 }
 
-export class BundledEmbedder implements Embedder {
+export class BundledEmbedder implements Embedder, WordMatcher {
   readonly id: string;
+  private readonly unitVectors = new Map<string, { vector: Float32Array; weight: number } | null>();
   constructor(private readonly vectors: WordVectors) {
     this.id = `bundled:${vectors.header.stamp}`;
   }
@@ -33,6 +34,41 @@ export class BundledEmbedder implements Embedder {
       if (index >= 0) this.vectors.addTo(out, index, sifWeight(this.vectors.rank(index)));
     }
     return l2Normalize(out);
+  }
+
+  private wordVector(word: string): { vector: Float32Array; weight: number } | null {
+    let entry = this.unitVectors.get(word);
+    if (entry === undefined) {
+      let index = this.vectors.find(word);
+      if (index < 0) index = this.vectors.find(singular(word));
+      entry = index < 0 ? null : { vector: this.vectors.unitVector(index), weight: sifWeight(this.vectors.rank(index)) };
+      this.unitVectors.set(word, entry);
+    }
+    return entry;
+  }
+
+  /**
+   * How well a document's words cover the query's, word by word: for each query word its best
+   * cosine with any document word, weighted by rarity. Unlike one averaged vector, a single
+   * close word ("folder" ~ "directory") counts fully however long the document is.
+   */
+  matchWords(queryWords: readonly string[], documentWords: readonly string[]): number {
+    const docs = [...new Set(documentWords)].map((w) => this.wordVector(w)).filter((e) => e !== null);
+    let total = 0;
+    let weights = 0;
+    for (const q of new Set(queryWords)) {
+      const entry = this.wordVector(q);
+      if (!entry) continue;
+      let best = 0;
+      for (const d of docs) {
+        let dot = 0;
+        for (let i = 0; i < entry.vector.length; i++) dot += entry.vector[i]! * d.vector[i]!;
+        if (dot > best) best = dot;
+      }
+      total += entry.weight * best;
+      weights += entry.weight;
+    }
+    return weights > 0 ? total / weights : 0;
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {

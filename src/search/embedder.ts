@@ -8,6 +8,16 @@ export interface Embedder {
   embed(texts: readonly string[]): Promise<Float32Array[]>;
 }
 
+/** Embedders built on word vectors can also compare a query and a document word by word. */
+export interface WordMatcher {
+  /** 0…1: how closely the document's words cover the query's (rarer query words count more). */
+  matchWords(queryWords: readonly string[], documentWords: readonly string[]): number;
+}
+
+export function isWordMatcher(embedder: unknown): embedder is WordMatcher {
+  return typeof (embedder as Partial<WordMatcher> | undefined)?.matchWords === 'function';
+}
+
 export type EmbedderErrorCode = 'ERR_EMBEDDER_MISSING' | 'ERR_EMBEDDER_FAILED' | 'ERR_EMBEDDER_CONFIG';
 
 /** A model that cannot be used. `fix` says what to do; `find` falls back to full text and prints both. */
@@ -24,4 +34,20 @@ export function l2Normalize(vector: Float32Array): Float32Array {
   const norm = Math.sqrt(sum);
   if (norm > 0) for (let i = 0; i < vector.length; i++) vector[i]! /= norm;
   return vector;
+}
+
+/**
+ * Averaged embeddings share a large common direction, which crowds every cosine together.
+ * Subtracting the corpus mean (the "common component" of Arora et al.) spreads them out.
+ */
+export function meanVector(vectors: readonly Float32Array[]): number[] {
+  const dims = vectors[0]?.length ?? 0;
+  const mean = new Float64Array(dims);
+  for (const v of vectors) for (let d = 0; d < dims; d++) mean[d]! += v[d]! / vectors.length;
+  return Array.from(mean, (x) => Math.round(x * 1e5) / 1e5);
+}
+
+export function centered(vector: Float32Array, center: readonly number[] | undefined): Float32Array {
+  if (!center?.length) return vector;
+  return l2Normalize(vector.map((x, d) => x - center[d]!));
 }

@@ -1,9 +1,11 @@
 // The query path of `mcpgw find`: full-text and embedding hits from the index, fused by
 // `rank`, then filtered by what the caller may call, the withheld tools already being absent.
-import { EmbedderError } from './embedder.js';
+import { centered, EmbedderError, isWordMatcher } from './embedder.js';
+import { contentWords } from './identifier-words.js';
+import { embeddingText } from './tool-documents.js';
 import { fieldMatches, type FieldMatches } from './explain-match.js';
 import { documentCount, storedDocument, textHits, vectorHits, type SearchFilters } from './search-index.js';
-import { DEFAULT_WEIGHTS, rank, type RankMode, type RankWeights } from './rank.js';
+import { DEFAULT_WEIGHTS, rank, rerankByWords, type RankMode, type RankWeights } from './rank.js';
 import type { OpenedIndex } from './index-update.js';
 
 /** May the caller call this tool? (Wired to scopes.yml through isToolAllowed when there is an identity.) */
@@ -47,7 +49,8 @@ export async function findTools(opened: Pick<OpenedIndex, 'index' | 'embedder'>,
   let queryVector: Float32Array | undefined;
   if (wantVector) {
     try {
-      [queryVector] = await opened.embedder!.embed([query]);
+      const [raw] = await opened.embedder!.embed([query]);
+      queryVector = centered(raw!, opened.index.manifest.center);
     } catch (err) {
       if (!(err instanceof EmbedderError)) throw err;
       warnings.push(`${err.message} — searching by full text only; fix: ${err.fix}`);
@@ -61,12 +64,20 @@ export async function findTools(opened: Pick<OpenedIndex, 'index' | 'embedder'>,
     mode === 'vector' ? [] : textHits(db, query, filters, 50, 'server'),
     queryVector ? vectorHits(db, queryVector, filters, 50, 'server') : undefined,
   ]);
-  const ranked = rank(queryVector ? mode : 'text', { text, vector, serverText, serverVector }, options.weights ?? DEFAULT_WEIGHTS);
+  const weights = options.weights ?? DEFAULT_WEIGHTS;
+  let ranked = rank(queryVector ? mode : 'text', { text, vector, serverText, serverVector }, weights);
+  if (options.allow) ranked = ranked.filter((h) => { const doc = storedDocument(db, h.id); return doc !== undefined && options.allow!(doc.server, doc.tool); });
+  const matcher = opened.embedder;
+  if (queryVector && mode === 'hybrid' && weights.words > 0 && isWordMatcher(matcher)) {
+    const queryWords = contentWords(query);
+    const scores = new Map(ranked.slice(0, weights.rerankDepth).map((h) => [h.id, matcher.matchWords(queryWords, contentWords(embeddingText(storedDocument(db, h.id)!)))]));
+    ranked = rerankByWords(ranked, scores, weights.words);
+  }
   const results: FoundTool[] = [];
   for (const hit of ranked) {
     if (results.length >= topK) break;
     const doc = storedDocument(db, hit.id);
-    if (!doc || (options.allow && !options.allow(doc.server, doc.tool))) continue;
+    if (!doc) continue;
     results.push({
       server: doc.server,
       tool: doc.tool,

@@ -8,7 +8,7 @@ import { publicUrl, type Settings } from '../config/settings.js';
 import { withFileLock } from '../config/atomic-file.js';
 import { stateLayout, type StateLayout } from '../state/layout.js';
 import { usableTools } from '../probe/tool-approvals.js';
-import { EmbedderError, type Embedder } from './embedder.js';
+import { centered, EmbedderError, meanVector, type Embedder } from './embedder.js';
 import { embedderFromSettings } from './embedder-from-settings.js';
 import { isFresh, sourceStamps, staleness } from './index-freshness.js';
 import { addDocuments, createIndex, INDEX_FORMAT, loadIndex, readManifest, removeDocuments, saveIndex, type SearchIndex } from './search-index.js';
@@ -127,9 +127,11 @@ async function rebuild(
     return rebuild(root, layout, sources, { full: true, changed: [], removed: [] }, undefined, toolSource, warnings).then((r) => withProblem(r, problem, layout));
   }
   const dimensions = vectors?.[0]?.length ?? (full ? 0 : previous.manifest.dimensions);
+  const center = full ? (vectors?.length ? meanVector(vectors) : undefined) : previous.manifest.center;
+  vectors = vectors?.map((v) => centered(v, center));
   const index: SearchIndex = previous ?? {
     db: createIndex(dimensions),
-    manifest: { format: INDEX_FORMAT, generation: '', embedder: vectors ? embedder!.id : 'none', dimensions, builtAt: '', sources, ids: {} },
+    manifest: { format: INDEX_FORMAT, generation: '', embedder: vectors ? embedder!.id : 'none', dimensions, builtAt: '', sources, ids: {}, ...(center && { center }) },
   };
   if (!full) for (const name of names) await removeDocuments(index.db, previous.manifest.ids[name] ?? []);
   for (const name of plan.removed) delete ids[name];

@@ -13,13 +13,19 @@ export interface RankWeights {
   server: number;
   /** Which vector hit (by position) counts as "unrelated": cosines at or below it score 0. */
   vectorFloorRank: number;
+  /** Share of the final score given to word-by-word matching (embedders with word vectors). */
+  words: number;
+  /** How many fused candidates word matching reorders. */
+  rerankDepth: number;
 }
 
-export const DEFAULT_WEIGHTS: RankWeights = { text: 0.5, vector: 0.5, server: 0.1, vectorFloorRank: 30 };
+export const DEFAULT_WEIGHTS: RankWeights = { text: 0.4, vector: 0.6, server: 0.1, vectorFloorRank: 20, words: 0.4, rerankDepth: 100 };
 
 export interface RankedHit {
   id: string;
   score: number;
+  /** Word-by-word match (0…1) when the embedder offers it. */
+  wordScore?: number;
   /** Raw BM25 score (0 when no word matched). */
   textScore: number;
   /** Raw cosine similarity (undefined without an embedder). */
@@ -74,4 +80,23 @@ export function rank(
     ranked.push({ id, score, textScore: rawText.get(id) ?? 0, ...(rawVector.has(id) && { vectorScore: rawVector.get(id) }) });
   }
   return ranked.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+}
+
+/**
+ * Reorder the leading candidates by word-by-word match: its score is spread between the
+ * candidates' lowest and highest, then mixed in with `weight`.
+ */
+export function rerankByWords(ranked: readonly RankedHit[], wordScores: ReadonlyMap<string, number>, weight: number): RankedHit[] {
+  const scored = ranked.filter((h) => wordScores.has(h.id));
+  const values = scored.map((h) => wordScores.get(h.id)!);
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const top = Math.max(0, ...scored.map((h) => h.score));
+  const reranked = scored.map((h) => {
+    const words = wordScores.get(h.id)!;
+    const normalized = hi > lo ? (words - lo) / (hi - lo) : 0;
+    return { ...h, wordScore: words, score: (1 - weight) * (top > 0 ? h.score / top : 0) + weight * normalized };
+  });
+  reranked.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+  return [...reranked, ...ranked.filter((h) => !wordScores.has(h.id))];
 }

@@ -27,6 +27,8 @@ export interface IndexManifest {
   sources: SourceStamps;
   /** Document ids per service, to remove them when the service changes. */
   ids: Record<string, string[]>;
+  /** Mean of the documents' embeddings, subtracted from every vector (queries too). */
+  center?: number[];
   /** Why a model was wanted but the index holds no embeddings. */
   embedderProblem?: string;
 }

@@ -60,6 +60,17 @@ export class WordVectors {
     return this.ranks[index]!;
   }
 
+  /** The word's unit vector (dequantised; cached by the caller). */
+  unitVector(index: number): Float32Array {
+    const out = new Float32Array(this.header.dimensions);
+    this.addTo(out, index, 1);
+    let sum = 0;
+    for (const x of out) sum += x * x;
+    const norm = Math.sqrt(sum) || 1;
+    for (let d = 0; d < out.length; d++) out[d]! /= norm;
+    return out;
+  }
+
   /** Add `weight` × the word's unit vector into `into`. */
   addTo(into: Float32Array, index: number, weight: number): void {
     const dims = this.header.dimensions;
