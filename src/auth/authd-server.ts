@@ -143,7 +143,7 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
   };
 }
 
-function splitListen(listen: string): [string, string] {
+export function splitListen(listen: string): [string, string] {
   if (listen.startsWith('unix//')) throw new Error('authd listens on host:port (Caddy reaches it over TCP)');
   const i = listen.lastIndexOf(':');
   const host = listen.slice(0, i).replace(/^\[|\]$/g, '') || '127.0.0.1';

@@ -9,6 +9,7 @@ import { caddyHeaderValue } from './upstream-headers.js';
 
 export const ROUTE_ID_PREFIX = 'mcpgw-';
 export const REGISTRY_PATH = '/mcpgw';
+export const UI_PATH = '/ui';
 export const RESOURCE_METADATA_PATH = '/.well-known/oauth-protected-resource';
 
 export interface RenderInput {
@@ -98,6 +99,16 @@ function registryRoute(input: RenderInput): CaddyRoute {
   return { '@id': `${ROUTE_ID_PREFIX}registry`, match: pathMatch(REGISTRY_PATH), handle: proxyChain(target), terminal: true };
 }
 
+/** The web UI signs people in itself (OIDC session cookie), so no forward_auth; flushing keeps its event stream live. */
+function uiRoute(settings: Settings): CaddyRoute {
+  return {
+    '@id': `${ROUTE_ID_PREFIX}ui`,
+    match: pathMatch(UI_PATH),
+    handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: dialOfListen(settings.web.listen) }], flush_interval: -1 }],
+    terminal: true,
+  };
+}
+
 /** Browsers send Origin; only the gateway's own origin and gateway.allowed_origins pass (DNS rebinding). */
 function originRoute(settings: Settings): CaddyRoute {
   const allowed = [new URL(publicUrl(settings)).origin, ...settings.gateway.allowed_origins];
@@ -134,6 +145,7 @@ export function renderCaddyConfig(input: RenderInput): RenderResult {
       terminal: true,
     },
     registryRoute(input),
+    uiRoute(settings),
     ...services.flatMap((svc) => serviceRoutes(svc, input, warnings)),
     {
       '@id': `${ROUTE_ID_PREFIX}unknown`,

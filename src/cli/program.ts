@@ -6,6 +6,7 @@ import { registerAuthCommands } from './auth.js';
 import { registerGatewayCommands } from './gateway.js';
 import { registerProbeCommands } from './probe.js';
 import { registerHostCommand } from './host.js';
+import { registerWebCommand } from './web.js';
 import { examples } from './help.js';
 
 export const VERSION = '0.1.0';
@@ -33,5 +34,6 @@ export function createProgram(): Command {
   registerAuthCommands(program);
   registerProbeCommands(program);
   registerHostCommand(program);
+  registerWebCommand(program);
   return program;
 }

@@ -54,6 +54,16 @@ export const settingsSchema = z
       .object({ listen: listenAddress.default('127.0.0.1:8083') })
       .strict()
       .default({}),
+    web: z
+      .object({
+        listen: listenAddress.default('127.0.0.1:8084'),
+        /** OAuth client the web UI signs people in with (PKCE; allows <public_url>/ui/callback); default: the provider's client_id. */
+        client_id: z.string().min(1).optional(),
+        /** A browser session ends after this at the latest (or when the access token expires). */
+        session_ttl: duration.default('8h'),
+      })
+      .strict()
+      .default({}),
     identity: z
       .object({
         providers: z.array(identityProviderSchema).default([]),
@@ -83,7 +93,7 @@ export const SETTINGS_HINTS: HintTable = {
   listen: 'use host:port, e.g. 127.0.0.1:8080',
   issuer: 'use the issuer URL your provider publishes, e.g. https://idp.example.com/realms/main',
   embedder: 'use bundled (offline default), use, openai or none',
-  'unknown:': 'allowed sections: gateway, caddy, authd, registry_server, stdio_host, identity, state_dir, search',
+  'unknown:': 'allowed sections: gateway, caddy, authd, registry_server, stdio_host, web, identity, state_dir, search',
 };
 
 /** The public URL agents use for the gateway. */
