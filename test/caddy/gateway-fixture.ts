@@ -18,14 +18,14 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function startGateway(options: { caddyEnv?: NodeJS.ProcessEnv; allowedOrigins?: string[] } = {}): Promise<TestGateway> {
+export async function startGateway(options: { caddyEnv?: NodeJS.ProcessEnv; allowedOrigins?: string[]; authdListen?: string } = {}): Promise<TestGateway> {
   const caddy = await startCaddy(options.caddyEnv);
   const project = await tempProject();
   const port = await freePort();
   await mkdir(join(project.dir, 'registry.d'));
   await writeFile(
     join(project.dir, 'mcpgw.yaml'),
-    `gateway:\n  listen: 127.0.0.1:${port}\n  allowed_origins: ${JSON.stringify(options.allowedOrigins ?? [])}\ncaddy:\n  admin: ${caddy.admin}\n`,
+    `gateway:\n  listen: 127.0.0.1:${port}\n  allowed_origins: ${JSON.stringify(options.allowedOrigins ?? [])}\ncaddy:\n  admin: ${caddy.admin}\n${options.authdListen ? `authd:\n  listen: ${options.authdListen}\n` : ''}`,
   );
   return {
     dir: project.dir,
