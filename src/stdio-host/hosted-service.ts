@@ -38,6 +38,8 @@ export class HostedService {
     const logFile = layout.logFile(definition.name);
     mkdirSync(dirname(logFile), { recursive: true });
     this.log = createWriteStream(logFile, { flags: 'a' });
+    // A log that cannot be written (disk full, stderr after stop) must not take the host down.
+    this.log.on('error', () => {});
     this.gate = new ConcurrencyGate(this.spec.limits.maxConcurrent);
   }
 

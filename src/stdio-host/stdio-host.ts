@@ -147,7 +147,8 @@ async function route(services: Map<string, ServiceEndpoints>, req: IncomingMessa
   notFound();
 }
 
-async function listen(server: Server, address: string): Promise<{ url: string; port: number }> {
+/** Listen on host:port or unix//path; the URL and port actually bound (port 0 picks one). */
+export async function listen(server: Server, address: string): Promise<{ url: string; port: number }> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     if (address.startsWith('unix//')) server.listen(address.slice('unix/'.length), resolve);

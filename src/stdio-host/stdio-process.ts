@@ -48,7 +48,15 @@ export function startStdioProcess(options: StdioProcessOptions): StdioProcess {
   });
   const reader = new ReadBuffer();
   child.stdout?.on('data', (chunk: Buffer) => {
-    reader.append(chunk);
+    try {
+      reader.append(chunk);
+    } catch (err) {
+      // A message over the SDK's buffer bound: the stream cannot be resynchronised.
+      options.log.write(`[mcpgw] ${(err as Error).message}; stopping the server\n`);
+      reader.clear();
+      child.kill('SIGTERM');
+      return;
+    }
     for (;;) {
       let message: JSONRPCMessage | null;
       try {
