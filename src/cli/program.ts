@@ -7,6 +7,7 @@ import { registerGatewayCommands } from './gateway.js';
 import { registerProbeCommands } from './probe.js';
 import { registerHostCommand } from './host.js';
 import { registerWebCommand } from './web.js';
+import { registerFindCommands } from './find.js';
 import { examples } from './help.js';
 
 export const VERSION = '0.1.0';
@@ -32,6 +33,7 @@ export function createProgram(): Command {
   registerRegistryCommands(program);
   registerGatewayCommands(program);
   registerAuthCommands(program);
+  registerFindCommands(program);
   registerProbeCommands(program);
   registerHostCommand(program);
   registerWebCommand(program);
