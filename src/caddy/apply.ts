@@ -125,3 +125,12 @@ export async function applyProject(project: Project, options: ApplyOptions = {})
     ok: results.every((r) => !r.error),
   };
 }
+
+/**
+ * After a registry.d change: apply when a gateway answers on the admin address; undefined when
+ * none runs (the next `mcpgw up` or `mcpgw apply` picks the change up).
+ */
+export async function applyIfRunning(project: Project): Promise<ApplyReport | undefined> {
+  const reachable = await new CaddyAdminClient(project.settings.caddy.admin, { retries: 0, timeoutMs: 2000 }).reachable();
+  return reachable ? applyProject(project) : undefined;
+}
