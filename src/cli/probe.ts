@@ -1,7 +1,6 @@
 // Commands over service health and tools: probe, status, tools diff, tools approve.
 import type { Command } from 'commander';
 import { duration } from '../config/common.js';
-import { ServiceNotFoundError } from '../config/service-edit.js';
 import type { Project } from '../config/project.js';
 import { stateLayout } from '../state/layout.js';
 import {
@@ -41,10 +40,9 @@ function durationMs(value: string): number {
   return parsed.data;
 }
 
+/** One service by name (disabled ones too); exit 1 when registry.d has no such service. */
 function findService(project: Project, name: string) {
-  const svc = project.services.find((s) => s.name === name);
-  if (!svc) throw new ServiceNotFoundError(name);
-  return svc;
+  return selectServices(project, [name])[0]!;
 }
 
 function colourStatus(out: Output, text: string): string {
