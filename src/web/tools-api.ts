@@ -51,8 +51,8 @@ export interface ToolSearch {
 }
 
 /** Same engine as `mcpgw find`; only tools the person may call are returned. */
-export async function searchTools(root: string, groups: readonly string[], query: string, topK = 10): Promise<ToolSearch> {
+export async function searchTools(root: string, groups: readonly string[], query: string, server?: string, topK = 10): Promise<ToolSearch> {
   const [project, opened] = await Promise.all([loadProject(root), openIndex(root)]);
-  const found = await findTools(opened, query, { topK, allow: (server, tool) => isToolAllowed(project.scopes, groups, server, tool) });
+  const found = await findTools(opened, query, { topK, server: server ? [server] : undefined, allow: (server, tool) => isToolAllowed(project.scopes, groups, server, tool) });
   return { query, results: found.results, warnings: [...opened.warnings, ...found.warnings] };
 }

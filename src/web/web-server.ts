@@ -119,7 +119,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       if (path === '/me') return sendJson(res, 200, { subject: session.subject, groups: session.groups, rights: await rightsOf(session), csrf: session.csrf, expiresAt: new Date(session.expiresAt).toISOString() });
       if (path === '/events') return live.open(res, session);
       if (path === '/services') return sendJson(res, 200, (await loadRegistryState(root)).viewFor(session.groups));
-      if (path === '/search') return sendJson(res, 200, await searchTools(root, session.groups, url.searchParams.get('q') ?? ''));
+      if (path === '/search') return sendJson(res, 200, await searchTools(root, session.groups, url.searchParams.get('q') ?? '', url.searchParams.get('server') || undefined));
       const tools = /^\/services\/([a-z0-9-]+)\/tools$/.exec(path);
       if (tools) return sendJson(res, 200, await toolsOf(root, session.groups, tools[1]!));
     }
@@ -151,7 +151,11 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       if (res.headersSent) return void res.end();
       const answer = errorAnswer(err);
       if (answer.status >= 500) log(`error: ${answer.body.message}`);
-      if (answer.status === 400 && req.url?.startsWith('/ui/callback')) log(`sign-in failed: ${answer.body.message}`);
+      if (err instanceof LoginFailedError) {
+        // A person lands here from the provider: show the page with the reason, not raw JSON.
+        log(`sign-in failed: ${err.message}`);
+        return redirect(res, `/ui/?error=${encodeURIComponent(err.message)}`, { 'set-cookie': clearCookie(LOGIN_COOKIE) });
+      }
       sendJson(res, answer.status, answer.body);
     });
   });
