@@ -5,16 +5,25 @@ import { watch, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
 import { formatIssue } from '../config/issues.js';
 import { hasErrors } from '../config/issues.js';
 import { loadProjectChecked, type Project } from '../config/project.js';
-import type { ServiceDefinition } from '../config/service.js';
+import { serviceSchema, type ServiceDefinition } from '../config/service.js';
 import { stateLayout } from '../state/layout.js';
 import { readApiKeys, type ApiKeyRecord } from './api-keys.js';
-import type { Policy } from './policy.js';
+import { REGISTRY_SERVER, type Policy } from './policy.js';
 
 export interface PolicySnapshot {
   policy: Policy;
   services: Map<string, ServiceDefinition>;
   apiKeys: ApiKeyRecord[];
 }
+
+/**
+ * The registry MCP server, decided for like a service: authd needs its path (for the RFC 9728
+ * metadata) and its body limit, the same 1 MiB as its Caddy route. The upstream is never dialed.
+ */
+const REGISTRY_SERVICE: ServiceDefinition = {
+  ...serviceSchema.parse({ name: REGISTRY_SERVER, path: '/mcpgw', upstream: 'http://127.0.0.1/', limits: { max_body_bytes: 1024 * 1024 } }),
+  file: '(built in: the registry MCP server)',
+};
 
 export class PolicyLoadError extends Error {
   readonly code = 'ERR_POLICY_INVALID';
@@ -26,7 +35,8 @@ async function loadSnapshot(root: string): Promise<{ snapshot?: PolicySnapshot; 
   if (!project || hasErrors(issues)) return { problems };
   try {
     const apiKeys = await readApiKeys(stateLayout(project.stateDir).apiKeysFile);
-    return { project, problems, snapshot: { policy: project.scopes, services: new Map(project.services.map((s) => [s.name, s])), apiKeys } };
+    const services = new Map<string, ServiceDefinition>([[REGISTRY_SERVER, REGISTRY_SERVICE], ...project.services.map((s) => [s.name, s] as const)]);
+    return { project, problems, snapshot: { policy: project.scopes, services, apiKeys } };
   } catch (err) {
     return { problems: [`${stateLayout(project.stateDir).apiKeysFile}: ${(err as Error).message}`] };
   }

@@ -90,7 +90,24 @@ export function decideForGroups(policy: Policy, groups: readonly string[], reque
   return { allowed: true, scope: granted.scope, reason: `scope ${granted.scope} grants ${describeRight(request)}` };
 }
 
+/** The registry MCP server's name for authd and in scopes.yml (Caddy mounts it at /mcpgw). */
+export const REGISTRY_SERVER = 'mcpgw';
+
+/**
+ * The registry server admits anyone granted server `mcpgw` in scopes.yml or holding any registry
+ * right: it shows each caller only what they may use and checks every change against the
+ * caller's registry rights itself, so authd need not know its tools.
+ */
+export function decideRegistryServer(policy: Policy, groups: readonly string[], request: PolicyRequest): PolicyDecision {
+  const explicit = decideForGroups(policy, groups, request);
+  if (explicit.allowed) return explicit;
+  const scope = scopesForGroups(policy, groups).find((name) => policy.scopes[name]!.registry.length > 0);
+  if (!scope) return explicit;
+  return { allowed: true, scope, reason: `scope ${scope} holds registry rights, which admit the registry server` };
+}
+
 export function decide(policy: Policy, identity: Pick<Identity, 'groups'>, request: PolicyRequest): PolicyDecision {
+  if (request.server === REGISTRY_SERVER) return decideRegistryServer(policy, identity.groups, request);
   return decideForGroups(policy, identity.groups, request);
 }
 

@@ -90,7 +90,9 @@ function registryRoute(input: RenderInput): CaddyRoute {
     service: 'mcpgw',
     authRequired: true,
     authd: dialOfListen(input.settings.authd.listen),
-    passAuthorization: false,
+    // The registry server is part of the gateway (the token's audience): its call_tool presents
+    // the caller's own token to <gateway>/<service>, where authd checks it again.
+    passAuthorization: true,
     headers: {},
     upstreams: [{ dial: dialOfListen(input.settings.registry_server.listen), tls: false }],
     maxBodyBytes: 1024 * 1024,

@@ -8,6 +8,7 @@ import { registerProbeCommands } from './probe.js';
 import { registerHostCommand } from './host.js';
 import { registerWebCommand } from './web.js';
 import { registerFindCommands } from './find.js';
+import { registerServeCommand } from './serve.js';
 import { examples } from './help.js';
 
 export const VERSION = '0.1.0';
@@ -37,5 +38,6 @@ export function createProgram(): Command {
   registerProbeCommands(program);
   registerHostCommand(program);
   registerWebCommand(program);
+  registerServeCommand(program);
   return program;
 }

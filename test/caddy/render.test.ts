@@ -56,7 +56,9 @@ test('upstream credentials come from the definition as {env.X} placeholders, nev
   const weather = route(configAnatomy(config), '/weather /weather/*');
   assert.deepEqual(weather.upstreamHeaders, { Authorization: 'Bearer {env.WEATHER_TOKEN}', 'X-Team': 'forecasts' });
   const registry = route(configAnatomy(config), '/mcpgw /mcpgw/*');
-  assert.equal(registry.dropsAuthorization, true, 'the client Authorization is dropped when no header replaces it');
+  assert.equal(registry.dropsAuthorization, false, 'the registry server (part of the gateway) gets the caller token for call_tool through the gateway');
+  const memory = route(configAnatomy(config), '/memory /memory/*');
+  assert.equal(memory.dropsAuthorization, true, 'the client Authorization is dropped when no header replaces it');
   assert.ok(!JSON.stringify(config).includes('${env:'), 'no unresolved mcpgw references reach Caddy');
 });
 
