@@ -15,6 +15,7 @@ import {
   probeServices,
   selectServices,
   startProbeLoop,
+  followRegistry,
   summarizeDiff,
   toolsReport,
   UnknownToolError,
@@ -51,7 +52,7 @@ function colourStatus(out: Output, text: string): string {
   return text.startsWith('auth-required') ? out.c.yellow(text) : out.c.red(text);
 }
 
-function printProbeResults(ctx: CliContext, results: RecordedProbe[]): void {
+function printProbeResults(ctx: CliContext, project: Project, results: RecordedProbe[]): void {
   const { out } = ctx;
   if (out.options.json) {
     out.json({ ok: allHealthy(results), results: results.map(({ tools: _tools, previous: _previous, ...r }) => r) });
@@ -69,7 +70,10 @@ function printProbeResults(ctx: CliContext, results: RecordedProbe[]): void {
     ]),
   );
   for (const r of results) {
-    if (r.toolChange) out.warn(`${r.service}: tools changed — ${summarizeDiff(r.toolChange)} (see \`mcpgw tools diff ${r.service}\`)`);
+    if (!r.toolChange) continue;
+    const pinned = project.services.find((s) => s.name === r.service)?.pin_tools;
+    const next = pinned && (r.toolChange.added.length || r.toolChange.changed.length) ? `withheld until \`mcpgw tools approve ${r.service}\`; review with` : 'see';
+    out.warn(`${r.service}: tools changed — ${summarizeDiff(r.toolChange)} (${next} \`mcpgw tools diff ${r.service}\`)`);
   }
 }
 
@@ -86,9 +90,12 @@ async function runProbeWatch(ctx: CliContext, project: Project, options: { concu
     out.line(`${record.detectedAt}  ${record.service}  tools changed — ${summarizeDiff(record)}`);
   });
   loop.on('error', (err) => out.error(err.message));
+  const unfollow = followRegistry(loop, project.paths, (messages) => {
+    for (const m of messages) out.error(`${m} (still probing the last valid registry.d)`);
+  });
   out.info(`probing ${project.services.filter((s) => s.enabled && s.health.enabled).length} service(s) on their intervals; Ctrl-C to stop`);
   await new Promise<void>((resolve) => {
-    const finish = () => void loop.stop().then(resolve);
+    const finish = () => (unfollow(), void loop.stop().then(resolve));
     process.once('SIGINT', finish);
     process.once('SIGTERM', finish);
   });
@@ -165,7 +172,7 @@ export function registerProbeCommands(program: Command): void {
         return ctx.out.info('no enabled services to probe — see `mcpgw list`');
       }
       const results = await probeServices(project, services, options);
-      printProbeResults(ctx, results);
+      printProbeResults(ctx, project, results);
       if (!allHealthy(results)) process.exitCode = EXIT.RUNTIME;
     });
 

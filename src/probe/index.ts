@@ -4,6 +4,7 @@ export { probeServices, selectServices, allHealthy, DEFAULT_CONCURRENCY, type Pr
 export { probeService, type ProbeOutcome } from './probe-service.js';
 export type { RecordedProbe } from './record-probe.js';
 export { startProbeLoop, ProbeLoop, type ProbeLoopOptions, type ProbeLoopEvents, type HealthChange } from './probe-loop.js';
+export { followRegistry } from './registry-follow.js';
 export { gatedServices } from './gate.js';
 export { usableTools, approveTools, readApprovals, type UsableTools, type WithheldTool, type ToolApprovals } from './tool-approvals.js';
 export { readToolChanges, type ToolChangeRecord } from './tool-change-log.js';

@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { gatedServices, startProbeLoop, type HealthChange } from '../../src/probe/index.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { followRegistry, gatedServices, startProbeLoop, type HealthChange } from '../../src/probe/index.js';
 import { readHealth } from '../../src/state/snapshots.js';
 import { checkoutWith } from './project.js';
 import { sampleTool, startSdkServer } from './sdk-server.js';
@@ -55,4 +58,20 @@ test('the probe loop reports a tool change as an event', async (t) => {
   server.tools.push(sampleTool('get_alerts'));
   const [record] = await once(loop, 'tools-change');
   assert.deepEqual(record.added.map((tool: { name: string }) => tool.name), ['get_alerts']);
+});
+
+test('a probe loop that follows registry.d probes a service registered while it runs', async (t) => {
+  const server = await startSdkServer();
+  t.after(server.close);
+  const checkout = await checkoutWith({ first: { upstream: server.url, health: { interval: '1h' } } });
+  t.after(checkout.cleanup);
+  const project = await checkout.load();
+  const loop = startProbeLoop(project);
+  const unfollow = followRegistry(loop, project.paths);
+  t.after(() => (unfollow(), loop.stop()));
+  await nextChange(loop, 'first');
+
+  await writeFile(join(checkout.dir, 'registry.d', 'second.yaml'), stringify({ name: 'second', upstream: server.url }));
+  const change = await nextChange(loop, 'second');
+  assert.equal(change.current.status, 'healthy');
 });
