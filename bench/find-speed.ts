@@ -1,0 +1,87 @@
+// Speed of `mcpgw find` at 10,000 tools (400 servers × 25): index build time, warm query
+// p50/p99 in process, and cold `mcpgw find` wall time from the built dist (run `npm run build`
+// first). `--tools=N` changes the size.
+import { execFileSync } from 'node:child_process';
+import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openIndex } from '../src/search/index-update.js';
+import { findTools } from '../src/search/find-tools.js';
+import { toolCheckout, type ToolCatalogue } from './_tool-checkout.js';
+
+const total = Number(process.argv.find((a) => a.startsWith('--tools='))?.slice(8) ?? 10_000);
+const perServer = 25;
+const bin = fileURLToPath(new URL('../bin/mcpgw.js', import.meta.url));
+
+const domains = ['invoice', 'customer', 'order', 'shipment', 'forecast', 'ticket', 'repository', 'calendar event', 'email', 'file', 'database table', 'payment', 'user account', 'chat message', 'stock quote', 'map route', 'document', 'image', 'sensor reading', 'build pipeline'];
+const verbs = ['get', 'list', 'create', 'update', 'delete', 'search', 'export', 'archive', 'approve', 'summarize'];
+const qualifiers = ['by id', 'for a date range', 'with filters', 'in bulk', 'for the current user'];
+
+function catalogue(): ToolCatalogue {
+  const out: ToolCatalogue = {};
+  for (let i = 0; i < total; i++) {
+    const server = `svc-${Math.floor(i / perServer)}`;
+    const domain = domains[i % domains.length]!;
+    const verb = verbs[Math.floor(i / domains.length) % verbs.length]!;
+    const qualifier = qualifiers[Math.floor(i / 7) % qualifiers.length]!;
+    (out[server] ??= []).push({
+      name: `${verb}_${domain.replace(/ /g, '_')}_${i}`,
+      description: `${verb[0]!.toUpperCase()}${verb.slice(1)} ${domain} records ${qualifier} (variant ${i})`,
+      inputSchema: { type: 'object', properties: { id: { type: 'string', description: `The ${domain} identifier` }, limit: { type: 'integer', description: 'How many results' } } },
+    });
+  }
+  return out;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const ms = (x: number) => Math.round(x * 100) / 100;
+const queries = ['will it rain tomorrow', 'refund a customer payment', 'show recent invoices', 'find a user by email', 'export the sales table', 'approve pending orders', 'where is my package', 'summarize the document', 'list failed builds', 'temperature sensor values'];
+
+const dir = await toolCheckout(catalogue(), (s) => `Service ${s}`);
+try {
+  let started = performance.now();
+  const opened = await openIndex(dir);
+  const buildMs = performance.now() - started;
+  const indexBytes = (await stat(join(dir, '.mcpgw', 'index', 'orama.json'))).size;
+
+  for (const q of queries) await findTools(opened, q); // warm-up
+  const warm: number[] = [];
+  for (let round = 0; round < 20; round++) {
+    for (const q of queries) {
+      started = performance.now();
+      await findTools(opened, q);
+      warm.push(performance.now() - started);
+    }
+  }
+  warm.sort((a, b) => a - b);
+
+  const cold: number[] = [];
+  const run = (args: string[]) => execFileSync(process.execPath, [bin, '-C', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  run(['find', 'warm the page cache', '--json']);
+  for (const q of queries.slice(0, 5)) {
+    started = performance.now();
+    run(['find', q, '--json']);
+    cold.push(performance.now() - started);
+  }
+  cold.sort((a, b) => a - b);
+  started = performance.now();
+  run(['--version']);
+  const versionMs = performance.now() - started;
+
+  process.stdout.write(
+    `${JSON.stringify({
+      tools: total,
+      servers: Math.ceil(total / perServer),
+      embedder: opened.index.manifest.embedder,
+      buildMs: ms(buildMs),
+      indexMB: ms(indexBytes / 1e6),
+      warmP50Ms: ms(percentile(warm, 50)),
+      warmP99Ms: ms(percentile(warm, 99)),
+      coldFindMedianMs: ms(percentile(cold, 50)),
+      coldFindMaxMs: ms(cold[cold.length - 1]!),
+      coldVersionMs: ms(versionMs),
+    })}\n`,
+  );
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
