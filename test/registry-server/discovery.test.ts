@@ -1,0 +1,125 @@
+// An agent that knows only <gateway>/mcpgw/mcp finds a tool and uses it, through real Caddy,
+// authd, the registry server and server-everything, with OIDC tokens and an API key.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { connectWithToken, startRegistryGateway, type RegistryGateway } from './registry-gateway.js';
+
+interface Found {
+  server: string;
+  tool: string;
+  url: string;
+  inputSchema: { properties?: Record<string, unknown> };
+}
+
+const textOf = (result: unknown) => ((result as { content?: { text?: string }[] }).content ?? []).map((c) => c.text).join('\n');
+
+describe('the registry as an MCP server behind the gateway', () => {
+  let gw: RegistryGateway;
+  before(async () => {
+    gw = await startRegistryGateway();
+  });
+  after(async () => {
+    await gw?.stop();
+  });
+
+  test('find_tools returns server-everything\'s echo tool with its gateway URL, and echo answers the same through call_tool and through that URL', async () => {
+    const registry = await connectWithToken(`${gw.url}/mcpgw/mcp`, gw.alice);
+    try {
+      const found = await registry.callTool({ name: 'find_tools', arguments: { query: 'echo a message back' } });
+      assert.ok(!found.isError, textOf(found));
+      const echo = ((found.structuredContent as { results: Found[] }).results).find((r) => r.tool === 'echo');
+      assert.ok(echo, `echo is among the results: ${textOf(found)}`);
+      assert.equal(echo.server, 'everything');
+      assert.equal(echo.url, `${gw.url}/everything/mcp`);
+      assert.ok(echo.inputSchema.properties?.message, 'the input schema names the message parameter');
+
+      const viaRegistry = await registry.callTool({ name: 'call_tool', arguments: { server: 'everything', tool: 'echo', arguments: { message: 'hello both ways' } } });
+      assert.ok(!viaRegistry.isError, textOf(viaRegistry));
+      const direct = await connectWithToken(echo.url, gw.alice);
+      try {
+        const viaUrl = await direct.callTool({ name: 'echo', arguments: { message: 'hello both ways' } });
+        assert.match(textOf(viaUrl), /hello both ways/);
+        assert.deepEqual(viaRegistry.content, viaUrl.content);
+      } finally {
+        await direct.close();
+      }
+    } finally {
+      await registry.close();
+    }
+  });
+
+  test('a caller without rights to a server is shown none of its tools and gets 403 through call_tool and at the URL', async () => {
+    const registry = await connectWithToken(`${gw.url}/mcpgw/mcp`, gw.outsider);
+    try {
+      const found = await registry.callTool({ name: 'find_tools', arguments: { query: 'echo a message back', top_k: 50 } });
+      assert.ok(!found.isError, textOf(found));
+      assert.deepEqual((found.structuredContent as { results: Found[] }).results.filter((r) => r.server === 'everything'), []);
+      const viaRegistry = await registry.callTool({ name: 'call_tool', arguments: { server: 'everything', tool: 'echo', arguments: { message: 'x' } } });
+      assert.equal(viaRegistry.isError, true);
+      assert.equal((viaRegistry.structuredContent as { error: { status: number } }).error.status, 403, textOf(viaRegistry));
+    } finally {
+      await registry.close();
+    }
+    await assert.rejects(connectWithToken(`${gw.url}/everything/mcp`, gw.outsider), (err: { code?: number }) => err.code === 403);
+  });
+
+  test('a tool outside the caller\'s grant on a server they may use is hidden and refused with 403', async () => {
+    const registry = await connectWithToken(`${gw.url}/mcpgw/mcp`, gw.alice);
+    try {
+      const service = await registry.callTool({ name: 'get_service', arguments: { name: 'everything' } });
+      const tools = (service.structuredContent as { tools: { name: string }[] }).tools.map((t) => t.name);
+      assert.deepEqual(tools, ['echo'], 'alice may call only echo');
+      const refused = await registry.callTool({ name: 'call_tool', arguments: { server: 'everything', tool: 'get-sum', arguments: { a: 1, b: 2 } } });
+      assert.equal((refused.structuredContent as { error: { status: number } }).error.status, 403, textOf(refused));
+    } finally {
+      await registry.close();
+    }
+  });
+
+  test('list_services, health and the mcpgw://services/<name> resources describe the catalogue without secret values', async () => {
+    const registry = await connectWithToken(`${gw.url}/mcpgw/mcp`, gw.alice);
+    try {
+      const listed = await registry.callTool({ name: 'list_services', arguments: { filter: 'test server' } });
+      const services = (listed.structuredContent as { services: { name: string; url: string; health: { status: string } }[] }).services;
+      assert.deepEqual(services.map((s) => [s.name, s.url, s.health.status]), [['everything', `${gw.url}/everything/mcp`, 'healthy']]);
+      const health = await registry.callTool({ name: 'health', arguments: { name: 'everything' } });
+      assert.equal((health.structuredContent as { services: { health: { status: string } }[] }).services[0]!.health.status, 'healthy');
+
+      const resources = await registry.listResources();
+      assert.ok(resources.resources.some((r) => r.uri === 'mcpgw://services/everything'));
+      const read = await registry.readResource({ uri: 'mcpgw://services/everything' });
+      const view = JSON.parse((read.contents[0] as { text: string }).text) as { url: string; tools: { name: string }[] };
+      assert.equal(view.url, `${gw.url}/everything/mcp`);
+      assert.deepEqual(view.tools.map((t) => t.name), ['echo']);
+    } finally {
+      await registry.close();
+    }
+  });
+
+  test('legacy SSE clients reach the same tools at <gateway>/mcpgw/sse', async () => {
+    const client = new Client({ name: 'sse-agent', version: '1.0.0' });
+    await client.connect(new SSEClientTransport(new URL(`${gw.url}/mcpgw/sse`), { requestInit: { headers: { Authorization: `Bearer ${gw.alice}` } } }));
+    try {
+      const names = (await client.listTools()).tools.map((t) => t.name).sort();
+      assert.deepEqual(names, ['call_tool', 'find_tools', 'get_service', 'health', 'list_services']);
+      const result = await client.callTool({ name: 'call_tool', arguments: { server: 'everything', tool: 'echo', arguments: { message: 'over sse' } } });
+      assert.match(textOf(result), /over sse/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('without a token the registry answers 401 and points to the protected resource metadata', async () => {
+    const res = await fetch(`${gw.url}/mcpgw/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'x-user': 'root', 'x-groups': 'admins' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    assert.equal(res.status, 401);
+    assert.equal(res.headers.get('www-authenticate'), `Bearer resource_metadata="${gw.url}/.well-known/oauth-protected-resource/mcpgw"`);
+    const metadata = (await (await fetch(`${gw.url}/.well-known/oauth-protected-resource/mcpgw`)).json()) as { resource: string };
+    assert.equal(metadata.resource, `${gw.url}/mcpgw`);
+  });
+});
