@@ -4,6 +4,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT, TSX } from '../helpers/cli.js';
 import { connectWithToken, startRegistryGateway, type RegistryGateway } from './registry-gateway.js';
 
 interface Found {
@@ -11,6 +14,21 @@ interface Found {
   tool: string;
   url: string;
   inputSchema: { properties?: Record<string, unknown> };
+}
+
+const INSPECTOR_CLI = join(REPO_ROOT, 'node_modules', '.bin', 'mcp-inspector-cli');
+const EXAMPLE_AGENT = join(REPO_ROOT, 'examples', 'agent.ts');
+
+// inspector-cli 1.0.3 looks for its own package.json as "../package.json" from the working
+// directory (fs.existsSync) but imports it relative to its module: run it from its build folder.
+const INSPECTOR_CWD = join(REPO_ROOT, 'node_modules', '@modelcontextprotocol', 'inspector-cli', 'build');
+
+function run(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(file, args, { env: { ...process.env, ...options.env }, cwd: options.cwd, timeout: 120_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 2) : 0, stdout, stderr });
+    });
+  });
 }
 
 const textOf = (result: unknown) => ((result as { content?: { text?: string }[] }).content ?? []).map((c) => c.text).join('\n');
@@ -109,6 +127,25 @@ describe('the registry as an MCP server behind the gateway', () => {
     } finally {
       await client.close();
     }
+  });
+
+  test('@modelcontextprotocol/inspector-cli lists the registry tools and calls them through the gateway', async () => {
+    const base = ['--cli', `${gw.url}/mcpgw/mcp`, '--transport', 'http', '--header', `Authorization: Bearer ${gw.alice}`];
+    const listed = await run(INSPECTOR_CLI, [...base, '--method', 'tools/list'], { cwd: INSPECTOR_CWD });
+    assert.equal(listed.code, 0, listed.stderr);
+    const names = (JSON.parse(listed.stdout) as { tools: { name: string }[] }).tools.map((t) => t.name);
+    assert.ok(['find_tools', 'call_tool', 'list_services', 'get_service', 'health'].every((n) => names.includes(n)), names.join(','));
+    const called = await run(INSPECTOR_CLI, [...base, '--method', 'tools/call', '--tool-name', 'call_tool', '--tool-arg', 'server=everything', 'tool=echo', 'arguments={"message":"from the inspector"}'], { cwd: INSPECTOR_CWD });
+    assert.equal(called.code, 0, called.stderr);
+    assert.match(called.stdout, /from the inspector/);
+  });
+
+  test('the example agent turns a task sentence into find_tools, a pick and a call through the gateway', async () => {
+    const result = await run(process.execPath, ['--import', TSX, EXAMPLE_AGENT, 'echo a message back: hello from the agent'], { env: { MCPGW_GATEWAY: gw.url, MCPGW_TOKEN: gw.alice } });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /\[2\] find_tools → everything\/echo/);
+    assert.match(result.stdout, /\[3\] picked everything\/echo at .*\/everything\/mcp with \{"message":"hello from the agent"\}/);
+    assert.match(result.stdout, /\[4\] result: .*hello from the agent/);
   });
 
   test('without a token the registry answers 401 and points to the protected resource metadata', async () => {
