@@ -64,6 +64,12 @@ export class LiveChannel {
     }, SETTLE_MS);
   }
 
+  /** A one-off message for every page (e.g. how applying a change went). */
+  notice(message: { ok: boolean; gateway: string }): void {
+    const line = `event: notice\ndata: ${JSON.stringify({ ok: message.ok, message: message.gateway })}\n\n`;
+    this.each((c) => c.res.write(line));
+  }
+
   get size(): number {
     return this.clients.size;
   }

@@ -46,8 +46,12 @@ export function parseRequest<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, bod
 
 export interface ChangeResult {
   changed: boolean;
+}
+
+export interface ApplyOutcome {
   /** What happened to the running gateway, in one line. */
   gateway: string;
+  ok: boolean;
   warnings: string[];
 }
 
@@ -60,22 +64,25 @@ async function requireRight(root: string, actor: Actor, right: (typeof RIGHT_FOR
   if (!hasRegistryRight(project.scopes, actor.groups, right)) throw new RightMissingError(right, what);
 }
 
-/** After a registry.d change: apply when Caddy answers; otherwise the next `mcpgw up` will. */
-export async function applyIfRunning(root: string): Promise<Omit<ChangeResult, 'changed'>> {
+/**
+ * After a registry.d change: apply when Caddy answers; otherwise the next `mcpgw up` will.
+ * Call it after the change's HTTP answer is sent: the page's request comes through Caddy, and
+ * Caddy's reload waits for requests in flight — applying inside the request would deadlock.
+ */
+export async function applyIfRunning(root: string): Promise<ApplyOutcome> {
   const project = await loadProject(root);
   const reachable = await new CaddyAdminClient(project.settings.caddy.admin, { retries: 0, timeoutMs: 2000 }).reachable();
-  if (!reachable) return { gateway: 'gateway not running — the change applies at the next `mcpgw up`', warnings: [] };
+  if (!reachable) return { ok: true, gateway: 'gateway not running — the change applies at the next `mcpgw up`', warnings: [] };
   const report = await applyProject(project);
   const failed = report.results.find((r) => r.error);
-  if (failed?.error) return { gateway: `the file changed, but applying it failed: ${failed.error.message}`, warnings: report.warnings };
-  return { gateway: report.inSync ? 'gateway already in sync' : 'applied to the gateway', warnings: report.warnings };
+  if (failed?.error) return { ok: false, gateway: `the file changed, but applying it failed: ${failed.error.message}`, warnings: report.warnings };
+  return { ok: true, gateway: report.inSync ? 'gateway already in sync' : 'applied to the gateway', warnings: report.warnings };
 }
 
 export async function setEnabled(root: string, actor: Actor, name: string, enabled: boolean): Promise<ChangeResult> {
   const right = enabled ? RIGHT_FOR.enable : RIGHT_FOR.disable;
   await requireRight(root, actor, right, `${enabled ? 'enabling' : 'disabling'} ${name}`);
-  const changed = await setServiceEnabled(projectPaths(root), name, enabled);
-  return { changed, ...(await applyIfRunning(root)) };
+  return { changed: await setServiceEnabled(projectPaths(root), name, enabled) };
 }
 
 export async function editDefinition(root: string, actor: Actor, name: string, request: EditRequest): Promise<ChangeResult> {
@@ -89,14 +96,14 @@ export async function editDefinition(root: string, actor: Actor, name: string, r
     if (request.tags !== undefined) doc.set('tags', request.tags);
     if (request.upstream !== undefined) doc.set('upstream', request.upstream);
   });
-  return { changed, ...(await applyIfRunning(root)) };
+  return { changed };
 }
 
 export async function registerDefinition(root: string, actor: Actor, request: RegisterRequest): Promise<ChangeResult> {
   await requireRight(root, actor, RIGHT_FOR.register, `registering ${request.name}`);
   const text = renderServiceYaml({ ...request, path: request.path || undefined }, 'Registered in the mcpgw web UI');
   await writeService(projectPaths(root), request.name, text);
-  return { changed: true, ...(await applyIfRunning(root)) };
+  return { changed: true };
 }
 
 /** Probe one service now; anyone who may see it may ask (a probe changes no definition). */

@@ -13,7 +13,7 @@ import { clearCookie, LOGIN_COOKIE, parseCookies, SESSION_COOKIE, setCookie } fr
 import { CsrfError, LoginFailedError, NotSignedInError, WebError } from './errors.js';
 import { readJsonBody, redirect, sendAsset, sendJson } from './http-io.js';
 import { LiveChannel } from './live-channel.js';
-import { editDefinition, editRequestSchema, parseRequest, refreshService, registerDefinition, registerRequestSchema, setEnabled } from './registry-actions.js';
+import { applyIfRunning, editDefinition, editRequestSchema, parseRequest, refreshService, registerDefinition, registerRequestSchema, setEnabled } from './registry-actions.js';
 import { loadRegistryState } from './registry-state.js';
 import { sameSecret, SessionStore, type WebSession } from './session-store.js';
 import { searchTools, toolsOf } from './tools-api.js';
@@ -133,7 +133,8 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
         if (verb === 'enable' || verb === 'disable') return changed(res, await setEnabled(root, session, name, verb === 'enable'));
         if (verb === 'refresh') {
           await refreshService(root, { groups: session.groups, listsAll: (await rightsOf(session)).includes('list') }, name);
-          return changed(res, { changed: false, gateway: 'probed', warnings: [] });
+          live.changed();
+          return sendJson(res, 200, { changed: false, probed: name });
         }
         return changed(res, await editDefinition(root, session, name, parseRequest(editRequestSchema, body)));
       }
@@ -141,10 +142,21 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     sendJson(res, 404, { error: 'ERR_NOT_FOUND', message: `no API ${method} ${url.pathname}` });
   }
 
-  function changed(res: ServerResponse, result: object): void {
+  /** Answer first, then apply (see applyIfRunning); the outcome reaches pages as a notice. */
+  function changed(res: ServerResponse, result: { changed: boolean }): void {
+    sendJson(res, 200, { ...result, gateway: result.changed ? 'applying to the gateway…' : 'no change' });
+    if (!result.changed) return;
     live.changed();
-    sendJson(res, 200, result);
+    res.once('finish', () => {
+      applying = applying.then(async () => {
+        const outcome = await applyIfRunning(root).catch((err: Error) => ({ ok: false, gateway: `applying failed: ${err.message}`, warnings: [] }));
+        for (const w of outcome.warnings) log(`warning: ${w}`);
+        if (!outcome.ok) log(outcome.gateway);
+        live.notice(outcome);
+      });
+    });
   }
+  let applying: Promise<void> = Promise.resolve();
 
   const server: Server = createServer((req, res) => {
     route(req, res).catch((err: unknown) => {

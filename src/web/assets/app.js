@@ -63,6 +63,10 @@ function connectLive() {
     $('#live').dataset.state = 'live';
     draw();
   });
+  events.addEventListener('notice', (e) => {
+    const notice = JSON.parse(e.data);
+    toast(`Gateway: ${notice.message}`, notice.ok ? 'info' : 'error');
+  });
   events.addEventListener('signed-out', () => {
     events.close();
     showSignIn('Your session ended. Sign in again to continue.');
