@@ -88,7 +88,7 @@ describe('web UI in a browser (real chromium, oidc-provider, Caddy, authd, serve
     }
   });
 
-  test('an admin edits a description and tags in the dialog; registry.d changes and every page updates', async () => {
+  test('an admin edits a description and tags, and registers a new service, in the dialog; registry.d changes and the page updates', async () => {
     const { context, page } = await gw.signIn('ada');
     try {
       await page.getByRole('button', { name: 'Edit notes' }).click();
@@ -100,6 +100,15 @@ describe('web UI in a browser (real chromium, oidc-provider, Caddy, authd, serve
       const file = await readFile(join(gw.dir, 'registry.d', 'notes.yaml'), 'utf8');
       assert.match(file, /description: Team notes, moved/);
       assert.match(file, /archive/);
+      await page.getByRole('button', { name: 'Register service' }).click();
+      const form = page.getByRole('dialog', { name: 'Register a service' });
+      await form.getByLabel('Name').fill('echo-two');
+      await form.getByLabel('Description').fill('A second way to server-everything');
+      await form.getByLabel('Upstream URL').fill(`${new URL(await readFile(join(gw.dir, 'registry.d', 'everything.yaml'), 'utf8').match(/upstream: (\S+)/)![1]!).origin}/mcp`);
+      await gw.screenshot(page, 'register-dialog');
+      await form.getByRole('button', { name: 'Save' }).click();
+      await page.locator('article[data-service="echo-two"]').waitFor();
+      assert.match(await readFile(join(gw.dir, 'registry.d', 'echo-two.yaml'), 'utf8'), /name: echo-two[\s\S]*upstream: http:\/\/127\.0\.0\.1:\d+\/mcp/);
     } finally {
       await context.close();
     }
