@@ -104,7 +104,8 @@ describe('web UI in a browser (real chromium, oidc-provider, Caddy, authd, serve
       const form = page.getByRole('dialog', { name: 'Register a service' });
       await form.getByLabel('Name').fill('echo-two');
       await form.getByLabel('Description').fill('A second way to server-everything');
-      await form.getByLabel('Upstream URL').fill(`${new URL(await readFile(join(gw.dir, 'registry.d', 'everything.yaml'), 'utf8').match(/upstream: (\S+)/)![1]!).origin}/mcp`);
+      const everythingUpstream = /upstream: (\S+)/.exec(await readFile(join(gw.dir, 'registry.d', 'everything.yaml'), 'utf8'))![1]!;
+      await form.getByLabel('Upstream URL').fill(everythingUpstream);
       await gw.screenshot(page, 'register-dialog');
       await form.getByRole('button', { name: 'Save' }).click();
       await page.locator('article[data-service="echo-two"]').waitFor();
