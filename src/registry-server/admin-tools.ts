@@ -42,7 +42,7 @@ export function registerAdminTools(server: McpServer, ctx: RegistryContext, righ
       async ({ replace, ...fields }, extra) =>
         toolAnswer(async () => {
           const { project, caller } = await session(extra);
-          return { ...(await registerService(project, caller, { ...fields, description: fields.description ?? '', tags: fields.tags ?? [] }, replace)) };
+          return { ...(await registerService(project, caller, { ...fields, description: fields.description ?? '', tags: fields.tags ?? [] }, replace, ctx.afterAnswer)) };
         }),
     );
     server.registerTool(
@@ -76,7 +76,7 @@ export function registerAdminTools(server: McpServer, ctx: RegistryContext, righ
       async (args, extra) =>
         toolAnswer(async () => {
           const { project, caller } = await session(extra);
-          return { ...(await setEnabled(project, caller, args.name, enabled)) };
+          return { ...(await setEnabled(project, caller, args.name, enabled, ctx.afterAnswer)) };
         }),
     );
   }

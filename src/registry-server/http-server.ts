@@ -15,6 +15,11 @@ import { createRegistryMcpServer } from './registry-mcp-server.js';
 
 /** The same limit the /mcpgw route enforces in Caddy. */
 const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Legacy SSE: how long a change's answer gets to leave on the stream before Caddy is
+ * reconfigured (Caddy 2.6 then ends streams in flight, this one included; the client reconnects).
+ */
+const SSE_ANSWER_HEAD_START_MS = 250;
 
 export interface RegistryHttpOptions {
   root: string;
@@ -40,23 +45,34 @@ function rpcError(res: ServerResponse, status: number, code: string, message: st
 
 export async function startRegistryHttpServer(options: RegistryHttpOptions): Promise<RegistryHttpServer> {
   const log = options.log ?? (() => {});
-  const ctx: RegistryContext = { root: options.root, callerOf: (extra) => callerFromHeaders(extra.requestInfo?.headers) };
+  const base: RegistryContext = { root: options.root, callerOf: (extra) => callerFromHeaders(extra.requestInfo?.headers) };
   const sessions = new Map<string, SseSession>();
+  // One apply at a time: two concurrent pushes would conflict on Caddy's If-Match.
+  let applying: Promise<void> = Promise.resolve();
+  const runApply = (apply: () => Promise<void>) => {
+    applying = applying.then(apply).catch((err: Error) => log(err.message));
+  };
 
   async function streamable(req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> {
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed', message: 'this endpoint is stateless: POST JSON-RPC messages' }, { allow: 'POST' });
     const body = await readJsonBody(req, res, MAX_BODY_BYTES);
     if (body === undefined) return;
-    const server = await createRegistryMcpServer(ctx, caller);
+    const applies: (() => Promise<void>)[] = [];
+    const server = await createRegistryMcpServer({ ...base, afterAnswer: (apply) => applies.push(apply) }, caller);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on('close', () => void transport.close().then(() => server.close()));
+    res.on('close', () => {
+      applies.forEach(runApply);
+      void transport.close().then(() => server.close());
+    });
     await server.connect(transport);
     await transport.handleRequest(req, res, body);
   }
 
   async function openSse(req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> {
     if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
-    const server = await createRegistryMcpServer(ctx, caller);
+    // The answer goes out on this stream, which has no end to wait for: give it a moment's start.
+    const afterAnswer = (apply: () => Promise<void>) => void setTimeout(() => runApply(apply), SSE_ANSWER_HEAD_START_MS);
+    const server = await createRegistryMcpServer({ ...base, afterAnswer }, caller);
     // The gateway path: clients resolve the endpoint against the URL they used (<gateway>/mcpgw/sse).
     const transport = new SSEServerTransport(`${REGISTRY_PATH}/messages`, res);
     sessions.set(transport.sessionId, { transport, subject: caller.subject });
