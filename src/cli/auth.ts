@@ -3,14 +3,11 @@
 import type { Command } from 'commander';
 import { stateLayout } from '../state/layout.js';
 import { createApiKey, readApiKeys, apiKeyInfo, revokeApiKey } from '../auth/api-keys.js';
-import { startAuthd } from '../auth/authd-server.js';
 import { removeCredential, saveCredential, credentialsFile, type StoredCredential } from '../auth/credentials-store.js';
 import { AuthError, CredentialError } from '../auth/errors.js';
-import { loginWithBrowser, loginWithClientCredentials, loginWithDevice, type LoginTarget } from '../auth/login-flows.js';
-import { canOpenBrowser, openInBrowser } from '../auth/open-browser.js';
+import type { LoginTarget } from '../auth/login-flows.js';
 import { PolicyLoadError } from '../auth/policy-source.js';
-import { currentAccessToken, gatewayKey, providerFor } from '../auth/session.js';
-import { describeToken, type IdentityReport } from '../auth/whoami.js';
+import type { IdentityReport } from '../auth/whoami.js';
 import { contextFor, type CliContext } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { examples } from './help.js';
@@ -62,6 +59,10 @@ async function reportLogin(ctx: CliContext, gateway: string, credential: StoredC
   }
 }
 
+// openid-client and jose load only when an auth command runs, so other commands start fast.
+const session = () => import('../auth/session.js');
+const describeToken = async (...args: Parameters<typeof import('../auth/whoami.js').describeToken>) => (await import('../auth/whoami.js')).describeToken(...args);
+
 export function registerAuthCommands(program: Command): void {
   program
     .command('authd')
@@ -70,6 +71,7 @@ export function registerAuthCommands(program: Command): void {
     .addHelpText('after', examples('mcpgw authd', 'mcpgw authd --listen 127.0.0.1:8081'))
     .action(async (opts: { listen?: string }, cmd: Command) => {
       const ctx = contextFor(cmd);
+      const { startAuthd } = await import('../auth/authd-server.js');
       const authd = await guarded(() => startAuthd({ root: ctx.paths.root, listen: opts.listen }));
       ctx.out.line(`authd listening on ${authd.url}`);
       await new Promise<void>((resolve) => {
@@ -104,6 +106,9 @@ export function registerAuthCommands(program: Command): void {
     .action(async (opts: { browser: boolean; device?: boolean; clientCredentials?: boolean; clientId?: string; clientSecretEnv?: string; clientSecretFile?: string; issuer?: string; scope?: string[]; port?: number }, cmd: Command) => {
       const ctx = contextFor(cmd);
       const project = await ctx.loadProject();
+      const { gatewayKey, providerFor } = await session();
+      const { loginWithBrowser, loginWithClientCredentials, loginWithDevice } = await import('../auth/login-flows.js');
+      const { canOpenBrowser, openInBrowser } = await import('../auth/open-browser.js');
       const gateway = gatewayKey(project.settings);
       const credential = await guarded(async () => {
         const provider = providerFor(project.settings, opts.issuer);
@@ -140,7 +145,7 @@ export function registerAuthCommands(program: Command): void {
     .addHelpText('after', examples('mcpgw logout'))
     .action(async (_opts, cmd: Command) => {
       const ctx = contextFor(cmd);
-      const gateway = gatewayKey((await ctx.loadProject()).settings);
+      const gateway = (await session()).gatewayKey((await ctx.loadProject()).settings);
       const removed = await removeCredential(gateway);
       if (ctx.out.options.json) return ctx.out.json({ gateway, removed: Boolean(removed) });
       ctx.out.info(removed ? `logged out of ${gateway}` : `was not logged in to ${gateway}`);
@@ -154,7 +159,7 @@ export function registerAuthCommands(program: Command): void {
     .action(async (opts: { renew?: boolean }, cmd: Command) => {
       const ctx = contextFor(cmd);
       const { settings } = await ctx.loadProject();
-      const { token, credential, renewed } = await guarded(() => currentAccessToken(settings, { forceRenew: opts.renew }));
+      const { token, credential, renewed } = await guarded(async () => (await session()).currentAccessToken(settings, { forceRenew: opts.renew }));
       if (ctx.out.options.json) return ctx.out.json({ access_token: token, kind: credential.kind, expires_at: credential.expires_at ?? null, renewed });
       ctx.out.line(token);
     });
@@ -166,8 +171,8 @@ export function registerAuthCommands(program: Command): void {
     .action(async (_opts, cmd: Command) => {
       const ctx = contextFor(cmd);
       const project = await ctx.loadProject();
-      const report = await guarded(async () => describeToken(project, (await currentAccessToken(project.settings)).token));
-      if (ctx.out.options.json) return ctx.out.json({ gateway: gatewayKey(project.settings), credentials: credentialsFile(), ...report });
+      const report = await guarded(async () => describeToken(project, (await (await session()).currentAccessToken(project.settings)).token));
+      if (ctx.out.options.json) return ctx.out.json({ gateway: (await session()).gatewayKey(project.settings), credentials: credentialsFile(), ...report });
       printReport(ctx, report);
     });
 

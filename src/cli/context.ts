@@ -1,6 +1,7 @@
 // What every command needs: where the checkout is, how to print, whether to prompt.
 import type { Command } from 'commander';
-import { loadProject, projectPaths, type Project, type ProjectPaths } from '../config/project.js';
+import type { Project } from '../config/project.js';
+import { projectPaths, type ProjectPaths } from '../config/paths.js';
 import { colorWanted, Output } from './output.js';
 
 export interface GlobalOptions {
@@ -33,6 +34,7 @@ export function contextFor(command: Command): CliContext {
     out,
     interactive: Boolean(process.stdin.isTTY) && opts.input !== false && !process.env.CI,
     debug: Boolean(opts.debug),
-    loadProject: () => (project ??= loadProject(root)),
+    // The loaders (zod, yaml) load on first use, so --help and --version start fast.
+    loadProject: () => (project ??= import('../config/project.js').then((m) => m.loadProject(root))),
   };
 }

@@ -1,7 +1,6 @@
 // `mcpgw host`: run the stdio host — every enabled `command:` service bridged to Streamable
 // HTTP and legacy SSE on stdio_host.listen. `mcpgw up` starts it; alone it is for debugging.
 import type { Command } from 'commander';
-import { startStdioHost } from '../stdio-host/stdio-host.js';
 import { contextFor } from './context.js';
 import { examples } from './help.js';
 
@@ -22,6 +21,7 @@ export function registerHostCommand(program: Command): void {
     .action(async (opts: { listen?: string; watch?: boolean }, cmd: Command) => {
       const ctx = contextFor(cmd);
       const project = await ctx.loadProject();
+      const { startStdioHost } = await import('../stdio-host/stdio-host.js');
       const host = await startStdioHost(project, { listen: opts.listen, watch: opts.watch, log: (line) => ctx.out.info(line) });
       const services = host.status().map((s) => s.service);
       if (ctx.out.options.json) ctx.out.json({ url: host.url, port: host.port, services });

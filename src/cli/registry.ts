@@ -12,7 +12,6 @@ import { TRANSPORTS } from '../config/service.js';
 import { contextFor, type CliContext } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { examples } from './help.js';
-import { promptForMissing } from './register-prompts.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -132,7 +131,7 @@ export function registerRegistryCommands(program: Command): void {
     )
     .action(async (opts: RegisterOptions, cmd: Command) => {
       const ctx = contextFor(cmd);
-      const answered = ctx.interactive ? await promptForMissing(opts) : opts;
+      const answered = ctx.interactive ? await (await import('./register-prompts.js')).promptForMissing(opts) : opts;
       const fields = registerFields(answered);
       const file = await writeService(ctx.paths, fields.name, renderServiceYaml(fields), opts.force);
       ctx.out.info(`wrote ${relative(ctx.paths.root, file)}`);

@@ -9,23 +9,9 @@ import { serviceSchema, SERVICE_HINTS, type ServiceDefinition } from './service.
 import { settingsSchema, SETTINGS_HINTS, type Settings } from './settings.js';
 import { scopesFileSchema, SCOPES_HINTS, type ScopesFile } from './scopes.js';
 import { matchesPattern } from './pattern.js';
+import { projectPaths, type ProjectPaths } from './paths.js';
 
-export interface ProjectPaths {
-  root: string;
-  settingsFile: string;
-  registryDir: string;
-  scopesFile: string;
-}
-
-export function projectPaths(root: string): ProjectPaths {
-  const abs = resolve(root);
-  return {
-    root: abs,
-    settingsFile: join(abs, 'mcpgw.yaml'),
-    registryDir: join(abs, 'registry.d'),
-    scopesFile: join(abs, 'scopes.yml'),
-  };
-}
+export { projectPaths, type ProjectPaths };
 
 export interface Project {
   paths: ProjectPaths;

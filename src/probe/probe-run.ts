@@ -4,7 +4,6 @@ import type { ServiceDefinition } from '../config/service.js';
 import { ServiceNotFoundError } from '../config/service-edit.js';
 import { stateLayout } from '../state/layout.js';
 import { mapBounded } from './bounded.js';
-import { probeService } from './probe-service.js';
 import { recordProbes, type RecordedProbe } from './record-probe.js';
 
 export const DEFAULT_CONCURRENCY = 16;
@@ -29,6 +28,8 @@ export function selectServices(project: Project, names: readonly string[] = []):
 }
 
 export async function probeServices(project: Project, services: ServiceDefinition[], options: ProbeRunOptions = {}): Promise<RecordedProbe[]> {
+  // Loaded here, not at the top: the MCP SDK is only needed when a probe really runs.
+  const { probeService } = await import('./probe-service.js');
   const outcomes = await mapBounded(services, options.concurrency ?? DEFAULT_CONCURRENCY, (svc) =>
     probeService(svc, { baseDir: project.paths.root, env: options.env, timeoutMs: options.timeoutMs }),
   );
