@@ -11,6 +11,7 @@ import type { IdentityReport } from '../auth/whoami.js';
 import { contextFor, type CliContext } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { examples } from './help.js';
+import { runUntilStopped } from './daemon.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -74,12 +75,7 @@ export function registerAuthCommands(program: Command): void {
       const { startAuthd } = await import('../auth/authd-server.js');
       const authd = await guarded(() => startAuthd({ root: ctx.paths.root, listen: opts.listen }));
       ctx.out.line(`authd listening on ${authd.url}`);
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGTERM', stop);
-        process.once('SIGINT', stop);
-      });
-      await authd.close();
+      await runUntilStopped(() => authd.close());
     });
 
   program

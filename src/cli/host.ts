@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { contextFor } from './context.js';
 import { examples } from './help.js';
+import { runUntilStopped } from './daemon.js';
 
 export function registerHostCommand(program: Command): void {
   program
@@ -26,14 +27,6 @@ export function registerHostCommand(program: Command): void {
       const services = host.status().map((s) => s.service);
       if (ctx.out.options.json) ctx.out.json({ url: host.url, port: host.port, services });
       else ctx.out.line(`stdio host listening on ${host.url} (${services.length ? services.join(', ') : 'no stdio services yet'})`);
-      const reload = () => void host.reload();
-      let stop!: () => void;
-      const stopped = new Promise<void>((resolve) => (stop = resolve));
-      // `on`, not `once`: execa's exit hook re-raises a signal nobody else listens to, which
-      // would kill mcpgw before it has stopped the children.
-      process.on('SIGHUP', reload).on('SIGTERM', stop).on('SIGINT', stop);
-      await stopped;
-      await host.close();
-      process.off('SIGHUP', reload).off('SIGTERM', stop).off('SIGINT', stop);
+      await runUntilStopped(() => host.close(), () => void host.reload());
     });
 }
