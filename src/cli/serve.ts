@@ -1,8 +1,6 @@
 // `mcpgw serve`: the registry as an MCP server — over stdio for a local client, or over HTTP
 // (Streamable HTTP and legacy SSE) behind the gateway's /mcpgw route, as `mcpgw up` runs it.
 import type { Command } from 'commander';
-import { serveRegistryStdio } from '../registry-server/stdio-server.js';
-import { startRegistryHttpServer } from '../registry-server/http-server.js';
 import { contextFor } from './context.js';
 import { examples } from './help.js';
 
@@ -29,12 +27,15 @@ export function registerServeCommand(program: Command): void {
     .action(async (opts: { http?: boolean; listen?: string }, cmd: Command) => {
       const ctx = contextFor(cmd);
       const project = await ctx.loadProject();
+      // Imported here: the server pulls in the SDK server and search, which other commands do not need.
       if (!opts.http) {
+        const { serveRegistryStdio } = await import('../registry-server/stdio-server.js');
         // stdout carries the protocol: nothing else may be printed there.
         const server = await serveRegistryStdio(project.paths.root);
         process.stdin.once('end', () => void server.close());
         return;
       }
+      const { startRegistryHttpServer } = await import('../registry-server/http-server.js');
       const server = await startRegistryHttpServer({
         root: project.paths.root,
         listen: opts.listen ?? project.settings.registry_server.listen,

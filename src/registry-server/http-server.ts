@@ -76,10 +76,8 @@ export async function startRegistryHttpServer(options: RegistryHttpOptions): Pro
     // The gateway path: clients resolve the endpoint against the URL they used (<gateway>/mcpgw/sse).
     const transport = new SSEServerTransport(`${REGISTRY_PATH}/messages`, res);
     sessions.set(transport.sessionId, { transport, subject: caller.subject });
-    transport.onclose = () => {
-      sessions.delete(transport.sessionId);
-      void server.close();
-    };
+    // The stream ended (client gone, or close()): the SDK's own close handling follows this one.
+    transport.onclose = () => void sessions.delete(transport.sessionId);
     await server.connect(transport);
   }
 

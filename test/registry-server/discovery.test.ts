@@ -7,7 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT, TSX } from '../helpers/cli.js';
-import { connectWithToken, startRegistryGateway, type RegistryGateway } from './registry-gateway.js';
+import { connectWithToken, startRegistryGateway, textOf, type RegistryGateway } from './registry-gateway.js';
 
 interface Found {
   server: string;
@@ -30,8 +30,6 @@ function run(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; c
     });
   });
 }
-
-const textOf = (result: unknown) => ((result as { content?: { text?: string }[] }).content ?? []).map((c) => c.text).join('\n');
 
 describe('the registry as an MCP server behind the gateway', () => {
   let gw: RegistryGateway;

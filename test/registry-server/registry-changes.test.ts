@@ -6,9 +6,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadProject } from '../../src/config/project.js';
 import { registerService, setEnabled } from '../../src/registry-server/service-changes.js';
-import { connectWithToken, eventually, startRegistryGateway, type RegistryGateway } from './registry-gateway.js';
-
-const textOf = (result: unknown) => ((result as { content?: { text?: string }[] }).content ?? []).map((c) => c.text).join('\n');
+import { connectWithToken, eventually, startRegistryGateway, textOf, type RegistryGateway } from './registry-gateway.js';
 
 function post(url: string, token: string): Promise<Response> {
   return fetch(url, {

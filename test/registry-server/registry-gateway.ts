@@ -82,6 +82,9 @@ export async function connectWithToken(url: string, token: string): Promise<Clie
   return client;
 }
 
+/** The text of a tool result (or of an error result), joined. */
+export const textOf = (result: unknown) => ((result as { content?: { text?: string }[] }).content ?? []).map((c) => c.text).join('\n');
+
 /** Retry `check` until it passes: authd picks up registry.d changes a moment after they are written. */
 export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
