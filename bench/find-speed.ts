@@ -42,7 +42,7 @@ try {
   let started = performance.now();
   const opened = await openIndex(dir);
   const buildMs = performance.now() - started;
-  const indexBytes = (await stat(join(dir, '.mcpgw', 'index', 'orama.json'))).size;
+  const indexBytes = (await stat(join(dir, '.mcpgw', 'index', 'index.bin'))).size;
 
   for (const q of queries) await findTools(opened, q); // warm-up
   const warm: number[] = [];

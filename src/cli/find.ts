@@ -68,7 +68,7 @@ export function registerFindCommands(program: Command): void {
       const { documentCount } = await import('../search/search-index.js');
       const opened = await openIndex(ctx.paths.root, { rebuild: opts.rebuild });
       for (const warning of opened.warnings) ctx.out.warn(warning);
-      const summary = { update: opened.update.kind, services: opened.update.services, documents: documentCount(opened.index.db), embedder: opened.index.manifest.embedder };
+      const summary = { update: opened.update.kind, services: opened.update.services, documents: documentCount(opened.index), embedder: opened.index.manifest.embedder };
       if (ctx.out.options.json) return ctx.out.json(summary);
       ctx.out.line(`${summary.update === 'none' ? 'index up to date' : `index ${summary.update === 'full' ? 'rebuilt' : `updated (${summary.services.join(', ')})`}`}: ${summary.documents} document(s), embedder ${summary.embedder}`);
     });

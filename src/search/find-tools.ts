@@ -40,7 +40,7 @@ export interface FindResult {
 const CANDIDATES = 200;
 
 export async function findTools(opened: Pick<OpenedIndex, 'index' | 'embedder'>, query: string, options: FindOptions = {}): Promise<FindResult> {
-  const { db } = opened.index;
+  const db = opened.index;
   const mode = options.mode ?? 'hybrid';
   const topK = options.topK ?? 5;
   const warnings: string[] = [];
@@ -58,12 +58,12 @@ export async function findTools(opened: Pick<OpenedIndex, 'index' | 'embedder'>,
   }
   const everything = documentCount(db);
   const vectorLimit = options.allow ? everything : CANDIDATES;
-  const [text, vector, serverText, serverVector] = await Promise.all([
+  const [text, vector, serverText, serverVector] = [
     mode === 'vector' ? [] : textHits(db, query, filters, options.allow ? everything : CANDIDATES),
     queryVector ? vectorHits(db, queryVector, filters, vectorLimit) : undefined,
     mode === 'vector' ? [] : textHits(db, query, filters, 50, 'server'),
     queryVector ? vectorHits(db, queryVector, filters, 50, 'server') : undefined,
-  ]);
+  ];
   const weights = options.weights ?? DEFAULT_WEIGHTS;
   let ranked = rank(queryVector ? mode : 'text', { text, vector, serverText, serverVector }, weights);
   if (options.allow) ranked = ranked.filter((h) => { const doc = storedDocument(db, h.id); return doc !== undefined && options.allow!(doc.server, doc.tool); });

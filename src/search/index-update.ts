@@ -11,7 +11,8 @@ import { usableTools } from '../probe/tool-approvals.js';
 import { centered, EmbedderError, meanVector, type Embedder } from './embedder.js';
 import { embedderFromSettings } from './embedder-from-settings.js';
 import { isFresh, sourceStamps, staleness } from './index-freshness.js';
-import { addDocuments, createIndex, INDEX_FORMAT, loadIndex, readManifest, removeDocuments, saveIndex, type SearchIndex } from './search-index.js';
+import { indexEntry } from './compact-index.js';
+import { INDEX_FORMAT, loadIndex, readManifest, saveIndex, type SearchIndex } from './search-index.js';
 import { embeddingText, serviceDocuments, type ToolDocument } from './tool-documents.js';
 
 /**
@@ -96,6 +97,7 @@ async function rebuild(
   embedder: Embedder | undefined,
   toolSource: ToolSource,
   warnings: string[],
+  problem?: string,
 ): Promise<{ index: SearchIndex; embedder?: Embedder; update: IndexUpdate }> {
   const project = await loadProject(root);
   const base = publicUrl(project.settings);
@@ -104,46 +106,28 @@ async function rebuild(
   const names = full ? project.services.map((s) => s.name) : [...plan.changed, ...plan.removed];
   const wanted = new Set(names);
   const docs: ToolDocument[] = [];
-  const ids: Record<string, string[]> = full ? {} : { ...previous.manifest.ids };
   for (const svc of project.services) {
-    if (!wanted.has(svc.name)) continue;
-    const own = svc.enabled ? serviceDocuments({ name: svc.name, description: svc.description, tags: svc.tags, url: gatewayEndpoint(base, svc) }, await toolSource(svc, layout)) : [];
-    docs.push(...own);
-    ids[svc.name] = own.map((d) => d.id);
+    if (!wanted.has(svc.name) || !svc.enabled) continue;
+    docs.push(...serviceDocuments({ name: svc.name, description: svc.description, tags: svc.tags, url: gatewayEndpoint(base, svc) }, await toolSource(svc, layout)));
   }
   let vectors: Float32Array[] | undefined;
-  let problem: string | undefined;
   if (embedder) {
     try {
       vectors = await embedder.embed(docs.map(embeddingText));
     } catch (err) {
       if (!(err instanceof EmbedderError)) throw err;
       warnings.push(embedderWarning(err));
-      problem = err.message;
+      // Vectors for only some documents would rank the rest unfairly: rebuild all as full text.
+      return rebuild(root, layout, sources, { full: true, changed: [], removed: [] }, undefined, toolSource, warnings, err.message);
     }
-  }
-  if (embedder && !vectors && !full) {
-    // Vectors for only some documents would rank the rest unfairly: rebuild all as full text.
-    return rebuild(root, layout, sources, { full: true, changed: [], removed: [] }, undefined, toolSource, warnings).then((r) => withProblem(r, problem, layout));
   }
   const dimensions = vectors?.[0]?.length ?? (full ? 0 : previous.manifest.dimensions);
   const center = full ? (vectors?.length ? meanVector(vectors) : undefined) : previous.manifest.center;
-  vectors = vectors?.map((v) => centered(v, center));
-  const index: SearchIndex = previous ?? {
-    db: createIndex(dimensions),
-    manifest: { format: INDEX_FORMAT, generation: '', embedder: vectors ? embedder!.id : 'none', dimensions, builtAt: '', sources, ids: {}, ...(center && { center }) },
-  };
-  if (!full) for (const name of names) await removeDocuments(index.db, previous.manifest.ids[name] ?? []);
-  for (const name of plan.removed) delete ids[name];
-  await addDocuments(index.db, docs, vectors);
-  index.manifest = { ...index.manifest, sources, ids, ...(problem && { embedderProblem: problem }) };
-  await saveIndex(layout.indexDir, index);
+  const kept = full ? [] : previous.compact.entries().filter((e) => !wanted.has(e.doc.server));
+  const entries = [...kept, ...docs.map((doc, i) => indexEntry(doc, vectors && centered(vectors[i]!, center)))];
+  const manifest = full
+    ? { format: INDEX_FORMAT, embedder: vectors ? embedder!.id : 'none', dimensions, sources, ...(center && { center }), ...(problem && { embedderProblem: problem }) }
+    : { ...previous.manifest, sources };
+  const index = await saveIndex(layout.indexDir, entries, manifest);
   return { index, embedder: vectors || !embedder ? embedder : undefined, update: { kind: full ? 'full' : 'incremental', services: names } };
-}
-
-async function withProblem<T extends { index: SearchIndex }>(result: T, problem: string | undefined, layout: StateLayout): Promise<T> {
-  if (!problem) return result;
-  result.index.manifest.embedderProblem = problem;
-  await saveIndex(layout.indexDir, result.index);
-  return result;
 }

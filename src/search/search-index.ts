@@ -1,21 +1,21 @@
-// The Orama database behind `find`: BM25 over the text fields, cosine over the embedding.
-// It is persisted as one JSON file next to a manifest; the manifest is written last, so a
-// crash between the two is detected by the generation both carry.
+// The index behind `find`: BM25 over the text fields and cosine over the embeddings, both read
+// from the compact file (compact-index.ts). It sits next to a small manifest, written last, so
+// a crash between the two is detected by the generation both carry.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { count, create, getByID, insertMultiple, load, removeMultiple, save, search, type AnyOrama, type RawData } from '@orama/orama';
 import { writeFileAtomic } from '../config/atomic-file.js';
 import { readJson } from '../state/snapshots.js';
-import { STOP_WORDS, textWords } from './identifier-words.js';
+import { scoreBm25 } from './bm25.js';
+import { CompactIndex, encodeIndex, TEXT_FIELDS, type IndexEntry, type TextField } from './compact-index.js';
 import type { SourceStamps } from './index-freshness.js';
+import { textTokens } from './text-tokens.js';
+import { topK } from './top-k.js';
 import type { ToolDocument } from './tool-documents.js';
 
-/** Bumped when documents or the schema change shape: an older index is rebuilt. */
-export const INDEX_FORMAT = 1;
-
-/** Fields the full-text ranker reads, and how much a match in each counts. */
-export const TEXT_FIELDS = { nameWords: 3, descriptionWords: 1.5, params: 0.6, serverText: 0.6 } as const;
-export type TextField = keyof typeof TEXT_FIELDS;
+/** Bumped when documents or the file change shape: an older index is rebuilt. */
+export const INDEX_FORMAT = 2;
 
 export interface IndexManifest {
   format: number;
@@ -25,8 +25,6 @@ export interface IndexManifest {
   dimensions: number;
   builtAt: string;
   sources: SourceStamps;
-  /** Document ids per service, to remove them when the service changes. */
-  ids: Record<string, string[]>;
   /** Mean of the documents' embeddings, subtracted from every vector (queries too). */
   center?: number[];
   /** Why a model was wanted but the index holds no embeddings. */
@@ -39,58 +37,24 @@ export interface Hit {
 }
 
 export interface SearchIndex {
-  db: AnyOrama;
+  compact: CompactIndex;
   manifest: IndexManifest;
 }
 
-export function indexFiles(indexDir: string): { manifest: string; data: string } {
-  return { manifest: join(indexDir, 'manifest.json'), data: join(indexDir, 'orama.json') };
+export function indexFiles(indexDir: string): { manifest: string; data: string; legacy: string } {
+  return { manifest: join(indexDir, 'manifest.json'), data: join(indexDir, 'index.bin'), legacy: join(indexDir, 'orama.json') };
 }
 
-export function createIndex(dimensions: number): AnyOrama {
-  return create({
-    schema: {
-      kind: 'enum',
-      server: 'enum',
-      tags: 'enum[]',
-      nameWords: 'string',
-      descriptionWords: 'string',
-      params: 'string',
-      serverText: 'string',
-      ...(dimensions > 0 && { embedding: `vector[${dimensions}]` as const }),
-    },
-    components: { tokenizer: { stemming: true, stopWords: [...STOP_WORDS] } },
-  });
-}
-
-/** Rounded vectors: the persisted JSON is a third of the size and loads faster; ranking does not notice. */
-function compact(vector: Float32Array): number[] {
-  return Array.from(vector, (x) => Math.round(x * 1e4) / 1e4);
-}
-
-export async function addDocuments(db: AnyOrama, docs: readonly ToolDocument[], vectors?: readonly Float32Array[]): Promise<void> {
-  const rows = docs.map((doc, i) => ({
-    ...doc,
-    descriptionWords: textWords(doc.description).join(' '),
-    ...(vectors && { embedding: compact(vectors[i]!) }),
-  }));
-  await insertMultiple(db, rows, 1000);
-}
-
-export async function removeDocuments(db: AnyOrama, ids: readonly string[]): Promise<void> {
-  if (ids.length) await removeMultiple(db, [...ids], 1000);
-}
-
-export function documentCount(db: AnyOrama): number {
-  return count(db) as number;
-}
-
-export async function saveIndex(indexDir: string, index: SearchIndex): Promise<void> {
+/** Write entries as the index (data first, manifest last) and return it ready to search. */
+export async function saveIndex(indexDir: string, entries: readonly IndexEntry[], manifest: Omit<IndexManifest, 'generation' | 'builtAt'>): Promise<SearchIndex> {
   const files = indexFiles(indexDir);
   const generation = randomUUID();
-  await writeFileAtomic(files.data, JSON.stringify({ generation, data: save(index.db) }));
-  index.manifest = { ...index.manifest, generation, builtAt: new Date().toISOString() };
-  await writeFileAtomic(files.manifest, `${JSON.stringify(index.manifest)}\n`);
+  const data = encodeIndex(entries, manifest.dimensions, generation);
+  await writeFileAtomic(files.data, data);
+  const saved: IndexManifest = { ...manifest, generation, builtAt: new Date().toISOString() };
+  await writeFileAtomic(files.manifest, `${JSON.stringify(saved)}\n`);
+  await rm(files.legacy, { force: true }); // the 47 MB Orama file of format 1
+  return { compact: CompactIndex.decode(data), manifest: saved };
 }
 
 export function readManifest(indexDir: string): Promise<IndexManifest | undefined> {
@@ -101,11 +65,16 @@ export function readManifest(indexDir: string): Promise<IndexManifest | undefine
 export async function loadIndex(indexDir: string, manifest?: IndexManifest): Promise<SearchIndex | undefined> {
   const m = manifest ?? (await readManifest(indexDir));
   if (!m || m.format !== INDEX_FORMAT) return undefined;
-  const stored = await readJson<{ generation: string; data: RawData }>(indexFiles(indexDir).data).catch(() => undefined);
-  if (!stored || stored.generation !== m.generation) return undefined;
-  const db = createIndex(m.dimensions);
-  load(db, stored.data);
-  return { db, manifest: m };
+  try {
+    const compact = CompactIndex.decode(readFileSync(indexFiles(indexDir).data));
+    return compact.header.generation === m.generation ? { compact, manifest: m } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function documentCount(index: SearchIndex): number {
+  return index.compact.count;
 }
 
 export interface SearchFilters {
@@ -113,29 +82,42 @@ export interface SearchFilters {
   tags?: string[];
 }
 
-// The kind is told by the id ("<server>/<tool>" or "<server>") after the search: an Orama
-// `where` on it builds a set of every document id on each query, the slowest step at 10k tools.
-const isKind = (id: string, kind: 'tool' | 'server') => id.includes('/') === (kind === 'tool');
-
-function where(filters: SearchFilters): Record<string, unknown> {
-  return {
-    ...(filters.server?.length && { server: { in: filters.server } }),
-    ...(filters.tags?.length && { tags: { containsAll: filters.tags } }),
-  };
+/** Documents of one kind whose server passes the filters, as a test on document numbers. */
+function acceptor(compact: CompactIndex, filters: SearchFilters, kind: 'tool' | 'server'): (doc: number) => boolean {
+  const { servers, serverTags } = compact.header;
+  const allowed = servers.map((name, i) => (!filters.server?.length || filters.server.includes(name)) && (!filters.tags?.length || filters.tags.every((t) => serverTags[i]!.includes(t))));
+  const wantKind = kind === 'server' ? 1 : 0;
+  return (doc) => compact.kind[doc] === wantKind && allowed[compact.server[doc]!]!;
 }
 
 /** BM25 hits over the text fields, any query word counting. */
-export async function textHits(db: AnyOrama, query: string, filters: SearchFilters, limit: number, kind: 'tool' | 'server' = 'tool'): Promise<Hit[]> {
-  const result = await search(db, { term: query, properties: Object.keys(TEXT_FIELDS) as TextField[], boost: { ...TEXT_FIELDS }, where: where(filters), limit, threshold: 1 } as never);
-  return (result as { hits: Hit[] }).hits.filter((h) => isKind(h.id, kind)).map(({ id, score }) => ({ id, score }));
+export function textHits(index: SearchIndex, query: string, filters: SearchFilters, limit: number, kind: 'tool' | 'server' = 'tool'): Hit[] {
+  const { compact } = index;
+  const fields = (Object.keys(TEXT_FIELDS) as TextField[]).map((f) => ({ field: compact.fields[f], boost: TEXT_FIELDS[f] }));
+  const { docs, scores } = scoreBm25(fields, textTokens(query), compact.count, acceptor(compact, filters, kind));
+  return topK(docs, (doc) => scores[doc]!, limit).map((doc) => ({ id: compact.id(doc), score: scores[doc]! }));
 }
 
-/** Cosine hits over the embeddings, every document scored. */
-export async function vectorHits(db: AnyOrama, vector: Float32Array, filters: SearchFilters, limit: number, kind: 'tool' | 'server' = 'tool'): Promise<Hit[]> {
-  const result = await search(db, { mode: 'vector', vector: { value: vector, property: 'embedding' }, similarity: -1, where: where(filters), limit, includeVectors: true } as never);
-  return (result as { hits: Hit[] }).hits.filter((h) => isKind(h.id, kind)).map(({ id, score }) => ({ id, score }));
+/** Cosine hits over the embeddings, every document of the kind scored. */
+export function vectorHits(index: SearchIndex, vector: Float32Array, filters: SearchFilters, limit: number, kind: 'tool' | 'server' = 'tool'): Hit[] {
+  const { compact } = index;
+  const { vectors, inverseNorms } = compact;
+  if (!vectors || !inverseNorms) return [];
+  const dims = compact.header.dimensions;
+  const accept = acceptor(compact, filters, kind);
+  const docs: number[] = [];
+  const scores = new Float64Array(compact.count);
+  for (let doc = 0; doc < compact.count; doc++) {
+    if (!accept(doc)) continue;
+    let dot = 0;
+    for (let d = 0, at = doc * dims; d < dims; d++, at++) dot += vectors[at]! * vector[d]!;
+    scores[doc] = dot * inverseNorms[doc]!;
+    docs.push(doc);
+  }
+  return topK(docs, (doc) => scores[doc]!, limit).map((doc) => ({ id: compact.id(doc), score: scores[doc]! }));
 }
 
-export function storedDocument(db: AnyOrama, id: string): ToolDocument | undefined {
-  return getByID(db, id) as ToolDocument | undefined;
+export function storedDocument(index: SearchIndex, id: string): ToolDocument | undefined {
+  const doc = index.compact.find(id);
+  return doc < 0 ? undefined : index.compact.record(doc);
 }

@@ -1,0 +1,196 @@
+// The saved search index, our own compact form: one inverted index per text field (sorted
+// words, posting lists of document numbers), int8 embeddings in one block, and the documents
+// themselves as JSON records decoded only for the results shown. `find` reads it with one
+// readFileSync and searches typed-array views over that buffer: nothing big is parsed.
+import type { FieldPostings } from './bm25.js';
+import { readSections, writeSections, type SectionReader } from './binary-sections.js';
+import { byteOrder, encodeStrings, StringTable } from './string-table.js';
+import { textWords } from './identifier-words.js';
+import { textTokens } from './text-tokens.js';
+import type { ToolDocument } from './tool-documents.js';
+
+const MAGIC = 'MCPGWIX1';
+
+/** Fields the full-text ranker reads, and how much a match in each counts. */
+export const TEXT_FIELDS = { nameWords: 3, descriptionWords: 1.5, params: 0.6, serverText: 0.6 } as const;
+export type TextField = keyof typeof TEXT_FIELDS;
+const FIELD_NAMES = Object.keys(TEXT_FIELDS) as TextField[];
+
+/** One document ready to be written: its record, distinct words per field, quantised embedding. */
+export interface IndexEntry {
+  doc: ToolDocument;
+  tokens: Record<TextField, string[]>;
+  vector?: Int8Array;
+}
+
+export function fieldTexts(doc: ToolDocument): Record<TextField, string> {
+  return { nameWords: doc.nameWords, descriptionWords: textWords(doc.description).join(' '), params: doc.params, serverText: doc.serverText };
+}
+
+/** int8 with one scale per vector: cosine only needs the direction, and 10,000 × 100 dims fit in 1 MB. */
+export function quantize(vector: Float32Array): Int8Array {
+  let maxAbs = 0;
+  for (const x of vector) maxAbs = Math.max(maxAbs, Math.abs(x));
+  return Int8Array.from(vector, (x) => (maxAbs > 0 ? Math.round((x / maxAbs) * 127) : 0));
+}
+
+export function indexEntry(doc: ToolDocument, vector?: Float32Array): IndexEntry {
+  const texts = fieldTexts(doc);
+  const tokens = Object.fromEntries(FIELD_NAMES.map((f) => [f, textTokens(texts[f])])) as Record<TextField, string[]>;
+  return { doc, tokens, ...(vector && { vector: quantize(vector) }) };
+}
+
+interface IndexHeader {
+  generation: string;
+  count: number;
+  dimensions: number;
+  /** Server names (documents refer to them by number) and each server's tags. */
+  servers: string[];
+  serverTags: string[][];
+  averageLengths: Record<TextField, number>;
+}
+
+/** Encode entries (any order; they are stored sorted by id so that ids can be binary-searched). */
+export function encodeIndex(input: readonly IndexEntry[], dimensions: number, generation: string): Buffer {
+  const entries = [...input].sort((a, b) => byteOrder(a.doc.id, b.doc.id));
+  const count = entries.length;
+  const servers = [...new Set(entries.map((e) => e.doc.server))].sort();
+  const serverNumber = new Map(servers.map((s, i) => [s, i]));
+  const serverTags = servers.map((s) => entries.find((e) => e.doc.server === s)!.doc.tags);
+  const sections: Record<string, Uint8Array | Int8Array | Uint32Array | Float32Array> = {};
+  const strings = (name: string, values: string[]) => {
+    const { offsets, bytes } = encodeStrings(values);
+    sections[`${name}.offsets`] = offsets;
+    sections[`${name}.bytes`] = bytes;
+  };
+  strings('ids', entries.map((e) => e.doc.id));
+  strings('records', entries.map((e) => JSON.stringify(e.doc)));
+  sections.server = Uint32Array.from(entries, (e) => serverNumber.get(e.doc.server)!);
+  sections.kind = Uint8Array.from(entries, (e) => (e.doc.kind === 'server' ? 1 : 0));
+  const averageLengths = {} as Record<TextField, number>;
+  for (const field of FIELD_NAMES) {
+    const postings = new Map<string, number[]>();
+    const lengths = new Uint32Array(count);
+    entries.forEach((e, doc) => {
+      const tokens = new Set(e.tokens[field]);
+      lengths[doc] = tokens.size;
+      for (const t of tokens) {
+        const list = postings.get(t);
+        if (list) list.push(doc);
+        else postings.set(t, [doc]);
+      }
+    });
+    const terms = [...postings.keys()].sort(byteOrder);
+    const offsets = new Uint32Array(terms.length + 1);
+    terms.forEach((t, i) => (offsets[i + 1] = offsets[i]! + postings.get(t)!.length));
+    const flat = new Uint32Array(offsets[terms.length]!);
+    terms.forEach((t, i) => flat.set(postings.get(t)!, offsets[i]!));
+    strings(`${field}.terms`, terms);
+    sections[`${field}.postingOffsets`] = offsets;
+    sections[`${field}.postings`] = flat;
+    sections[`${field}.lengths`] = lengths;
+    averageLengths[field] = count ? lengths.reduce((s, n) => s + n, 0) / count : 0;
+  }
+  if (dimensions > 0) {
+    const vectors = new Int8Array(count * dimensions);
+    const inverseNorms = new Float32Array(count);
+    entries.forEach((e, doc) => {
+      if (!e.vector || e.vector.length !== dimensions) throw new Error(`document ${e.doc.id} has no ${dimensions}-dimension embedding`);
+      vectors.set(e.vector, doc * dimensions);
+      let sum = 0;
+      for (const q of e.vector) sum += q * q;
+      inverseNorms[doc] = sum > 0 ? 1 / Math.sqrt(sum) : 0;
+    });
+    sections.vectors = vectors;
+    sections.inverseNorms = inverseNorms;
+  }
+  const header: IndexHeader = { generation, count, dimensions, servers, serverTags, averageLengths };
+  return writeSections(MAGIC, header, sections);
+}
+
+/** One field's inverted index over the file's bytes. */
+class FieldIndex implements FieldPostings {
+  constructor(
+    readonly terms: StringTable,
+    private readonly offsets: Uint32Array,
+    private readonly flat: Uint32Array,
+    readonly lengths: Uint32Array,
+    readonly averageLength: number,
+  ) {}
+
+  prefixRange(prefix: string): [number, number] {
+    return this.terms.prefixRange(prefix);
+  }
+
+  postings(term: number): Uint32Array {
+    return this.flat.subarray(this.offsets[term], this.offsets[term + 1]);
+  }
+}
+
+/** The saved index as `find` searches it: views over the file's bytes. */
+export class CompactIndex {
+  readonly header: IndexHeader;
+  readonly fields: Record<TextField, FieldIndex>;
+  /** Server number of each document, and 1 where the document is a server's own. */
+  readonly server: Uint32Array;
+  readonly kind: Uint8Array;
+  readonly vectors?: Int8Array;
+  readonly inverseNorms?: Float32Array;
+  private readonly ids: StringTable;
+  private readonly records: StringTable;
+  private readonly recordCache = new Map<number, ToolDocument>();
+
+  private constructor(reader: SectionReader<IndexHeader>) {
+    const { header } = reader;
+    this.header = header;
+    const strings = (name: string) => new StringTable(reader.section(`${name}.offsets`, Uint32Array), reader.section(`${name}.bytes`, Uint8Array));
+    this.ids = strings('ids');
+    this.records = strings('records');
+    this.server = reader.section('server', Uint32Array);
+    this.kind = reader.section('kind', Uint8Array);
+    if (header.dimensions > 0) {
+      this.vectors = reader.section('vectors', Int8Array);
+      this.inverseNorms = reader.section('inverseNorms', Float32Array);
+    }
+    this.fields = Object.fromEntries(
+      FIELD_NAMES.map((f) => [f, new FieldIndex(strings(`${f}.terms`), reader.section(`${f}.postingOffsets`, Uint32Array), reader.section(`${f}.postings`, Uint32Array), reader.section(`${f}.lengths`, Uint32Array), header.averageLengths[f])]),
+    ) as Record<TextField, FieldIndex>;
+  }
+
+  static decode(buf: Buffer): CompactIndex {
+    return new CompactIndex(readSections<IndexHeader>(buf, MAGIC));
+  }
+
+  get count(): number {
+    return this.header.count;
+  }
+
+  id(doc: number): string {
+    return this.ids.get(doc);
+  }
+
+  /** Document number of an id, or -1. */
+  find(id: string): number {
+    return this.ids.indexOf(id);
+  }
+
+  record(doc: number): ToolDocument {
+    let record = this.recordCache.get(doc);
+    if (!record) this.recordCache.set(doc, (record = JSON.parse(this.records.get(doc)) as ToolDocument));
+    return record;
+  }
+
+  /** Every document back as an entry (the incremental update rewrites the index from them). */
+  entries(): IndexEntry[] {
+    const tokens = Array.from({ length: this.count }, () => Object.fromEntries(FIELD_NAMES.map((f) => [f, [] as string[]])) as Record<TextField, string[]>);
+    for (const field of FIELD_NAMES) {
+      const postings = this.fields[field];
+      for (let term = 0; term < postings.terms.length; term++) {
+        const word = postings.terms.get(term);
+        for (const doc of postings.postings(term)) tokens[doc]![field].push(word);
+      }
+    }
+    const dims = this.header.dimensions;
+    return tokens.map((t, doc) => ({ doc: this.record(doc), tokens: t, ...(this.vectors && { vector: this.vectors.slice(doc * dims, (doc + 1) * dims) }) }));
+  }
+}
