@@ -1,0 +1,110 @@
+// Gateway overhead for an MCP tools/call: (a) direct to a real MCP server, (b) through a plain
+// Caddy reverse_proxy, (c) through mcpgw's route (auth: none), (d) mcpgw's route with authd
+// (API key). Targets are measured in rotating order over several rounds; medians are reported.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, Agent } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { renderCaddyConfig } from '../src/caddy/render.js';
+import { startAuthd } from '../src/auth/authd-server.js';
+import { createApiKey } from '../src/auth/api-keys.js';
+import { loadProject } from '../src/config/project.js';
+import { stateLayout } from '../src/state/layout.js';
+import { freePort } from '../test/helpers/ports.js';
+import { startCaddy } from '../test/caddy/caddy-fixture.js';
+import { httpStatus, loadLoop, medianResult, round, type LoadResult } from './_load.js';
+
+/** A real MCP server (SDK, stateless Streamable HTTP, JSON answers) with one `echo` tool. */
+async function startEchoServer(): Promise<{ url: string; port: number; close(): void }> {
+  const http = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const server = new McpServer({ name: 'bench-echo', version: '1.0.0' });
+    server.tool('echo', { message: z.string() }, async ({ message }) => ({ content: [{ type: 'text', text: message }] }));
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    res.on('close', () => void transport.close().then(() => server.close()));
+    await server.connect(transport);
+    await transport.handleRequest(req, res, JSON.parse(Buffer.concat(chunks).toString()));
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/mcp`, port, close: () => http.close() };
+}
+
+export interface GatewayOverhead {
+  concurrency: number;
+  duration_ms: number;
+  rounds: number;
+  direct: LoadResult;
+  plain_caddy: LoadResult;
+  mcpgw_route: LoadResult;
+  mcpgw_route_authd: LoadResult;
+  ratios_c_over_b: { requests_per_s: number; p50: number; p99: number };
+  ratios_authd_over_b: { requests_per_s: number; p50: number; p99: number };
+}
+
+export async function measureGatewayOverhead(options: { concurrency?: number; durationMs?: number; rounds?: number } = {}): Promise<GatewayOverhead> {
+  const concurrency = options.concurrency ?? 16;
+  const durationMs = options.durationMs ?? 3000;
+  const rounds = options.rounds ?? 3;
+  const dir = await mkdtemp(join(tmpdir(), 'mcpgw-bench-'));
+  const upstream = await startEchoServer();
+  const caddy = await startCaddy();
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency * 2 });
+  try {
+    const [gatewayPort, plainPort, authdPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    await mkdir(join(dir, 'registry.d'));
+    await writeFile(join(dir, 'mcpgw.yaml'), `gateway: { listen: 127.0.0.1:${gatewayPort} }\ncaddy: { admin: ${caddy.admin} }\nauthd: { listen: 127.0.0.1:${authdPort} }\n`);
+    await writeFile(join(dir, 'scopes.yml'), 'groups:\n  bench: [all]\nscopes:\n  all:\n    servers:\n      secured:\n        tools: ["*"]\n');
+    await writeFile(join(dir, 'registry.d', 'open.yaml'), `name: open\nupstream: ${upstream.url}\nauth: none\n`);
+    await writeFile(join(dir, 'registry.d', 'secured.yaml'), `name: secured\nupstream: ${upstream.url}\n`);
+    const project = await loadProject(dir);
+    const { key } = await createApiKey(stateLayout(project.stateDir).apiKeysFile, 'bench', ['bench']);
+    const authd = await startAuthd({ root: dir, log: () => {} });
+    try {
+      const { config } = renderCaddyConfig({ settings: project.settings, services: project.services, root: dir });
+      // (b): the plainest Caddy proxy to the same upstream, on its own port in the same Caddy.
+      config.apps.http.servers.plain = { listen: [`127.0.0.1:${plainPort}`], automatic_https: { disable: true }, routes: [{ handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${upstream.port}` }] }] }] };
+      await caddy.client.putConfig(config);
+
+      const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { message: 'bench' } } });
+      const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' };
+      const targets: Record<'direct' | 'plain_caddy' | 'mcpgw_route' | 'mcpgw_route_authd', { url: string; headers: Record<string, string> }> = {
+        direct: { url: upstream.url, headers },
+        plain_caddy: { url: `http://127.0.0.1:${plainPort}/mcp`, headers },
+        mcpgw_route: { url: `http://127.0.0.1:${gatewayPort}/open/mcp`, headers },
+        mcpgw_route_authd: { url: `http://127.0.0.1:${gatewayPort}/secured/mcp`, headers: { ...headers, authorization: `Bearer ${key}` } },
+      };
+      const names = Object.keys(targets) as (keyof typeof targets)[];
+      const runs = Object.fromEntries(names.map((n) => [n, [] as LoadResult[]])) as Record<keyof typeof targets, LoadResult[]>;
+      for (const name of names) await loadLoop(() => httpStatus(agent, { ...targets[name], body }), { concurrency, durationMs: 500 }); // warm-up
+      for (let round_ = 0; round_ < rounds; round_++) {
+        // Rotate the order so no target always runs first (or last) on a busy machine.
+        for (const name of [...names.slice(round_ % names.length), ...names.slice(0, round_ % names.length)]) {
+          runs[name].push(await loadLoop(() => httpStatus(agent, { ...targets[name], body }), { concurrency, durationMs }));
+        }
+      }
+      const result = Object.fromEntries(names.map((n) => [n, medianResult(runs[n])])) as Record<keyof typeof targets, LoadResult>;
+      for (const [name, r] of Object.entries(result)) if (r.non_2xx) throw new Error(`${name}: ${r.non_2xx} answers were not 2xx`);
+      const ratios = (x: LoadResult, b: LoadResult) => ({ requests_per_s: round(x.requests_per_s / b.requests_per_s), p50: round(x.p50_ms / b.p50_ms), p99: round(x.p99_ms / b.p99_ms) });
+      return {
+        concurrency,
+        duration_ms: durationMs,
+        rounds,
+        ...result,
+        ratios_c_over_b: ratios(result.mcpgw_route, result.plain_caddy),
+        ratios_authd_over_b: ratios(result.mcpgw_route_authd, result.plain_caddy),
+      };
+    } finally {
+      await authd.close();
+    }
+  } finally {
+    agent.destroy();
+    await caddy.stop();
+    upstream.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
