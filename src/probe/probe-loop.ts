@@ -42,6 +42,11 @@ export class ProbeLoop extends EventEmitter<ProbeLoopEvents> {
   }
 
   /** Take a reloaded project: new services are checked now, removed ones are forgotten. */
+  /** The project the loop probes now (updated by `update`). */
+  get currentProject(): Project {
+    return this.project;
+  }
+
   update(project: Project): void {
     this.setProject(project);
     this.wake();
