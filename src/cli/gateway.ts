@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadProject, type Project } from '../config/project.js';
-import { applyProject, renderForProject, type ApplyReport } from '../caddy/apply.js';
+import { applyIfRunning, applyProject, renderForProject, type ApplyReport } from '../caddy/apply.js';
 import { CaddyAdminClient } from '../caddy/admin-client.js';
 import { renderCaddyfile } from '../caddy/caddyfile.js';
 import { CaddyError } from '../caddy/errors.js';
@@ -63,10 +63,8 @@ function applyExitCode(report: ApplyReport, dryRun: boolean): number {
 /** After register/enable/disable/remove/import: apply at once when a gateway is running. */
 async function applyAfterChange(ctx: CliContext, cmd: Command): Promise<void> {
   if (cmd.opts<{ apply?: boolean }>().apply === false) return;
-  const project = await loadProject(ctx.paths.root);
-  const reachable = await new CaddyAdminClient(project.settings.caddy.admin, { retries: 0, timeoutMs: 2000 }).reachable();
-  if (!reachable) return ctx.out.info('gateway not running — the change applies at the next `mcpgw up` or `mcpgw apply`');
-  const report = await applyProject(project);
+  const report = await applyIfRunning(await loadProject(ctx.paths.root));
+  if (!report) return ctx.out.info('gateway not running — the change applies at the next `mcpgw up` or `mcpgw apply`');
   for (const w of report.warnings) ctx.out.warn(w);
   const failed = report.results.find((r) => r.error);
   if (failed?.error) throw new CliError(`the files changed, but applying them failed: ${failed.error.message}`, EXIT.RUNTIME, failed.error.hint);

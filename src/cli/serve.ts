@@ -3,13 +3,7 @@
 import type { Command } from 'commander';
 import { contextFor } from './context.js';
 import { examples } from './help.js';
-
-function untilStopped(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGTERM', () => resolve());
-    process.once('SIGINT', () => resolve());
-  });
-}
+import { runUntilStopped } from './daemon.js';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -42,7 +36,6 @@ export function registerServeCommand(program: Command): void {
         log: (line) => process.stderr.write(`registry-server: ${line}\n`),
       });
       ctx.out.line(`registry MCP server listening on ${server.url} (Streamable HTTP /mcp, SSE /sse)`);
-      await untilStopped();
-      await server.close();
+      await runUntilStopped(() => server.close());
     });
 }

@@ -8,8 +8,7 @@ import { editService, setServiceEnabled, writeService, ServiceNotFoundError } fr
 import { renderServiceYaml } from '../config/service-yaml.js';
 import { SERVICE_NAME } from '../config/service.js';
 import { hasRegistryRight } from '../auth/policy.js';
-import { CaddyAdminClient } from '../caddy/admin-client.js';
-import { applyProject } from '../caddy/apply.js';
+import { applyIfRunning as applyGatewayIfRunning } from '../caddy/apply.js';
 import { probeServices } from '../probe/probe-run.js';
 import { BadRequestError, RightMissingError } from './errors.js';
 import { mayUseServer, RIGHT_FOR } from './registry-view.js';
@@ -70,10 +69,8 @@ async function requireRight(root: string, actor: Actor, right: (typeof RIGHT_FOR
  * Caddy's reload waits for requests in flight — applying inside the request would deadlock.
  */
 export async function applyIfRunning(root: string): Promise<ApplyOutcome> {
-  const project = await loadProject(root);
-  const reachable = await new CaddyAdminClient(project.settings.caddy.admin, { retries: 0, timeoutMs: 2000 }).reachable();
-  if (!reachable) return { ok: true, gateway: 'gateway not running — the change applies at the next `mcpgw up`', warnings: [] };
-  const report = await applyProject(project);
+  const report = await applyGatewayIfRunning(await loadProject(root));
+  if (!report) return { ok: true, gateway: 'gateway not running — the change applies at the next `mcpgw up`', warnings: [] };
   const failed = report.results.find((r) => r.error);
   if (failed?.error) return { ok: false, gateway: `the file changed, but applying it failed: ${failed.error.message}`, warnings: report.warnings };
   return { ok: true, gateway: report.inSync ? 'gateway already in sync' : 'applied to the gateway', warnings: report.warnings };
