@@ -50,30 +50,43 @@ export class BundledEmbedder implements Embedder, WordMatcher {
   /**
    * How well a document's words cover the query's, word by word: for each query word its best
    * cosine with any document word, weighted by rarity. Unlike one averaged vector, a single
-   * close word ("folder" ~ "directory") counts fully however long the document is.
+   * close word ("folder" ~ "directory") counts fully however long the document is. Candidates
+   * share most of their words, so each word's cosines with the query are computed once.
    */
-  matchWords(queryWords: readonly string[], documentWords: readonly string[]): number {
-    const docs = [...new Set(documentWords)].map((w) => this.wordVector(w)).filter((e) => e !== null);
-    let total = 0;
-    let weights = 0;
-    for (const q of new Set(queryWords)) {
-      const entry = this.wordVector(q);
-      if (!entry) continue;
-      let best = 0;
-      for (const d of docs) {
-        let dot = 0;
-        for (let i = 0; i < entry.vector.length; i++) dot += entry.vector[i]! * d.vector[i]!;
-        if (dot > best) best = dot;
+  queryMatcher(queryWords: readonly string[]): (documentWords: readonly string[]) => number {
+    const query = [...new Set(queryWords)].map((w) => this.wordVector(w)).filter((e) => e !== null);
+    const weights = query.reduce((sum, q) => sum + q.weight, 0);
+    const cosines = new Map<string, Float32Array>();
+    const cosinesOf = (word: string): Float32Array => {
+      let row = cosines.get(word);
+      if (!row) {
+        const entry = this.wordVector(word);
+        row = new Float32Array(query.length);
+        if (entry) query.forEach((q, i) => (row![i] = dot(q.vector, entry.vector)));
+        cosines.set(word, row);
       }
-      total += entry.weight * best;
-      weights += entry.weight;
-    }
-    return weights > 0 ? total / weights : 0;
+      return row;
+    };
+    return (documentWords) => {
+      if (weights === 0) return 0;
+      const best = new Float64Array(query.length);
+      for (const word of documentWords) {
+        const row = cosinesOf(word);
+        for (let i = 0; i < row.length; i++) if (row[i]! > best[i]!) best[i] = row[i]!;
+      }
+      return query.reduce((sum, q, i) => sum + q.weight * best[i]!, 0) / weights;
+    };
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
     return texts.map((t) => this.embedOne(t));
   }
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
 }
 
 /** A crude singular for words GloVe lacks in the plural form used ("repos" → "repo"). */

@@ -5,9 +5,9 @@
 import type { FieldPostings } from './bm25.js';
 import { readSections, writeSections, type SectionReader } from './binary-sections.js';
 import { byteOrder, encodeStrings, StringTable } from './string-table.js';
-import { textWords } from './identifier-words.js';
+import { contentWords, textWords } from './identifier-words.js';
 import { textTokens } from './text-tokens.js';
-import type { ToolDocument } from './tool-documents.js';
+import { embeddingText, type ToolDocument } from './tool-documents.js';
 
 const MAGIC = 'MCPGWIX1';
 
@@ -20,6 +20,8 @@ const FIELD_NAMES = Object.keys(TEXT_FIELDS) as TextField[];
 export interface IndexEntry {
   doc: ToolDocument;
   tokens: Record<TextField, string[]>;
+  /** Distinct content words of the embedding text, for word-by-word reranking without parsing the record. */
+  words: string[];
   vector?: Int8Array;
 }
 
@@ -37,7 +39,7 @@ export function quantize(vector: Float32Array): Int8Array {
 export function indexEntry(doc: ToolDocument, vector?: Float32Array): IndexEntry {
   const texts = fieldTexts(doc);
   const tokens = Object.fromEntries(FIELD_NAMES.map((f) => [f, textTokens(texts[f])])) as Record<TextField, string[]>;
-  return { doc, tokens, ...(vector && { vector: quantize(vector) }) };
+  return { doc, tokens, words: [...new Set(contentWords(embeddingText(doc)))], ...(vector && { vector: quantize(vector) }) };
 }
 
 interface IndexHeader {
@@ -65,6 +67,7 @@ export function encodeIndex(input: readonly IndexEntry[], dimensions: number, ge
   };
   strings('ids', entries.map((e) => e.doc.id));
   strings('records', entries.map((e) => JSON.stringify(e.doc)));
+  strings('words', entries.map((e) => e.words.join(' ')));
   sections.server = Uint32Array.from(entries, (e) => serverNumber.get(e.doc.server)!);
   sections.kind = Uint8Array.from(entries, (e) => (e.doc.kind === 'server' ? 1 : 0));
   const averageLengths = {} as Record<TextField, number>;
@@ -138,6 +141,7 @@ export class CompactIndex {
   readonly inverseNorms?: Float32Array;
   private readonly ids: StringTable;
   private readonly records: StringTable;
+  private readonly words: StringTable;
   private readonly recordCache = new Map<number, ToolDocument>();
 
   private constructor(reader: SectionReader<IndexHeader>) {
@@ -146,6 +150,7 @@ export class CompactIndex {
     const strings = (name: string) => new StringTable(reader.section(`${name}.offsets`, Uint32Array), reader.section(`${name}.bytes`, Uint8Array));
     this.ids = strings('ids');
     this.records = strings('records');
+    this.words = strings('words');
     this.server = reader.section('server', Uint32Array);
     this.kind = reader.section('kind', Uint8Array);
     if (header.dimensions > 0) {
@@ -180,6 +185,12 @@ export class CompactIndex {
     return record;
   }
 
+  /** The document's embedding words (see IndexEntry.words). */
+  embeddingWords(doc: number): string[] {
+    const words = this.words.get(doc);
+    return words ? words.split(' ') : [];
+  }
+
   /** Every document back as an entry (the incremental update rewrites the index from them). */
   entries(): IndexEntry[] {
     const tokens = Array.from({ length: this.count }, () => Object.fromEntries(FIELD_NAMES.map((f) => [f, [] as string[]])) as Record<TextField, string[]>);
@@ -191,6 +202,6 @@ export class CompactIndex {
       }
     }
     const dims = this.header.dimensions;
-    return tokens.map((t, doc) => ({ doc: this.record(doc), tokens: t, ...(this.vectors && { vector: this.vectors.slice(doc * dims, (doc + 1) * dims) }) }));
+    return tokens.map((t, doc) => ({ doc: this.record(doc), tokens: t, words: this.embeddingWords(doc), ...(this.vectors && { vector: this.vectors.slice(doc * dims, (doc + 1) * dims) }) }));
   }
 }

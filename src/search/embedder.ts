@@ -10,12 +10,15 @@ export interface Embedder {
 
 /** Embedders built on word vectors can also compare a query and a document word by word. */
 export interface WordMatcher {
-  /** 0…1: how closely the document's words cover the query's (rarer query words count more). */
-  matchWords(queryWords: readonly string[], documentWords: readonly string[]): number;
+  /**
+   * Prepared once per query, then called for each candidate: 0…1, how closely the document's
+   * words cover the query's (rarer query words count more).
+   */
+  queryMatcher(queryWords: readonly string[]): (documentWords: readonly string[]) => number;
 }
 
 export function isWordMatcher(embedder: unknown): embedder is WordMatcher {
-  return typeof (embedder as Partial<WordMatcher> | undefined)?.matchWords === 'function';
+  return typeof (embedder as Partial<WordMatcher> | undefined)?.queryMatcher === 'function';
 }
 
 export type EmbedderErrorCode = 'ERR_EMBEDDER_MISSING' | 'ERR_EMBEDDER_FAILED' | 'ERR_EMBEDDER_CONFIG';

@@ -1,10 +1,9 @@
-// The query path of `mcpgw find`: full-text and embedding hits from the index, fused by
-// `rank`, then filtered by what the caller may call, the withheld tools already being absent.
+// The query path of `mcpgw find`: full-text and embedding hits among the tools the caller may
+// call (withheld tools are not indexed at all), fused by `rank`, then reordered word by word.
 import { centered, EmbedderError, isWordMatcher } from './embedder.js';
 import { contentWords } from './identifier-words.js';
-import { embeddingText } from './tool-documents.js';
 import { fieldMatches, type FieldMatches } from './explain-match.js';
-import { documentCount, storedDocument, textHits, vectorHits, type SearchFilters } from './search-index.js';
+import { documentWords, storedDocument, textHits, vectorHits, type SearchFilters } from './search-index.js';
 import { DEFAULT_WEIGHTS, rank, rerankByWords, type RankMode, type RankWeights } from './rank.js';
 import type { OpenedIndex } from './index-update.js';
 
@@ -40,11 +39,10 @@ export interface FindResult {
 const CANDIDATES = 200;
 
 export async function findTools(opened: Pick<OpenedIndex, 'index' | 'embedder'>, query: string, options: FindOptions = {}): Promise<FindResult> {
-  const db = opened.index;
+  const { index } = opened;
   const mode = options.mode ?? 'hybrid';
   const topK = options.topK ?? 5;
   const warnings: string[] = [];
-  const filters: SearchFilters = { server: options.server, tags: options.tags };
   const wantVector = mode !== 'text' && opened.embedder !== undefined && opened.index.manifest.dimensions > 0;
   let queryVector: Float32Array | undefined;
   if (wantVector) {
@@ -56,27 +54,23 @@ export async function findTools(opened: Pick<OpenedIndex, 'index' | 'embedder'>,
       warnings.push(`${err.message} — searching by full text only; fix: ${err.fix}`);
     }
   }
-  const everything = documentCount(db);
-  const vectorLimit = options.allow ? everything : CANDIDATES;
-  const [text, vector, serverText, serverVector] = [
-    mode === 'vector' ? [] : textHits(db, query, filters, options.allow ? everything : CANDIDATES),
-    queryVector ? vectorHits(db, queryVector, filters, vectorLimit) : undefined,
-    mode === 'vector' ? [] : textHits(db, query, filters, 50, 'server'),
-    queryVector ? vectorHits(db, queryVector, filters, 50, 'server') : undefined,
-  ];
+  const filters: SearchFilters = { server: options.server, tags: options.tags, allow: options.allow };
+  const text = mode === 'vector' ? [] : textHits(index, query, filters, CANDIDATES);
+  const vector = queryVector ? vectorHits(index, queryVector, filters, CANDIDATES) : undefined;
+  const serverText = mode === 'vector' ? [] : textHits(index, query, filters, 50, 'server');
+  const serverVector = queryVector ? vectorHits(index, queryVector, filters, 50, 'server') : undefined;
   const weights = options.weights ?? DEFAULT_WEIGHTS;
   let ranked = rank(queryVector ? mode : 'text', { text, vector, serverText, serverVector }, weights);
-  if (options.allow) ranked = ranked.filter((h) => { const doc = storedDocument(db, h.id); return doc !== undefined && options.allow!(doc.server, doc.tool); });
   const matcher = opened.embedder;
   if (queryVector && mode === 'hybrid' && weights.words > 0 && isWordMatcher(matcher)) {
-    const queryWords = contentWords(query);
-    const scores = new Map(ranked.slice(0, weights.rerankDepth).map((h) => [h.id, matcher.matchWords(queryWords, contentWords(embeddingText(storedDocument(db, h.id)!)))]));
+    const matchDocument = matcher.queryMatcher(contentWords(query));
+    const scores = new Map(ranked.slice(0, weights.rerankDepth).map((h) => [h.id, matchDocument(documentWords(index, h.id))]));
     ranked = rerankByWords(ranked, scores, weights.words);
   }
   const results: FoundTool[] = [];
   for (const hit of ranked) {
     if (results.length >= topK) break;
-    const doc = storedDocument(db, hit.id);
+    const doc = storedDocument(index, hit.id);
     if (!doc) continue;
     results.push({
       server: doc.server,

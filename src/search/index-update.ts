@@ -10,7 +10,7 @@ import { stateLayout, type StateLayout } from '../state/layout.js';
 import { usableTools } from '../probe/tool-approvals.js';
 import { centered, EmbedderError, meanVector, type Embedder } from './embedder.js';
 import { embedderFromSettings } from './embedder-from-settings.js';
-import { isFresh, sourceStamps, staleness } from './index-freshness.js';
+import { isFresh, sourceStamps, staleness, type SourceStamps } from './index-freshness.js';
 import { indexEntry } from './compact-index.js';
 import { INDEX_FORMAT, loadIndex, readManifest, saveIndex, type SearchIndex } from './search-index.js';
 import { embeddingText, serviceDocuments, type ToolDocument } from './tool-documents.js';
@@ -68,7 +68,8 @@ export async function openIndex(root: string, options: OpenIndexOptions = {}): P
       warnings.push(embedderWarning(err));
     }
   }
-  const [current, manifest] = await Promise.all([sourceStamps(paths, layout), readManifest(layout.indexDir)]);
+  const current = sourceStamps(paths, layout);
+  const manifest = await readManifest(layout.indexDir);
   const wanted = embedder?.id ?? 'none';
   const stale = staleness(manifest?.format === INDEX_FORMAT ? manifest.sources : undefined, current);
   // A full-text-only index built while the model was failing is kept until `index --rebuild`,
@@ -92,7 +93,7 @@ export async function openIndex(root: string, options: OpenIndexOptions = {}): P
 async function rebuild(
   root: string,
   layout: StateLayout,
-  sources: Awaited<ReturnType<typeof sourceStamps>>,
+  sources: SourceStamps,
   plan: { full: boolean; changed: string[]; removed: string[] },
   embedder: Embedder | undefined,
   toolSource: ToolSource,

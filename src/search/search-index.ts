@@ -80,6 +80,8 @@ export function documentCount(index: SearchIndex): number {
 export interface SearchFilters {
   server?: string[];
   tags?: string[];
+  /** May the caller call this tool? Applied while searching, so that limits count only callable tools. */
+  allow?: (server: string, tool: string) => boolean;
 }
 
 /** Documents of one kind whose server passes the filters, as a test on document numbers. */
@@ -87,7 +89,10 @@ function acceptor(compact: CompactIndex, filters: SearchFilters, kind: 'tool' | 
   const { servers, serverTags } = compact.header;
   const allowed = servers.map((name, i) => (!filters.server?.length || filters.server.includes(name)) && (!filters.tags?.length || filters.tags.every((t) => serverTags[i]!.includes(t))));
   const wantKind = kind === 'server' ? 1 : 0;
-  return (doc) => compact.kind[doc] === wantKind && allowed[compact.server[doc]!]!;
+  const { allow } = filters;
+  if (!allow || kind === 'server') return (doc) => compact.kind[doc] === wantKind && allowed[compact.server[doc]!]!;
+  // A tool id is "<server>/<tool>": the tool name follows the server's.
+  return (doc) => compact.kind[doc] === wantKind && allowed[compact.server[doc]!]! && allow(servers[compact.server[doc]!]!, compact.id(doc).slice(servers[compact.server[doc]!]!.length + 1));
 }
 
 /** BM25 hits over the text fields, any query word counting. */
@@ -115,6 +120,12 @@ export function vectorHits(index: SearchIndex, vector: Float32Array, filters: Se
     docs.push(doc);
   }
   return topK(docs, (doc) => scores[doc]!, limit).map((doc) => ({ id: compact.id(doc), score: scores[doc]! }));
+}
+
+/** The document's embedding words, for word-by-word reranking. */
+export function documentWords(index: SearchIndex, id: string): string[] {
+  const doc = index.compact.find(id);
+  return doc < 0 ? [] : index.compact.embeddingWords(doc);
 }
 
 export function storedDocument(index: SearchIndex, id: string): ToolDocument | undefined {

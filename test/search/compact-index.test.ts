@@ -38,8 +38,8 @@ describe('compact search index', () => {
 
   it('topK keeps the best candidates in order, ties by lower candidate', () => {
     const scores = [0.1, 0.9, 0.5, 0.9, 0.3, 0.7];
-    assert.deepEqual(topK(scores.keys(), (i) => scores[i]!, 3), [1, 3, 5]);
-    assert.deepEqual(topK(scores.keys(), (i) => scores[i]!, 10), [1, 3, 5, 2, 4, 0]);
+    assert.deepEqual(topK([...scores.keys()], (i) => scores[i]!, 3), [1, 3, 5]);
+    assert.deepEqual(topK([...scores.keys()], (i) => scores[i]!, 10), [1, 3, 5, 2, 4, 0]);
     assert.deepEqual(topK([], () => 0, 3), []);
   });
 
