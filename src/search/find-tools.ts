@@ -3,7 +3,7 @@
 import { centered, EmbedderError, isWordMatcher } from './embedder.js';
 import { contentWords } from './identifier-words.js';
 import { fieldMatches, type FieldMatches } from './explain-match.js';
-import { documentWords, storedDocument, textHits, vectorHits, type SearchFilters } from './search-index.js';
+import { bestHits, documentWords, storedDocument, textScores, vectorScores, type SearchFilters } from './search-index.js';
 import { DEFAULT_WEIGHTS, rank, rerankByWords, type RankMode, type RankWeights } from './rank.js';
 import type { OpenedIndex } from './index-update.js';
 
@@ -37,6 +37,7 @@ export interface FindResult {
 
 /** How many candidates each ranker contributes before fusing and filtering. */
 const CANDIDATES = 200;
+const SERVER_CANDIDATES = 50;
 
 export async function findTools(opened: Pick<OpenedIndex, 'index' | 'embedder'>, query: string, options: FindOptions = {}): Promise<FindResult> {
   const { index } = opened;
@@ -55,10 +56,13 @@ export async function findTools(opened: Pick<OpenedIndex, 'index' | 'embedder'>,
     }
   }
   const filters: SearchFilters = { server: options.server, tags: options.tags, allow: options.allow };
-  const text = mode === 'vector' ? [] : textHits(index, query, filters, CANDIDATES);
-  const vector = queryVector ? vectorHits(index, queryVector, filters, CANDIDATES) : undefined;
-  const serverText = mode === 'vector' ? [] : textHits(index, query, filters, 50, 'server');
-  const serverVector = queryVector ? vectorHits(index, queryVector, filters, 50, 'server') : undefined;
+  // Each side scores every document once; tools and servers are then picked from the scores.
+  const textScored = mode === 'vector' ? undefined : textScores(index, query, filters);
+  const vectorScored = queryVector && vectorScores(index, queryVector, filters);
+  const text = textScored ? bestHits(index, textScored, CANDIDATES) : [];
+  const vector = vectorScored && bestHits(index, vectorScored, CANDIDATES);
+  const serverText = textScored ? bestHits(index, textScored, SERVER_CANDIDATES, 'server') : [];
+  const serverVector = vectorScored && bestHits(index, vectorScored, SERVER_CANDIDATES, 'server');
   const weights = options.weights ?? DEFAULT_WEIGHTS;
   let ranked = rank(queryVector ? mode : 'text', { text, vector, serverText, serverVector }, weights);
   const matcher = opened.embedder;

@@ -84,42 +84,64 @@ export interface SearchFilters {
   allow?: (server: string, tool: string) => boolean;
 }
 
-/** Documents of one kind whose server passes the filters, as a test on document numbers. */
-function acceptor(compact: CompactIndex, filters: SearchFilters, kind: 'tool' | 'server'): (doc: number) => boolean {
+/** Documents that pass the filters, as a test on document numbers (undefined: all pass). */
+function acceptor(compact: CompactIndex, filters: SearchFilters): ((doc: number) => boolean) | undefined {
+  const { allow } = filters;
+  if (!filters.server?.length && !filters.tags?.length && !allow) return undefined;
   const { servers, serverTags } = compact.header;
   const allowed = servers.map((name, i) => (!filters.server?.length || filters.server.includes(name)) && (!filters.tags?.length || filters.tags.every((t) => serverTags[i]!.includes(t))));
-  const wantKind = kind === 'server' ? 1 : 0;
-  const { allow } = filters;
-  if (!allow || kind === 'server') return (doc) => compact.kind[doc] === wantKind && allowed[compact.server[doc]!]!;
-  // A tool id is "<server>/<tool>": the tool name follows the server's.
-  return (doc) => compact.kind[doc] === wantKind && allowed[compact.server[doc]!]! && allow(servers[compact.server[doc]!]!, compact.id(doc).slice(servers[compact.server[doc]!]!.length + 1));
+  return (doc) => {
+    const server = compact.server[doc]!;
+    if (!allowed[server]) return false;
+    // A tool id is "<server>/<tool>"; a server's own document is not a tool to call.
+    return !allow || compact.kind[doc] === 1 || allow(servers[server]!, compact.id(doc).slice(servers[server]!.length + 1));
+  };
 }
 
-/** BM25 hits over the text fields, any query word counting. */
-export function textHits(index: SearchIndex, query: string, filters: SearchFilters, limit: number, kind: 'tool' | 'server' = 'tool'): Hit[] {
+/** Documents that passed the filters and their scores (indexed by document number). */
+export interface ScoredDocuments {
+  docs: number[];
+  scores: Float64Array;
+}
+
+/** BM25 over the text fields, any query word counting. */
+export function textScores(index: SearchIndex, query: string, filters: SearchFilters): ScoredDocuments {
   const { compact } = index;
   const fields = (Object.keys(TEXT_FIELDS) as TextField[]).map((f) => ({ field: compact.fields[f], boost: TEXT_FIELDS[f] }));
-  const { docs, scores } = scoreBm25(fields, textTokens(query), compact.count, acceptor(compact, filters, kind));
-  return topK(docs, (doc) => scores[doc]!, limit).map((doc) => ({ id: compact.id(doc), score: scores[doc]! }));
+  return scoreBm25(fields, textTokens(query), compact.count, acceptor(compact, filters));
 }
 
-/** Cosine hits over the embeddings, every document of the kind scored. */
-export function vectorHits(index: SearchIndex, vector: Float32Array, filters: SearchFilters, limit: number, kind: 'tool' | 'server' = 'tool'): Hit[] {
+/** Cosine of every document with the (unit) query vector, in one pass over the int8 block. */
+export function vectorScores(index: SearchIndex, vector: Float32Array, filters: SearchFilters): ScoredDocuments {
   const { compact } = index;
-  const { vectors, inverseNorms } = compact;
-  if (!vectors || !inverseNorms) return [];
+  const { vectors, inverseNorms, count } = compact;
+  if (!vectors || !inverseNorms) return { docs: [], scores: new Float64Array(0) };
   const dims = compact.header.dimensions;
-  const accept = acceptor(compact, filters, kind);
-  const docs: number[] = [];
-  const scores = new Float64Array(compact.count);
-  for (let doc = 0; doc < compact.count; doc++) {
-    if (!accept(doc)) continue;
-    let dot = 0;
-    for (let d = 0, at = doc * dims; d < dims; d++, at++) dot += vectors[at]! * vector[d]!;
-    scores[doc] = dot * inverseNorms[doc]!;
-    docs.push(doc);
+  const scores = new Float64Array(count);
+  for (let doc = 0, at = 0; doc < count; doc++) {
+    // Four running sums: fewer dependent additions, a third faster here than one.
+    let a = 0, b = 0, c = 0, e = 0, d = 0;
+    for (; d + 3 < dims; d += 4, at += 4) {
+      a += vectors[at]! * vector[d]!;
+      b += vectors[at + 1]! * vector[d + 1]!;
+      c += vectors[at + 2]! * vector[d + 2]!;
+      e += vectors[at + 3]! * vector[d + 3]!;
+    }
+    for (; d < dims; d++, at++) a += vectors[at]! * vector[d]!;
+    scores[doc] = (a + b + c + e) * inverseNorms[doc]!;
   }
-  return topK(docs, (doc) => scores[doc]!, limit).map((doc) => ({ id: compact.id(doc), score: scores[doc]! }));
+  const accept = acceptor(compact, filters);
+  const docs: number[] = [];
+  for (let doc = 0; doc < count; doc++) if (!accept || accept(doc)) docs.push(doc);
+  return { docs, scores };
+}
+
+/** The best `limit` scored documents of one kind, as hits. */
+export function bestHits(index: SearchIndex, scored: ScoredDocuments, limit: number, kind: 'tool' | 'server' = 'tool'): Hit[] {
+  const { compact } = index;
+  const wantKind = kind === 'server' ? 1 : 0;
+  const docs = scored.docs.filter((doc) => compact.kind[doc] === wantKind);
+  return topK(docs, scored.scores, limit).map((doc) => ({ id: compact.id(doc), score: scored.scores[doc]! }));
 }
 
 /** The document's embedding words, for word-by-word reranking. */
