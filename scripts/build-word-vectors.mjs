@@ -4,11 +4,12 @@
 // License). Run by `npm run build`; skipped when the artifact is up to date, so a fresh clone
 // gets it from `npm run setup` and nothing is downloaded at run time.
 //
-// Format (little endian): "MCPGWWV2" | u32 header length | JSON header | padding to 4 |
-// u32 word offsets (count + 1) | u32 frequency rank per word | f32 scale per word | 4-bit
-// vector per word (two dimensions a byte) | the words, sorted, concatenated. Sorted words let
-// `find` look up a query's few words by binary search without parsing the whole vocabulary;
-// the rank lets the embedder weight a word by its rarity.
+// Format (little endian): "MCPGWWV3" | u32 header length | JSON header | padding to 4 |
+// u32 word offsets (count + 1) | the words, sorted, concatenated | padding to 4 | one row per
+// word: u32 frequency rank, f32 scale, 4-bit vector (two dimensions a byte), padding to 4.
+// Sorted words let `find` look up a query's few words by binary search over the 2 MB head of
+// the file; their rows are then read one by one, so a query never reads the 12 MB of vectors.
+// The rank lets the embedder weight a word by its rarity.
 import { createRequire } from 'node:module';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -35,7 +36,7 @@ async function main() {
     return;
   }
   const pkg = JSON.parse(await readFile(sourceFile, 'utf8'));
-  const stamp = `${SOURCE}@${pkg.version}/${VOCABULARY}/4bit`;
+  const stamp = `${SOURCE}@${pkg.version}/${VOCABULARY}/4bit/rows`;
   if (await headerStamp(target) === stamp) return;
 
   const started = Date.now();
@@ -49,38 +50,42 @@ async function main() {
   const count = words.length;
   const sorted = words.map((word, rank) => ({ word, rank, bytes: Buffer.from(word) })).sort((x, y) => Buffer.compare(x.bytes, y.bytes));
   const offsets = new Uint32Array(count + 1);
-  const ranks = new Uint32Array(count);
-  const scales = new Float32Array(count);
-  const packed = new Uint8Array(count * Math.ceil(dims / 2));
-  const rowBytes = Math.ceil(dims / 2);
+  const packedBytes = Math.ceil(dims / 2);
+  const rowBytes = align4(8 + packedBytes);
+  const rows = Buffer.alloc(count * rowBytes);
   let offset = 0;
   sorted.forEach(({ word, rank, bytes }, i) => {
     offsets[i] = offset;
     offset += bytes.length;
-    ranks[i] = rank;
     const v = data.vectors[word].slice(0, dims);
     const norm = Math.hypot(...v) || 1;
     const maxAbs = Math.max(...v.map((x) => Math.abs(x / norm))) || 1;
     // Unit vectors with one scale per word: cosine similarity only needs the direction.
-    scales[i] = maxAbs / LEVELS;
+    const row = i * rowBytes;
+    rows.writeUInt32LE(rank, row);
+    rows.writeFloatLE(maxAbs / LEVELS, row + 4);
     for (let d = 0; d < dims; d++) {
       const q = Math.round((v[d] / norm / maxAbs) * LEVELS) + 8;
-      packed[i * rowBytes + (d >> 1)] |= d % 2 === 0 ? q : q << 4;
+      rows[row + 8 + (d >> 1)] |= d % 2 === 0 ? q : q << 4;
     }
   });
   offsets[count] = offset;
   const wordBytes = Buffer.concat(sorted.map((s) => s.bytes));
-  const header = Buffer.from(JSON.stringify({ stamp, dimensions: dims, count, bits: 4, source: `${SOURCE}@${pkg.version} (GloVe 6B 100d)`, license: 'MIT (package), PDDL 1.0 (GloVe vectors)' }));
+  const header = Buffer.from(JSON.stringify({ stamp, dimensions: dims, count, bits: 4, wordBytes: wordBytes.length, rowBytes, source: `${SOURCE}@${pkg.version} (GloVe 6B 100d)`, license: 'MIT (package), PDDL 1.0 (GloVe vectors)' }));
   const head = Buffer.alloc(12);
-  head.write('MCPGWWV2', 0, 'latin1');
+  head.write('MCPGWWV3', 0, 'latin1');
   head.writeUInt32LE(header.length, 8);
-  const pad = Buffer.alloc((4 - ((head.length + header.length) % 4)) % 4);
-  const body = [offsets, ranks, scales, packed].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+  const pad = (n) => Buffer.alloc(align4(n) - n);
+  const offsetBytes = Buffer.from(offsets.buffer, offsets.byteOffset, offsets.byteLength);
   await mkdir(dirname(target), { recursive: true });
   const tmp = `${target}.${process.pid}.tmp`;
-  await writeFile(tmp, Buffer.concat([head, header, pad, ...body, wordBytes]));
+  await writeFile(tmp, Buffer.concat([head, header, pad(head.length + header.length), offsetBytes, wordBytes, pad(wordBytes.length), rows]));
   await rename(tmp, target);
   console.error(`build-word-vectors: ${words.length} words × ${dims} → ${target} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+function align4(n) {
+  return (n + 3) & ~3;
 }
 
 async function exists(path) {

