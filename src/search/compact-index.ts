@@ -3,13 +3,15 @@
 // themselves as JSON records decoded only for the results shown. `find` reads it with one
 // readFileSync and searches typed-array views over that buffer: nothing big is parsed.
 import type { FieldPostings } from './bm25.js';
-import { readSections, writeSections, type SectionReader } from './binary-sections.js';
+import { openSections, readSections, writeSections, type SectionReader } from './binary-sections.js';
 import { byteOrder, encodeStrings, StringTable } from './string-table.js';
 import { contentWords, textWords } from './identifier-words.js';
 import { textTokens } from './text-tokens.js';
 import { embeddingText, type ToolDocument } from './tool-documents.js';
 
 const MAGIC = 'MCPGWIX1';
+
+const descriptors = new FinalizationRegistry<() => void>((close) => close());
 
 /** Fields the full-text ranker reads, and how much a match in each counts. */
 export const TEXT_FIELDS = { nameWords: 3, descriptionWords: 1.5, params: 0.6, serverText: 0.6 } as const;
@@ -66,7 +68,6 @@ export function encodeIndex(input: readonly IndexEntry[], dimensions: number, ge
     sections[`${name}.bytes`] = bytes;
   };
   strings('ids', entries.map((e) => e.doc.id));
-  strings('records', entries.map((e) => JSON.stringify(e.doc)));
   strings('words', entries.map((e) => e.words.join(' ')));
   sections.server = Uint32Array.from(entries, (e) => serverNumber.get(e.doc.server)!);
   sections.kind = Uint8Array.from(entries, (e) => (e.doc.kind === 'server' ? 1 : 0));
@@ -107,6 +108,8 @@ export function encodeIndex(input: readonly IndexEntry[], dimensions: number, ge
     sections.vectors = vectors;
     sections.inverseNorms = inverseNorms;
   }
+  // Last, so that opening the file can leave the records (most of its bytes) on disk.
+  strings('records', entries.map((e) => JSON.stringify(e.doc)));
   const header: IndexHeader = { generation, count, dimensions, servers, serverTags, averageLengths };
   return writeSections(MAGIC, header, sections);
 }
@@ -140,16 +143,16 @@ export class CompactIndex {
   readonly vectors?: Int8Array;
   readonly inverseNorms?: Float32Array;
   private readonly ids: StringTable;
-  private readonly records: StringTable;
+  private readonly recordOffsets: Uint32Array;
   private readonly words: StringTable;
   private readonly recordCache = new Map<number, ToolDocument>();
 
-  private constructor(reader: SectionReader<IndexHeader>) {
+  private constructor(private readonly reader: SectionReader<IndexHeader>) {
     const { header } = reader;
     this.header = header;
     const strings = (name: string) => new StringTable(reader.section(`${name}.offsets`, Uint32Array), reader.section(`${name}.bytes`, Uint8Array));
     this.ids = strings('ids');
-    this.records = strings('records');
+    this.recordOffsets = reader.section('records.offsets', Uint32Array);
     this.words = strings('words');
     this.server = reader.section('server', Uint32Array);
     this.kind = reader.section('kind', Uint8Array);
@@ -164,6 +167,20 @@ export class CompactIndex {
 
   static decode(buf: Buffer): CompactIndex {
     return new CompactIndex(readSections<IndexHeader>(buf, MAGIC));
+  }
+
+  /** Open a saved index: one read of everything but the records, which are read as results need them. */
+  static open(file: string): CompactIndex {
+    const reader = openSections<IndexHeader>(file, MAGIC, ['records.bytes']);
+    try {
+      const index = new CompactIndex(reader);
+      // The descriptor lives as long as the index: servers open one per request and drop it.
+      descriptors.register(index, reader.close);
+      return index;
+    } catch (err) {
+      reader.close();
+      throw err;
+    }
   }
 
   get count(): number {
@@ -181,7 +198,10 @@ export class CompactIndex {
 
   record(doc: number): ToolDocument {
     let record = this.recordCache.get(doc);
-    if (!record) this.recordCache.set(doc, (record = JSON.parse(this.records.get(doc)) as ToolDocument));
+    if (!record) {
+      record = JSON.parse(this.reader.bytes('records.bytes', this.recordOffsets[doc]!, this.recordOffsets[doc + 1]!).toString('utf8')) as ToolDocument;
+      this.recordCache.set(doc, record);
+    }
     return record;
   }
 

@@ -2,7 +2,6 @@
 // from the compact file (compact-index.ts). It sits next to a small manifest, written last, so
 // a crash between the two is detected by the generation both carry.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../config/atomic-file.js';
@@ -61,13 +60,21 @@ export function readManifest(indexDir: string): Promise<IndexManifest | undefine
   return readJson<IndexManifest>(indexFiles(indexDir).manifest);
 }
 
+/** Indexes already open in this process, by file: a server answers many queries from one. */
+const opened = new Map<string, CompactIndex>();
+
 /** The persisted index, or undefined when it is missing, torn or of another format. */
 export async function loadIndex(indexDir: string, manifest?: IndexManifest): Promise<SearchIndex | undefined> {
   const m = manifest ?? (await readManifest(indexDir));
   if (!m || m.format !== INDEX_FORMAT) return undefined;
+  const file = indexFiles(indexDir).data;
+  const known = opened.get(file);
+  if (known?.header.generation === m.generation) return { compact: known, manifest: m };
   try {
-    const compact = CompactIndex.decode(readFileSync(indexFiles(indexDir).data));
-    return compact.header.generation === m.generation ? { compact, manifest: m } : undefined;
+    const compact = CompactIndex.open(file);
+    if (compact.header.generation !== m.generation) return undefined;
+    opened.set(file, compact);
+    return { compact, manifest: m };
   } catch {
     return undefined;
   }

