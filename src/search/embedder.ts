@@ -31,6 +31,11 @@ export class EmbedderError extends Error {
   }
 }
 
+/** The warning `find` prints when it searches without the model. */
+export function fullTextFallbackWarning(err: EmbedderError): string {
+  return `${err.message} — searching by full text only; fix: ${err.fix}`;
+}
+
 export function l2Normalize(vector: Float32Array): Float32Array {
   let sum = 0;
   for (const x of vector) sum += x * x;

@@ -1,6 +1,6 @@
 // The query path of `mcpgw find`: full-text and embedding hits among the tools the caller may
 // call (withheld tools are not indexed at all), fused by `rank`, then reordered word by word.
-import { centered, EmbedderError, isWordMatcher } from './embedder.js';
+import { centered, EmbedderError, fullTextFallbackWarning, isWordMatcher } from './embedder.js';
 import { contentWords } from './identifier-words.js';
 import { fieldMatches, type FieldMatches } from './explain-match.js';
 import { bestHits, documentWords, storedDocument, textScores, vectorScores, type SearchFilters } from './search-index.js';
@@ -52,7 +52,7 @@ export async function findTools(opened: Pick<OpenedIndex, 'index' | 'embedder'>,
       queryVector = centered(raw!, opened.index.manifest.center);
     } catch (err) {
       if (!(err instanceof EmbedderError)) throw err;
-      warnings.push(`${err.message} — searching by full text only; fix: ${err.fix}`);
+      warnings.push(fullTextFallbackWarning(err));
     }
   }
   const filters: SearchFilters = { server: options.server, tags: options.tags, allow: options.allow };

@@ -1,13 +1,10 @@
 // The index behind `find`: BM25 over the text fields and cosine over the embeddings, both read
 // from the compact file (compact-index.ts). It sits next to a small manifest, written last, so
 // a crash between the two is detected by the generation both carry.
-import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../config/atomic-file.js';
 import { readJson } from '../state/snapshots.js';
 import { scoreBm25 } from './bm25.js';
-import { CompactIndex, encodeIndex, TEXT_FIELDS, type IndexEntry, type TextField } from './compact-index.js';
+import { CompactIndex, TEXT_FIELDS, type TextField } from './compact-index.js';
 import type { SourceStamps } from './index-freshness.js';
 import { textTokens } from './text-tokens.js';
 import { topK } from './top-k.js';
@@ -42,18 +39,6 @@ export interface SearchIndex {
 
 export function indexFiles(indexDir: string): { manifest: string; data: string; legacy: string } {
   return { manifest: join(indexDir, 'manifest.json'), data: join(indexDir, 'index.bin'), legacy: join(indexDir, 'orama.json') };
-}
-
-/** Write entries as the index (data first, manifest last) and return it ready to search. */
-export async function saveIndex(indexDir: string, entries: readonly IndexEntry[], manifest: Omit<IndexManifest, 'generation' | 'builtAt'>): Promise<SearchIndex> {
-  const files = indexFiles(indexDir);
-  const generation = randomUUID();
-  const data = encodeIndex(entries, manifest.dimensions, generation);
-  await writeFileAtomic(files.data, data);
-  const saved: IndexManifest = { ...manifest, generation, builtAt: new Date().toISOString() };
-  await writeFileAtomic(files.manifest, `${JSON.stringify(saved)}\n`);
-  await rm(files.legacy, { force: true }); // the 47 MB Orama file of format 1
-  return { compact: CompactIndex.decode(data), manifest: saved };
 }
 
 export function readManifest(indexDir: string): Promise<IndexManifest | undefined> {
