@@ -3,7 +3,7 @@
 // recorded at build time. Only stat calls: `find` runs this before every query. They are
 // synchronous: a thousand stats of cached inodes take a few ms, their promises several times that.
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ProjectPaths } from '../config/project.js';
 import type { StateLayout } from '../state/layout.js';
 
@@ -43,12 +43,24 @@ function listDir(dir: string): string[] {
 
 export function sourceStamps(paths: ProjectPaths, layout: StateLayout): SourceStamps {
   const files = listDir(paths.registryDir).filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('.'));
+  // One listing per state folder, then stat only files that exist: most services have no
+  // approvals, and static-tools services no snapshot.
+  const listings = new Map<string, Set<string>>();
+  const listing = (dir: string) => {
+    let names = listings.get(dir);
+    if (!names) listings.set(dir, (names = new Set(listDir(dir))));
+    return names;
+  };
+  const present = (file: (service: string) => string, service: string) => {
+    const path = file(service);
+    return listing(dirname(path)).has(basename(path)) ? stampOf(path) : undefined;
+  };
   const entries = files.map((file): [string, ServiceStamp] => {
     const name = file.replace(/\.ya?ml$/, '');
-    const [definition, snapshot, approvals] = [stampOf(join(paths.registryDir, file)), stampOf(layout.snapshotFile(name)), stampOf(layout.approvalsFile(name))];
+    const [definition, snapshot, approvals] = [stampOf(join(paths.registryDir, file)), present(layout.snapshotFile, name), present(layout.approvalsFile, name)];
     return [name, { definition: definition ?? 'gone', ...(snapshot && { snapshot }), ...(approvals && { approvals }) }];
   });
-  return { settings: stampOf(paths.settingsFile), services: Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b))) };
+  return { settings: stampOf(paths.settingsFile), services: Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
 }
 
 const sameStamp = (a: ServiceStamp | undefined, b: ServiceStamp | undefined) =>
