@@ -146,6 +146,10 @@ export class CompactIndex {
   private readonly recordOffsets: Uint32Array;
   private readonly words: StringTable;
   private readonly recordCache = new Map<number, ToolDocument>();
+  /** Ids decoded so far, both ways: a query turns ~500 document numbers into ids and back. */
+  private readonly idCache = new Map<number, string>();
+  private readonly docCache = new Map<string, number>();
+  private readonly wordsCache = new Map<number, string[]>();
 
   private constructor(private readonly reader: SectionReader<IndexHeader>) {
     const { header } = reader;
@@ -188,12 +192,18 @@ export class CompactIndex {
   }
 
   id(doc: number): string {
-    return this.ids.get(doc);
+    let id = this.idCache.get(doc);
+    if (id === undefined) {
+      id = this.ids.get(doc);
+      this.idCache.set(doc, id);
+      this.docCache.set(id, doc);
+    }
+    return id;
   }
 
   /** Document number of an id, or -1. */
   find(id: string): number {
-    return this.ids.indexOf(id);
+    return this.docCache.get(id) ?? this.ids.indexOf(id);
   }
 
   record(doc: number): ToolDocument {
@@ -207,8 +217,13 @@ export class CompactIndex {
 
   /** The document's embedding words (see IndexEntry.words). */
   embeddingWords(doc: number): string[] {
-    const words = this.words.get(doc);
-    return words ? words.split(' ') : [];
+    let words = this.wordsCache.get(doc);
+    if (!words) {
+      const joined = this.words.get(doc);
+      words = joined ? joined.split(' ') : [];
+      this.wordsCache.set(doc, words);
+    }
+    return words;
   }
 
   /** Every document back as an entry (the incremental update rewrites the index from them). */

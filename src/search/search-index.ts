@@ -132,7 +132,8 @@ export function vectorScores(index: SearchIndex, vector: Float32Array, filters: 
 export function bestHits(index: SearchIndex, scored: ScoredDocuments, limit: number, kind: 'tool' | 'server' = 'tool'): Hit[] {
   const { compact } = index;
   const wantKind = kind === 'server' ? 1 : 0;
-  const docs = scored.docs.filter((doc) => compact.kind[doc] === wantKind);
+  const docs: number[] = [];
+  for (const doc of scored.docs) if (compact.kind[doc] === wantKind) docs.push(doc);
   return topK(docs, scored.scores, limit).map((doc) => ({ id: compact.id(doc), score: scored.scores[doc]! }));
 }
 
