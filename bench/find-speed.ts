@@ -1,8 +1,8 @@
 // Speed of `mcpgw find` at 10,000 tools (400 servers × 25): index build time, warm query
-// p50/p99 in process, and cold `mcpgw find` wall time from the built dist (run `npm run build`
-// first). `--tools=N` changes the size.
+// p50/p99 in process, the incremental update after one service changed, and cold `mcpgw find`
+// wall time from the built dist (run `npm run build` first). `--tools=N` changes the size.
 import { execFileSync } from 'node:child_process';
-import { rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openIndex } from '../src/search/index-update.js';
@@ -55,6 +55,16 @@ try {
   }
   warm.sort((a, b) => a - b);
 
+  // One service gains a tool: only its documents are rebuilt, the rest copied from the index.
+  const changed = join(dir, 'registry.d', 'svc-0.yaml');
+  const definition = JSON.parse(await readFile(changed, 'utf8')) as { tools: unknown[] };
+  definition.tools.push({ name: 'rotate_api_key', description: 'Rotate the API key of a service account', inputSchema: { type: 'object' } });
+  await writeFile(changed, JSON.stringify(definition));
+  started = performance.now();
+  const updated = await openIndex(dir);
+  const incrementalMs = performance.now() - started;
+  if (updated.update.kind !== 'incremental') throw new Error(`expected an incremental update, got ${updated.update.kind}`);
+
   const cold: number[] = [];
   const run = (args: string[]) => execFileSync(process.execPath, [bin, '-C', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   run(['find', 'warm the page cache', '--json']);
@@ -77,6 +87,7 @@ try {
       indexMB: ms(indexBytes / 1e6),
       warmP50Ms: ms(percentile(warm, 50)),
       warmP99Ms: ms(percentile(warm, 99)),
+      incrementalMs: ms(incrementalMs),
       coldFindMedianMs: ms(percentile(cold, 50)),
       coldFindMaxMs: ms(cold[cold.length - 1]!),
       coldVersionMs: ms(versionMs),

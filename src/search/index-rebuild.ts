@@ -1,10 +1,13 @@
 // Rebuilds the persisted index: only the changed services' documents when the rest can be
 // kept, everything otherwise. Loaded only when the index is stale, so that a query against a
 // fresh index does not load the project, the prober's approvals or the writer.
-import { loadProject } from '../config/project.js';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { ConfigInvalidError, hasErrors } from '../config/issues.js';
+import { loadProject, loadServiceText, projectPaths } from '../config/project.js';
 import type { ServiceDefinition, ToolDefinition } from '../config/service.js';
 import { gatewayEndpoint } from '../config/service-summary.js';
-import { publicUrl } from '../config/settings.js';
+import { publicUrl, type Settings } from '../config/settings.js';
 import type { StateLayout } from '../state/layout.js';
 import { usableTools } from '../probe/tool-approvals.js';
 import { centered, EmbedderError, fullTextFallbackWarning, meanVector, type Embedder } from './embedder.js';
@@ -27,8 +30,27 @@ export interface IndexUpdate {
   services: string[];
 }
 
+/**
+ * The definitions of the named services only: an incremental update need not parse the other
+ * registry files (most of its time at 400 services). A full rebuild still loads the project.
+ */
+async function loadServices(root: string, names: readonly string[]): Promise<ServiceDefinition[]> {
+  const paths = projectPaths(root);
+  const files = await readdir(paths.registryDir);
+  const services: ServiceDefinition[] = [];
+  for (const name of names) {
+    const file = [`${name}.yaml`, `${name}.yml`].find((f) => files.includes(f));
+    if (!file) continue;
+    const path = join(paths.registryDir, file);
+    const loaded = loadServiceText(relative(root, path) || file, await readFile(path, 'utf8'));
+    if (!loaded.value || hasErrors(loaded.issues)) throw new ConfigInvalidError(loaded.issues);
+    services.push(loaded.value);
+  }
+  return services;
+}
+
 export async function rebuild(
-  root: string,
+  at: { root: string; settings: Settings },
   layout: StateLayout,
   sources: SourceStamps,
   plan: { full: boolean; changed: string[]; removed: string[] },
@@ -37,14 +59,14 @@ export async function rebuild(
   warnings: string[],
   problem?: string,
 ): Promise<{ index: SearchIndex; embedder?: Embedder; update: IndexUpdate }> {
-  const project = await loadProject(root);
-  const base = publicUrl(project.settings);
+  const base = publicUrl(at.settings);
   const previous = plan.full ? undefined : await loadIndex(layout.indexDir);
   const full = !previous;
-  const names = full ? project.services.map((s) => s.name) : [...plan.changed, ...plan.removed];
+  const services = full ? (await loadProject(at.root)).services : await loadServices(at.root, plan.changed);
+  const names = full ? services.map((s) => s.name) : [...plan.changed, ...plan.removed];
   const wanted = new Set(names);
   const docs: ToolDocument[] = [];
-  for (const svc of project.services) {
+  for (const svc of services) {
     if (!wanted.has(svc.name) || !svc.enabled) continue;
     docs.push(...serviceDocuments({ name: svc.name, description: svc.description, tags: svc.tags, url: gatewayEndpoint(base, svc) }, await toolSource(svc, layout)));
   }
@@ -56,7 +78,7 @@ export async function rebuild(
       if (!(err instanceof EmbedderError)) throw err;
       warnings.push(fullTextFallbackWarning(err));
       // Vectors for only some documents would rank the rest unfairly: rebuild all as full text.
-      return rebuild(root, layout, sources, { full: true, changed: [], removed: [] }, undefined, toolSource, warnings, err.message);
+      return rebuild(at, layout, sources, { full: true, changed: [], removed: [] }, undefined, toolSource, warnings, err.message);
     }
   }
   const dimensions = vectors?.[0]?.length ?? (full ? 0 : previous.manifest.dimensions);

@@ -66,7 +66,7 @@ export async function openIndex(root: string, options: OpenIndexOptions = {}): P
   const [{ withFileLock }, { rebuild }] = await Promise.all([import('../config/atomic-file.js'), import('./index-rebuild.js')]);
   return withFileLock(`${layout.indexDir}/manifest.json`, async () => {
     const full = Boolean(options.rebuild) || otherModel || stale.full;
-    const update = await rebuild(root, layout, current, { full, changed: stale.changed, removed: stale.removed }, embedder, options.toolSource, warnings);
+    const update = await rebuild({ root, settings }, layout, current, { full, changed: stale.changed, removed: stale.removed }, embedder, options.toolSource, warnings);
     return { ...update, settings, paths, warnings };
   });
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { bm25, scoreBm25, type FieldPostings } from '../../src/search/bm25.js';
-import { topK } from '../../src/search/top-k.js';
+import { kthLargest, topK } from '../../src/search/top-k.js';
 import { encodeStrings, StringTable } from '../../src/search/string-table.js';
 import { CompactIndex, encodeIndex, indexEntry, quantize } from '../../src/search/compact-index.js';
 import { serviceDocuments } from '../../src/search/tool-documents.js';
@@ -45,6 +45,8 @@ describe('compact search index', () => {
     assert.deepEqual(topK([0, 1, 2, 3, 4, 5], scores, 10), [1, 3, 5, 2, 4, 0]);
     assert.deepEqual(topK([0, 2, 4], scores, 2), [2, 4]);
     assert.deepEqual(topK([], scores, 3), []);
+    assert.equal(kthLargest(Float64Array.from([3, 1, 4, 1, 5, 9, 2, 6]), 3), 5);
+    assert.equal(kthLargest(Float64Array.from([2, 2, 2]), 2), 2);
   });
 
   it('a sorted string table finds exact strings and prefix ranges over the raw bytes', () => {
