@@ -4,7 +4,7 @@
 // readFileSync and searches typed-array views over that buffer: nothing big is parsed.
 import type { FieldPostings } from './bm25.js';
 import { openSections, readSections, writeSections, type SectionReader } from './binary-sections.js';
-import { byteOrder, encodeStrings, StringTable } from './string-table.js';
+import { encodeStrings, sortByBytes, StringTable } from './string-table.js';
 import { contentWords, textWords } from './identifier-words.js';
 import { textTokens } from './text-tokens.js';
 import { embeddingText, type ToolDocument } from './tool-documents.js';
@@ -56,7 +56,7 @@ interface IndexHeader {
 
 /** Encode entries (any order; they are stored sorted by id so that ids can be binary-searched). */
 export function encodeIndex(input: readonly IndexEntry[], dimensions: number, generation: string): Buffer {
-  const entries = [...input].sort((a, b) => byteOrder(a.doc.id, b.doc.id));
+  const entries = sortByBytes(input, (e) => e.doc.id);
   const count = entries.length;
   const servers = [...new Set(entries.map((e) => e.doc.server))].sort();
   const serverNumber = new Map(servers.map((s, i) => [s, i]));
@@ -84,7 +84,7 @@ export function encodeIndex(input: readonly IndexEntry[], dimensions: number, ge
         else postings.set(t, [doc]);
       }
     });
-    const terms = [...postings.keys()].sort(byteOrder);
+    const terms = sortByBytes([...postings.keys()], (t) => t);
     const offsets = new Uint32Array(terms.length + 1);
     terms.forEach((t, i) => (offsets[i + 1] = offsets[i]! + postings.get(t)!.length));
     const flat = new Uint32Array(offsets[terms.length]!);
@@ -237,6 +237,10 @@ export class CompactIndex {
       }
     }
     const dims = this.header.dimensions;
-    return tokens.map((t, doc) => ({ doc: this.record(doc), tokens: t, words: this.embeddingWords(doc), ...(this.vectors && { vector: this.vectors.slice(doc * dims, (doc + 1) * dims) }) }));
+    // All records at once: one read instead of one per document.
+    const offsets = this.recordOffsets;
+    const records = this.reader.bytes('records.bytes', 0, offsets[this.count]!);
+    const record = (doc: number) => JSON.parse(records.toString('utf8', offsets[doc], offsets[doc + 1])) as ToolDocument;
+    return tokens.map((t, doc) => ({ doc: record(doc), tokens: t, words: this.embeddingWords(doc), ...(this.vectors && { vector: this.vectors.slice(doc * dims, (doc + 1) * dims) }) }));
   }
 }

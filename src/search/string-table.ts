@@ -8,9 +8,12 @@ export function encodeStrings(strings: readonly string[]): { offsets: Uint32Arra
   return { offsets, bytes: Buffer.concat(encoded) };
 }
 
-/** Sort strings by their UTF-8 bytes, the order `StringTable` searches in. */
-export function byteOrder(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+/** Sort items by the UTF-8 bytes of a key, the order `StringTable` searches in (keys encoded once). */
+export function sortByBytes<T>(items: readonly T[], key: (item: T) => string): T[] {
+  return items
+    .map((item) => ({ item, bytes: Buffer.from(key(item)) }))
+    .sort((a, b) => Buffer.compare(a.bytes, b.bytes))
+    .map((x) => x.item);
 }
 
 export class StringTable {
