@@ -8,6 +8,7 @@ import { stateLayout } from '../state/layout.js';
 import { AuditLog } from './audit-log.js';
 import { Authorizer, resourceMetadataUrl, type AuthdAnswer, type VerifyRequest } from './authorizer.js';
 import { PolicySource } from './policy-source.js';
+import { HealthGateSource } from './health-gate-source.js';
 import { TokenVerifier } from './token-verifier.js';
 import type { JwtVerifier } from './jwt-verifier.js';
 
@@ -80,8 +81,14 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
   const { settings } = source.project;
   const verifier = new TokenVerifier(settings.identity.providers, () => source.current.apiKeys, options.jwtVerifiers);
   const audit = new AuditLog(stateLayout(source.project.stateDir).auditLog);
-  const authorizer = new Authorizer(settings, source, verifier, audit);
-  source.watch(() => authorizer.clearCaches());
+  const gate = new HealthGateSource(stateLayout(source.project.stateDir).healthFile, () => source.current.services.values(), log);
+  await gate.refresh();
+  gate.watch();
+  const authorizer = new Authorizer(settings, source, verifier, audit, gate);
+  source.watch(() => {
+    authorizer.clearCaches();
+    gate.recompute();
+  });
   for (const err of await verifier.warmUp()) log(`warning: ${err.message} (will retry on the next request)`);
 
   const largestBody = Math.max(4 * 1024 * 1024, ...[...source.current.services.values()].map((s) => s.limits.max_body_bytes));
@@ -103,7 +110,7 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
     if (path === '/.well-known/oauth-protected-resource' || path.startsWith('/.well-known/oauth-protected-resource/')) {
       return protectedResourceMetadata(settings, source, path);
     }
-    if (path === '/healthz') return json(200, { ok: true, services: source.current.services.size, metadata: resourceMetadataUrl(settings) });
+    if (path === '/healthz') return json(200, { ok: true, services: source.current.services.size, definitions: source.current.definitions, metadata: resourceMetadataUrl(settings) });
     return json(404, { error: 'not_found' });
   };
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
@@ -136,6 +143,7 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
     maxHeaderSize,
     close: async () => {
       source.close();
+      gate.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await audit.close();

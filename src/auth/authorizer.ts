@@ -11,6 +11,7 @@ import { parseMcpRequest, type JsonRpcId, type McpCall } from './mcp-request.js'
 import { decide, scopesForGroups, type PolicyDecision } from './policy.js';
 import type { PolicySource } from './policy-source.js';
 import { bearerToken, type TokenVerifier } from './token-verifier.js';
+import { unavailabilityOf, unavailableAnswer } from './service-availability.js';
 
 /** The parts of Caddy's subrequest authd reads (header values already decoded to text). */
 export interface VerifyRequest {
@@ -55,6 +56,8 @@ export class Authorizer {
     private readonly source: PolicySource,
     private readonly verifier: TokenVerifier,
     private readonly audit?: AuditLog,
+    /** Services `health.gate` withholds now (see HealthGateSource). */
+    private readonly gate: { readonly current: ReadonlySet<string> } = { current: new Set() },
   ) {}
 
   /** Forget every cached identity and decision (policy or keys changed). */
@@ -76,8 +79,16 @@ export class Authorizer {
     if (!service) {
       return deny(rpcError(403, null, RPC_ERROR.FORBIDDEN, `unknown service "${serviceName}"`, { code: 'ERR_UNKNOWN_SERVICE', server: serviceName }), 'unknown service', null);
     }
+    // Before identity: a disabled or gated service answers alike to everyone, token or not.
+    const unavailable = unavailabilityOf(service, this.gate.current);
+    if (unavailable) return deny(unavailableAnswer(serviceName, unavailable), unavailable, null);
     if (req.origin && !this.originAllowed(req.origin)) {
       return deny(rpcError(403, null, RPC_ERROR.FORBIDDEN, `origin ${req.origin} is not allowed`, { code: 'ERR_ORIGIN', origin: req.origin }), `origin ${req.origin} not allowed`, null);
+    }
+    // The definition says so, not a request header: a client cannot talk its way past identity.
+    if (service.auth === 'none') {
+      this.record(serviceName, null, undefined, 200, 'auth: none');
+      return { status: 200, headers: {}, body: '' };
     }
     const challenge = `Bearer resource_metadata="${resourceMetadataUrl(this.settings, service)}"`;
     const token = bearerToken(req.authorization);

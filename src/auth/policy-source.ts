@@ -8,12 +8,15 @@ import { loadProjectChecked, type Project } from '../config/project.js';
 import { serviceSchema, type ServiceDefinition } from '../config/service.js';
 import { stateLayout } from '../state/layout.js';
 import { readApiKeys, type ApiKeyRecord } from './api-keys.js';
+import { definitionsFingerprint } from './authd-sync.js';
 import { REGISTRY_SERVER, type Policy } from './policy.js';
 
 export interface PolicySnapshot {
   policy: Policy;
   services: Map<string, ServiceDefinition>;
   apiKeys: ApiKeyRecord[];
+  /** Fingerprint of registry.d's definitions, reported on /healthz (see waitForAuthd). */
+  definitions: string;
 }
 
 /**
@@ -36,7 +39,7 @@ async function loadSnapshot(root: string): Promise<{ snapshot?: PolicySnapshot; 
   try {
     const apiKeys = await readApiKeys(stateLayout(project.stateDir).apiKeysFile);
     const services = new Map<string, ServiceDefinition>([[REGISTRY_SERVER, REGISTRY_SERVICE], ...project.services.map((s) => [s.name, s] as const)]);
-    return { project, problems, snapshot: { policy: project.scopes, services, apiKeys } };
+    return { project, problems, snapshot: { policy: project.scopes, services, apiKeys, definitions: definitionsFingerprint(project.services) } };
   } catch (err) {
     return { problems: [`${stateLayout(project.stateDir).apiKeysFile}: ${(err as Error).message}`] };
   }

@@ -6,8 +6,6 @@ import type { Project } from '../config/project.js';
 import { resolveSecretMap } from '../config/secrets.js';
 import { writeFileAtomic } from '../config/atomic-file.js';
 import { stateLayout } from '../state/layout.js';
-import { readHealth } from '../state/snapshots.js';
-import { gatedServices } from '../probe/gate.js';
 import { adminListenOf, CaddyAdminClient } from './admin-client.js';
 import { canonicalJson, type CaddyConfig } from './caddy-json.js';
 import { CaddyError } from './errors.js';
@@ -39,8 +37,10 @@ export interface ApplyReport {
 const sseEndpointsFile = (project: Project) => join(dirname(stateLayout(project.stateDir).lastAppliedFile), 'sse-endpoints.json');
 
 /**
- * Ask each enabled SSE upstream where it wants messages posted. When an upstream does not
- * answer, the last path it announced (cached in the state dir) keeps its route stable.
+ * Ask each SSE upstream where it wants messages posted — disabled ones too, since their routes
+ * stay in Caddy (authd refuses them), so enable/disable leaves the config alone. When an
+ * upstream does not answer, the last path it announced (cached in the state dir) keeps its
+ * route stable.
  */
 export async function sseEndpointsOf(project: Project): Promise<Record<string, string>> {
   const file = sseEndpointsFile(project);
@@ -48,7 +48,7 @@ export async function sseEndpointsOf(project: Project): Promise<Record<string, s
   const found: Record<string, string> = {};
   await Promise.all(
     project.services
-      .filter((s) => s.enabled && s.transport === 'sse' && s.upstreams[0])
+      .filter((s) => s.transport === 'sse' && s.upstreams[0])
       .map(async (svc) => {
         let headers: Record<string, string> = {};
         try {
@@ -84,9 +84,7 @@ function dedupeEndpoints(endpoints: Record<string, string>, project: Project, wa
 export async function renderForProject(project: Project): Promise<{ config: CaddyConfig; warnings: string[] }> {
   const warnings: string[] = [];
   const endpoints = dedupeEndpoints(await sseEndpointsOf(project), project, warnings);
-  const withheld = gatedServices(project, await readHealth(stateLayout(project.stateDir)));
-  for (const name of withheld) warnings.push(`${name}: withheld — failing its health check (health.gate); it answers 503 until a probe passes`);
-  const rendered = renderCaddyConfig(renderInputOf(project, { sseEndpoints: endpoints, withheld }));
+  const rendered = renderCaddyConfig(renderInputOf(project, { sseEndpoints: endpoints }));
   return { config: rendered.config, warnings: [...rendered.warnings, ...warnings] };
 }
 

@@ -31,10 +31,12 @@ function matcherLines(m: CaddyMatcher): string[] {
 function forwardAuth(h: CaddyHandler): string[] {
   const upstreams = (h.upstreams as { dial: string }[]).map((u) => u.dial).join(' ');
   const set = ((h.headers as { request: { set: Record<string, string[]> } }).request.set);
-  const copied = ((h.handle_response as { routes: { handle: { request: { set: Record<string, unknown> } }[] }[] }[])[0]!.routes[0]!.handle[0]!.request.set);
+  // auth: none routes copy nothing (their 2xx route only deletes identity headers, which the
+  // route's request_header lines have already removed), so they get no copy_headers line.
+  const copied = ((h.handle_response as { routes: { handle: { request: { set?: Record<string, unknown> } }[] }[] }[])[0]!.routes[0]!.handle[0]!.request.set);
   return block(`forward_auth ${upstreams}`, [
     `uri ${(h.rewrite as { uri: string }).uri}`,
-    `copy_headers ${Object.keys(copied).join(' ')}`,
+    ...(copied ? [`copy_headers ${Object.keys(copied).join(' ')}`] : []),
     // forward_auth sets X-Forwarded-Method and X-Forwarded-Uri itself.
     ...Object.entries(set).filter(([k]) => !k.startsWith('X-Forwarded-')).map(([k, v]) => `header_up ${k} ${token(v[0]!)}`),
   ]);

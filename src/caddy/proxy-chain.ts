@@ -10,7 +10,12 @@ const COPIED_FROM_AUTHD = ['X-User', 'X-Groups', 'X-Scopes'];
 export interface ProxyTarget {
   /** The service name authd decides for (X-Mcpgw-Service). */
   service: string;
-  authRequired: boolean;
+  /**
+   * Copy the caller's identity from authd onto the request (`auth: required`). Every route asks
+   * authd either way: it also decides enabled/disabled and the health gate, per request, so
+   * those changes never touch Caddy's config (a config load closes open streams in Caddy 2.6).
+   */
+  copyIdentity: boolean;
   /** authd's dial address (host:port). */
   authd: string;
   passAuthorization: boolean;
@@ -39,7 +44,13 @@ export function dialOfListen(listen: string): string {
   return listen.startsWith(':') ? `127.0.0.1${listen}` : listen;
 }
 
-export function forwardAuthHandler(service: string, authd: string): CaddyHandler {
+/** On authd's 2xx: copy identity onto the request, or (auth: none) make sure none reaches the upstream. */
+function onAllowed(copyIdentity: boolean): CaddyHandler {
+  if (!copyIdentity) return { handler: 'headers', request: { delete: COPIED_FROM_AUTHD } };
+  return { handler: 'headers', request: { set: Object.fromEntries(COPIED_FROM_AUTHD.map((h) => [h, [`{http.reverse_proxy.header.${h}}`]])) } };
+}
+
+export function forwardAuthHandler(service: string, authd: string, copyIdentity = true): CaddyHandler {
   return {
     handler: 'reverse_proxy',
     upstreams: [{ dial: authd }],
@@ -55,23 +66,10 @@ export function forwardAuthHandler(service: string, authd: string): CaddyHandler
         },
       },
     },
-    // 2xx: copy identity onto the request and continue; anything else (401/403/400, or a
-    // 502 when authd is down) goes to the client as is — the upstream is never reached.
-    handle_response: [
-      {
-        match: { status_code: [2] },
-        routes: [
-          {
-            handle: [
-              {
-                handler: 'headers',
-                request: { set: Object.fromEntries(COPIED_FROM_AUTHD.map((h) => [h, [`{http.reverse_proxy.header.${h}}`]])) },
-              },
-            ],
-          },
-        ],
-      },
-    ],
+    // 2xx: continue (with identity when asked); anything else (401/403/400, 503 for a disabled
+    // or gated service, or a 502 when authd is down) goes to the client as is — the upstream
+    // is never reached.
+    handle_response: [{ match: { status_code: [2] }, routes: [{ handle: [onAllowed(copyIdentity)] }] }],
   };
 }
 
@@ -111,7 +109,7 @@ export function proxyChain(t: ProxyTarget): CaddyHandler[] {
     { handler: 'request_body', max_size: t.maxBodyBytes },
     { handler: 'headers', request: { delete: IDENTITY_HEADERS } },
   ];
-  if (t.authRequired) chain.push(forwardAuthHandler(t.service, t.authd));
+  chain.push(forwardAuthHandler(t.service, t.authd, t.copyIdentity));
   if (t.stripPrefix) chain.push({ handler: 'rewrite', strip_path_prefix: t.stripPrefix });
   if (t.addPrefix) chain.push({ handler: 'rewrite', uri: `${t.addPrefix}{http.request.uri.path}` });
   chain.push(upstreamProxyHandler(t));

@@ -1,5 +1,7 @@
 // Desired state → Caddy JSON. Pure apart from reading `${file:…}` secrets (see upstream-headers).
-// One route per service path; disabled services and unknown paths answer small JSON errors.
+// One route per defined service, enabled or not: authd answers for disabled and health-gated
+// services per request, so enable/disable and health never change this config. Unknown paths
+// answer a small JSON 404.
 import type { Project } from '../config/project.js';
 import type { ServiceDefinition } from '../config/service.js';
 import { publicUrl, type Settings } from '../config/settings.js';
@@ -23,8 +25,6 @@ export interface RenderInput {
    * Found at apply time by `discoverSseEndpoint`.
    */
   sseEndpoints?: Record<string, string>;
-  /** Services whose route is withheld (`health.gate: true` and failing a probe). */
-  withheld?: ReadonlySet<string>;
 }
 
 export interface RenderResult {
@@ -33,7 +33,7 @@ export interface RenderResult {
   warnings: string[];
 }
 
-export function renderInputOf(project: Project, extras: Pick<RenderInput, 'sseEndpoints' | 'withheld'> = {}): RenderInput {
+export function renderInputOf(project: Project, extras: Pick<RenderInput, 'sseEndpoints'> = {}): RenderInput {
   return { settings: project.settings, services: project.services, root: project.paths.root, ...extras };
 }
 
@@ -49,7 +49,7 @@ function targetFor(svc: ServiceDefinition, input: RenderInput, warnings: string[
   const stdio = svc.transport === 'stdio';
   return {
     service: svc.name,
-    authRequired: svc.auth === 'required',
+    copyIdentity: svc.auth === 'required',
     authd: dialOfListen(input.settings.authd.listen),
     passAuthorization: svc.pass_authorization,
     headers,
@@ -67,12 +67,6 @@ const pathMatch = (path: string) => [{ path: [path, `${path}/*`] }];
 
 function serviceRoutes(svc: ServiceDefinition, input: RenderInput, warnings: string[]): CaddyRoute[] {
   const id = `${ROUTE_ID_PREFIX}service-${svc.name}`;
-  if (!svc.enabled) {
-    return [{ '@id': id, match: pathMatch(svc.path), handle: [jsonResponse(503, { error: 'service_disabled', service: svc.name, message: `service "${svc.name}" is disabled on this gateway` })], terminal: true }];
-  }
-  if (input.withheld?.has(svc.name)) {
-    return [{ '@id': id, match: pathMatch(svc.path), handle: [jsonResponse(503, { error: 'service_unhealthy', service: svc.name, message: `service "${svc.name}" failed its health check and is withheld (health.gate)` })], terminal: true }];
-  }
   if (svc.auth === 'none') warnings.push(`${svc.name}: auth: none — anyone who reaches the gateway can call it (local development only)`);
   const target = targetFor(svc, input, warnings);
   const routes: CaddyRoute[] = [{ '@id': id, match: pathMatch(svc.path), handle: proxyChain(target), terminal: true }];
@@ -88,7 +82,7 @@ function serviceRoutes(svc: ServiceDefinition, input: RenderInput, warnings: str
 function registryRoute(input: RenderInput): CaddyRoute {
   const target: ProxyTarget = {
     service: 'mcpgw',
-    authRequired: true,
+    copyIdentity: true,
     authd: dialOfListen(input.settings.authd.listen),
     // The registry server is part of the gateway (the token's audience): its call_tool presents
     // the caller's own token to <gateway>/<service>, where authd checks it again.

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadProject, type Project } from '../config/project.js';
 import { applyIfRunning, applyProject, renderForProject, type ApplyReport } from '../caddy/apply.js';
+import { waitForAuthd } from '../auth/authd-sync.js';
 import { CaddyAdminClient } from '../caddy/admin-client.js';
 import { renderCaddyfile } from '../caddy/caddyfile.js';
 import { CaddyError } from '../caddy/errors.js';
@@ -60,15 +61,21 @@ function applyExitCode(report: ApplyReport, dryRun: boolean): number {
   return dryRun && !report.inSync ? EXIT.DRIFT : EXIT.OK;
 }
 
-/** After register/enable/disable/remove/import: apply at once when a gateway is running. */
+/**
+ * After register/enable/disable/remove/import: apply at once when a gateway is running (only
+ * route changes reach Caddy; enable/disable leave it in sync), then wait until authd, which
+ * decides enabled/disabled per request, has reloaded the files — so the next request sees it.
+ */
 async function applyAfterChange(ctx: CliContext, cmd: Command): Promise<void> {
   if (cmd.opts<{ apply?: boolean }>().apply === false) return;
-  const report = await applyIfRunning(await loadProject(ctx.paths.root));
+  const project = await loadProject(ctx.paths.root);
+  const report = await applyIfRunning(project);
   if (!report) return ctx.out.info('gateway not running — the change applies at the next `mcpgw up` or `mcpgw apply`');
   for (const w of report.warnings) ctx.out.warn(w);
   const failed = report.results.find((r) => r.error);
   if (failed?.error) throw new CliError(`the files changed, but applying them failed: ${failed.error.message}`, EXIT.RUNTIME, failed.error.hint);
-  ctx.out.info(report.inSync ? 'gateway already in sync' : `applied to ${report.results.map((r) => r.target).join(', ')}`);
+  ctx.out.info(report.inSync ? 'gateway routes unchanged (Caddy not reloaded)' : `applied to ${report.results.map((r) => r.target).join(', ')}`);
+  if ((await waitForAuthd(project)) === 'stale') ctx.out.warn('authd has not reloaded registry.d yet (it reads it within a second); check `mcpgw status`');
 }
 
 async function statusOf(project: Project) {

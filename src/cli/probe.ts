@@ -81,14 +81,12 @@ async function runProbeWatch(ctx: CliContext, project: Project, options: { concu
     out.line(`${record.detectedAt}  ${record.service}  tools changed — ${summarizeDiff(record)}`);
   });
   loop.on('error', (err) => out.error(err.message));
-  const { applyOnGateChange } = await import('../runtime/health-gate.js');
-  const unGate = applyOnGateChange(loop, (line) => out.info(line));
   const unfollow = followRegistry(loop, project.paths, (messages) => {
     for (const m of messages) out.error(`${m} (still probing the last valid registry.d)`);
   });
   out.info(`probing ${project.services.filter((s) => s.enabled && s.health.enabled).length} service(s) on their intervals; Ctrl-C to stop`);
   await new Promise<void>((resolve) => {
-    const finish = () => (unfollow(), unGate(), void loop.stop().then(resolve));
+    const finish = () => (unfollow(), void loop.stop().then(resolve));
     process.once('SIGINT', finish);
     process.once('SIGTERM', finish);
   });
@@ -102,7 +100,7 @@ function printStatus(out: Output, status: GatewayStatus): void {
       status.services.map((s) => [
         s.name,
         s.enabled ? out.c.green('yes') : out.c.dim('no'),
-        colourStatus(out, describeHealth(s)) + (s.gated ? out.c.red(' (route withheld)') : ''),
+        colourStatus(out, describeHealth(s)) + (s.gated ? out.c.red(' (withheld: health.gate)') : ''),
         s.toolCount === undefined ? '-' : `${s.toolCount}${s.withheld ? out.c.yellow(` (${s.withheld} withheld)`) : ''}`,
         s.latencyMs === undefined ? '-' : `${s.latencyMs} ms`,
         describeAge(s.checkedAt),

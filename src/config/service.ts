@@ -68,7 +68,7 @@ export const serviceSchema = z
         enabled: z.boolean().default(true),
         interval: duration.default('30s'),
         timeout: duration.default('5s'),
-        /** Take the route out of Caddy while the service is unhealthy. */
+        /** authd refuses the service (503 service_unhealthy) while its last probe failed. */
         gate: z.boolean().default(false),
       })
       .strict()

@@ -1,5 +1,5 @@
-// `health.gate: true` takes a failing service's route out of Caddy until it recovers. Pure: the
-// Caddy render asks which routes to withhold.
+// `health.gate: true` withholds a failing service until it recovers. Pure: authd asks, per
+// request, over the current health.json (and `mcpgw status` shows it).
 import type { ServiceDefinition } from '../config/service.js';
 import type { HealthFile, HealthStatus } from '../state/snapshots.js';
 

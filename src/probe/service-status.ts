@@ -17,7 +17,7 @@ export interface ServiceStatus {
   withheld: number;
   latencyMs?: number;
   checkedAt?: string;
-  /** The route is withheld from Caddy (`health.gate` and failing). */
+  /** authd withholds the service (`health.gate` and failing): it answers 503 service_unhealthy. */
   gated: boolean;
 }
 

@@ -42,6 +42,43 @@ async function longRunning(client: Client): Promise<{ progress: number[]; firstB
   return { progress, firstBeforeResult };
 }
 
+/**
+ * A long tools/call (20 s, one progress a second) left running: the caller checks progress
+ * while it streams, so the stream is provably open across whatever happens meanwhile.
+ */
+function openLongStream(client: Client) {
+  const progress: number[] = [];
+  const waiters: (() => void)[] = [];
+  const done = client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 20, steps: 20 } }, CallToolResultSchema, {
+    onprogress: (p) => {
+      progress.push(p.progress);
+      waiters.splice(0).forEach((w) => w());
+    },
+    timeout: 60_000,
+  });
+  const progressed = async (count: number) => {
+    const deadline = Date.now() + 15_000;
+    while (progress.length < count) {
+      assert.ok(Date.now() < deadline, `progress stopped at ${progress.length}, expected ${count}`);
+      await Promise.race([new Promise<void>((r) => waiters.push(r)), new Promise((r) => setTimeout(r, 500)), done]);
+    }
+  };
+  return { progress, progressed, done };
+}
+
+/** Retry until `check` passes: authd reads registry.d and health.json a moment after a write. */
+async function eventually<T>(check: () => Promise<T>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 describe('gateway through real Caddy', { timeout: 240_000 }, () => {
   let gw: TestGateway;
   let stream: RunningServer;
@@ -133,11 +170,13 @@ describe('gateway through real Caddy', { timeout: 240_000 }, () => {
     assert.equal((await gw.cli('remove', 'dead')).code, 0);
   });
 
-  test('disable answers the documented JSON error and enable restores the service, without restarting Caddy, while another stream keeps going', async () => {
+  test('disable answers the documented JSON error and enable restores an auth: none service, without reloading Caddy (same pid, same config ETag), while a stream on another service keeps going', async () => {
     const pid = gw.caddy.child.pid;
     const other = await connect(gw, 'legacy');
     try {
-      const running = longRunning(other);
+      const stream = openLongStream(other);
+      await stream.progressed(1); // provably open before the change
+      const etag = (await gw.caddy.client.getConfig()).etag;
       const disabled = await gw.cli('disable', 'stream');
       assert.equal(disabled.code, 0, disabled.stderr);
       const res = await fetch(`${gw.url}/stream/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
@@ -146,9 +185,14 @@ describe('gateway through real Caddy', { timeout: 240_000 }, () => {
       const enabled = await gw.cli('enable', 'stream');
       assert.equal(enabled.code, 0, enabled.stderr);
       const client = await connect(gw, 'stream');
-      assert.ok((await client.listTools()).tools.length > 0);
+      assert.ok((await client.listTools()).tools.length > 0, 'auth: none: no token needed once enabled again');
       await client.close();
-      await running; // the open SSE stream on another service kept going across both changes
+      const seenAfterEnable = stream.progress.length;
+      await stream.progressed(seenAfterEnable + 2); // still streaming after both changes returned
+      const result = await stream.done;
+      assert.match(JSON.stringify(result.content), /Long running operation completed/);
+      assert.ok(stream.progress.every((p, i) => p === i + 1), `progress in order without a gap: ${stream.progress.join(',')}`);
+      assert.equal((await gw.caddy.client.getConfig()).etag, etag, "Caddy's config was not replaced");
       assert.equal(gw.caddy.child.pid, pid);
       assert.equal(gw.caddy.child.exitCode, null, 'Caddy was not restarted');
     } finally {
@@ -156,15 +200,42 @@ describe('gateway through real Caddy', { timeout: 240_000 }, () => {
     }
   });
 
-  test('--no-apply changes the files only; apply --dry-run then exits 3 with the plan, and 0 once in sync', async () => {
+  test('a gated service whose health.json says unhealthy answers 503 service_unhealthy without an apply, and serves again once healthy', async () => {
+    await gw.writeService('gated', `upstream: ${echo.url}\nauth: none\nhealth:\n  gate: true\n`);
+    assert.equal((await gw.cli('apply')).code, 0);
+    const etag = (await gw.caddy.client.getConfig()).etag;
+    const healthFile = join(gw.dir, '.mcpgw', 'health.json');
+    const post = () => fetch(`${gw.url}/gated/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await eventually(async () => assert.equal((await post()).status, 200));
+    await writeFile(healthFile, JSON.stringify({ gated: { status: 'unhealthy', reason: 'connection refused', checkedAt: new Date().toISOString() } }));
+    const withheld = await eventually(async () => {
+      const res = await post();
+      assert.equal(res.status, 503);
+      return res.json();
+    });
+    assert.deepEqual(withheld, { error: 'service_unhealthy', service: 'gated', message: 'service "gated" failed its health check and is withheld (health.gate)' });
+    await writeFile(healthFile, JSON.stringify({ gated: { status: 'healthy', checkedAt: new Date().toISOString() } }));
+    await eventually(async () => assert.equal((await post()).status, 200));
+    assert.equal((await gw.caddy.client.getConfig()).etag, etag, 'the gate never touched Caddy');
+    assert.equal((await gw.cli('remove', 'gated')).code, 0);
+  });
+
+  test('enable/disable change no route, so apply --dry-run stays in sync; a route edit with --no-apply is drift (exit 3) until applied', async () => {
     assert.equal((await gw.cli('disable', 'echo', '--no-apply')).code, 0);
+    const still = await gw.cli('apply', '--dry-run');
+    assert.equal(still.code, 0, still.stdout + still.stderr);
+    assert.match(still.stdout, /in sync/);
+    await eventually(async () => assert.equal((await fetch(`${gw.url}/echo/mcp`, { method: 'POST', body: '{}' })).status, 503));
+    assert.equal((await gw.cli('enable', 'echo', '--no-apply')).code, 0);
+    const original = await readFile(join(gw.dir, 'registry.d', 'echo.yaml'), 'utf8');
+    await writeFile(join(gw.dir, 'registry.d', 'echo.yaml'), original.replace('X-Team: gateway-tests', 'X-Team: edited'));
     const drift = await gw.cli('apply', '--dry-run');
     assert.equal(drift.code, 3, drift.stderr);
     assert.match(drift.stdout, /~ mcpgw-service-echo/);
-    assert.equal((await fetch(`${gw.url}/echo/mcp`, { method: 'POST', body: '{}' })).status, 200, 'a dry run pushes nothing');
-    assert.equal((await gw.cli('enable', 'echo', '--no-apply')).code, 0);
+    await writeFile(join(gw.dir, 'registry.d', 'echo.yaml'), original);
     const clean = await gw.cli('apply', '--dry-run');
     assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+    await eventually(async () => assert.equal((await fetch(`${gw.url}/echo/mcp`, { method: 'POST', body: '{}' })).status, 200));
   });
 
   test('a config Caddy rejects exits 2 with Caddy\'s reason and leaves the running config as it was', async () => {

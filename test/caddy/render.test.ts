@@ -73,30 +73,33 @@ test('pass_authorization: true keeps the client Authorization header; several up
   assert.deepEqual((proxy.transport as { tls: unknown }).tls, {}, 'https upstreams use TLS');
 });
 
-test('a stdio service goes to the stdio host as /<name>/<rest>; auth: none skips authd and warns', async () => {
+test('a stdio service goes to the stdio host as /<name>/<rest>; auth: none still asks authd (enabled, health gate) but copies no identity, and warns', async () => {
   const { config, warnings } = await rendered();
   const memory = route(configAnatomy(config), '/memory /memory/*');
-  assert.equal(memory.auth, undefined);
+  assert.deepEqual(memory.auth, { authd: '127.0.0.1:18081', uri: '/verify', service: 'memory' });
   assert.deepEqual(memory.upstreams, ['127.0.0.1:18083']);
   assert.deepEqual(memory.rewrite, { stripPrefix: '/memory', uri: '/memory{http.request.uri.path}' });
+  const auth = config.apps.http.servers.mcpgw!.routes.find((r) => r['@id'] === 'mcpgw-service-memory')!.handle[2] as CaddyHandler & { handle_response: { routes: { handle: CaddyHandler[] }[] }[] };
+  assert.deepEqual(auth.handle_response[0]!.routes[0]!.handle[0], { handler: 'headers', request: { delete: ['X-User', 'X-Groups', 'X-Scopes'] } });
   assert.ok(warnings.some((w) => w.startsWith('memory: auth: none')));
 });
 
-test('a disabled service and an unknown path answer small JSON errors', async () => {
+test('a disabled service keeps its normal route (authd refuses it per request); an unknown path answers a JSON 404', async () => {
   const { config } = await rendered();
   const routes = configAnatomy(config);
   const legacy = route(routes, '/legacy /legacy/*');
-  assert.equal(legacy.respond?.status, 503);
-  assert.equal(JSON.parse(legacy.respond!.body).error, 'service_disabled');
+  assert.equal(legacy.respond, undefined);
+  assert.equal(legacy.auth?.service, 'legacy');
+  assert.deepEqual(legacy.upstreams, ['127.0.0.1:9100']);
   const fallback = routes.at(-1)!;
   assert.equal(fallback.match, '(fallback)');
   assert.equal(JSON.parse(fallback.respond!.body).error, 'unknown_service');
 });
 
-test('a service withheld by its health gate answers 503 service_unhealthy', async () => {
-  const { config } = await rendered({ withheld: new Set(['weather']) });
-  const weather = route(configAnatomy(config), '/weather /weather/*');
-  assert.equal(JSON.parse(weather.respond!.body).error, 'service_unhealthy');
+test('enabled: false and health do not change the Caddy config, so enable/disable never reload Caddy', async () => {
+  const project = await loadProject(FIXTURE);
+  const flipped = { ...project, services: project.services.map((s) => ({ ...s, enabled: !s.enabled })) };
+  assert.equal(planRoutes(renderCaddyConfig(renderInputOf(project)).config, renderCaddyConfig(renderInputOf(flipped)).config).inSync, true);
 });
 
 test('browsers from other origins get 403 before any route; the gateway origin and allowed_origins pass', async () => {
