@@ -238,6 +238,23 @@ describe('authd', () => {
     await eventually(async () => (await sum()).status === 403, 'the original policy again');
   });
 
+  test('a disabled service answers 503 service_disabled to everyone, before identity; an auth: none service needs no token', async () => {
+    await writeFile(join(project.dir, 'registry.d', 'off.yaml'), 'name: off\nupstream: http://127.0.0.1:9/mcp\nenabled: false\n');
+    await writeFile(join(project.dir, 'registry.d', 'open.yaml'), 'name: open\nupstream: http://127.0.0.1:9/mcp\nauth: none\n');
+    await eventually(async () => authd.source.current.services.has('off') && authd.source.current.services.has('open'), 'registry.d reloaded');
+    const disabled = { error: 'service_disabled', service: 'off', message: 'service "off" is disabled on this gateway' };
+    for (const authorization of [undefined, bearer(alice), 'Bearer forged']) {
+      const res = await verify(authd, { 'x-mcpgw-service': 'off', authorization, 'x-mcpgw-body': JSON.stringify(toolCall(1, 'echo')) });
+      assert.equal(res.status, 503);
+      assert.deepEqual(res.json(), disabled);
+    }
+    const open = await verify(authd, { 'x-mcpgw-service': 'open', 'x-mcpgw-body': JSON.stringify(toolCall(1, 'anything')) });
+    assert.equal(open.status, 200);
+    assert.equal(open.headers['x-user'], undefined, 'no identity for auth: none');
+    const forgedHeader = await verify(authd, { 'x-mcpgw-service': 'everything', 'x-mcpgw-auth': 'none', 'x-mcpgw-body': JSON.stringify(toolCall(1, 'echo')) });
+    assert.equal(forgedHeader.status, 401, 'auth: none comes from the definition, never from a request header');
+  });
+
   test('the audit log records decisions with identity and reason, and never a token', async () => {
     const log = await readFile(stateLayout(join(project.dir, '.mcpgw')).auditLog, 'utf8');
     const entries = log.trim().split('\n').map((l) => JSON.parse(l));
