@@ -9,6 +9,7 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startEverything, type RunningServer } from '../helpers/everything.js';
 import { startGateway, startHeaderEcho, type TestGateway } from './gateway-fixture.js';
+import { eventually } from '../helpers/eventually.js';
 
 type Kind = 'stream' | 'legacy';
 
@@ -66,18 +67,6 @@ function openLongStream(client: Client) {
   return { progress, progressed, done };
 }
 
-/** Retry until `check` passes: authd reads registry.d and health.json a moment after a write. */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 describe('gateway through real Caddy', { timeout: 240_000 }, () => {
   let gw: TestGateway;

@@ -17,6 +17,9 @@ import { freePort, waitForPort } from '../helpers/ports.js';
 import { startCaddy, type RunningCaddy } from '../caddy/caddy-fixture.js';
 import { startTestIdp, type TestIdp } from '../fixtures/oidc/test-idp.js';
 import { gatewayProject, SCOPES_YML } from '../fixtures/oidc/gateway-project.js';
+import { eventually } from '../helpers/eventually.js';
+
+export { eventually };
 
 /** The fixture's scopes plus `outsiders`: may browse the registry, granted nothing on any server. */
 const SCOPES = SCOPES_YML.replace('groups:\n', 'groups:\n  outsiders: [browse]\n') + '  browse:\n    registry: [list]\n';
@@ -85,15 +88,3 @@ export async function connectWithToken(url: string, token: string): Promise<Clie
 /** The text of a tool result (or of an error result), joined. */
 export const textOf = (result: unknown) => ((result as { content?: { text?: string }[] }).content ?? []).map((c) => c.text).join('\n');
 
-/** Retry `check` until it passes: authd picks up registry.d changes a moment after they are written. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
