@@ -4,6 +4,11 @@ import { duration, httpUrl, listenAddress } from './common.js';
 import type { HintTable } from './yaml-document.js';
 
 const LOOPBACK_ADMIN = /^(unix\/\/.+|(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d{1,5})$/;
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d{1,5}$/;
+
+/** Daemons behind Caddy trust what Caddy sends (identity headers, authd's decision): loopback only. */
+const behindCaddy = (fallback: string) =>
+  listenAddress.refine((a) => LOOPBACK.test(a), 'must be a loopback address: this daemon sits behind Caddy and trusts what Caddy forwards').default(fallback);
 
 export const identityProviderSchema = z
   .object({
@@ -43,15 +48,15 @@ export const settingsSchema = z
       .strict()
       .default({}),
     authd: z
-      .object({ listen: listenAddress.default('127.0.0.1:8081') })
+      .object({ listen: behindCaddy('127.0.0.1:8081') })
       .strict()
       .default({}),
     registry_server: z
-      .object({ listen: listenAddress.default('127.0.0.1:8082') })
+      .object({ listen: behindCaddy('127.0.0.1:8082') })
       .strict()
       .default({}),
     stdio_host: z
-      .object({ listen: listenAddress.default('127.0.0.1:8083') })
+      .object({ listen: behindCaddy('127.0.0.1:8083') })
       .strict()
       .default({}),
     web: z

@@ -53,3 +53,11 @@ test('paths reserved for mcpgw and nested paths are refused', async (t) => {
   const { issues } = await loadProjectChecked(p.dir);
   assert.deepEqual(issues.map((i) => i.code).sort(), ['E_NESTED_PATH', 'E_RESERVED_PATH']);
 });
+
+test('daemons behind Caddy (authd, registry server, stdio host) must listen on loopback', async (t) => {
+  const p = await checkout({ 'mcpgw.yaml': 'authd:\n  listen: 0.0.0.0:8081\nstdio_host:\n  listen: 10.0.0.5:8083\nregistry_server:\n  listen: "[::1]:8082"\n' });
+  t.after(p.cleanup);
+  const { issues } = await loadProjectChecked(p.dir);
+  assert.deepEqual(issues.map((i) => i.field), ['authd.listen', 'stdio_host.listen']);
+  assert.match(formatIssue(issues[0]!), /^mcpgw.yaml:2:3 authd.listen: must be a loopback address/);
+});
