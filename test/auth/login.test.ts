@@ -2,43 +2,23 @@
 // HTTP (login and consent pages), the CLI receives the code on its loopback redirect.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAuthd, type RunningAuthd } from '../../src/auth/authd-server.js';
-import { MAIN, TSX, runCli } from '../helpers/cli.js';
+import { runCli, startCliUntil } from '../helpers/cli.js';
 import { startTestIdp, type TestIdp } from '../fixtures/oidc/test-idp.js';
 import { signInAndConsent } from '../fixtures/oidc/browser.js';
 import { gatewayProject } from '../fixtures/oidc/gateway-project.js';
+import { authdVerdict } from '../fixtures/oidc/authd-verdict.js';
 
 const GATEWAY = 'http://127.0.0.1:18090';
 const MACHINE_SECRET = 'machine-secret-0123456789-abcdefghijklmnop';
 
 /** Start `mcpgw login` and hand back the authorization URL it prints, and its exit. */
-function startLogin(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ url: string; done: Promise<{ code: number; stderr: string }> }> {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'login', ...args], { cwd, env: { ...process.env, NO_COLOR: '1', DISPLAY: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  const done = new Promise<{ code: number; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code: code ?? 2, stderr })));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (child.kill(), reject(new Error(`no authorization URL printed: ${stderr}`))), 60_000);
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      const m = /(http:\/\/\S+\/auth\?\S+)/.exec(stderr);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ url: m[1]!, done });
-      }
-    });
-    child.on('exit', () => reject(new Error(`login exited early: ${stderr}`)));
-  });
-}
-
-async function verifyTool(authd: RunningAuthd, token: string, tool: string): Promise<number> {
-  const res = await fetch(`${authd.url}/verify`, {
-    headers: { authorization: `Bearer ${token}`, 'x-mcpgw-service': 'everything', 'x-mcpgw-body': JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: tool } }) },
-  });
-  return res.status;
+async function startLogin(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ url: string; done: Promise<{ code: number; stderr: string }> }> {
+  const { match, done } = await startCliUntil(['login', ...args], /(http:\/\/\S+\/auth\?\S+)/, { cwd, env });
+  return { url: match[1]!, done };
 }
 
 describe('mcpgw login, token, whoami, logout', () => {
@@ -79,8 +59,8 @@ describe('mcpgw login, token, whoami, logout', () => {
     const stored = await credentials();
     assert.equal(stored.kind, 'oidc');
     assert.ok(stored.refresh_token, 'a refresh token (offline_access)');
-    assert.equal(await verifyTool(authd, stored.access_token, 'echo'), 200);
-    assert.equal(await verifyTool(authd, stored.access_token, 'get-sum'), 403);
+    assert.equal(await authdVerdict(authd, stored.access_token, 'echo'), 200);
+    assert.equal(await authdVerdict(authd, stored.access_token, 'get-sum'), 403);
   });
 
   test('token prints the stored access token; whoami shows identity, groups and rights', async () => {
@@ -110,7 +90,7 @@ describe('mcpgw login, token, whoami, logout', () => {
     assert.equal(token.code, 0, token.stderr);
     const fresh = token.stdout.trim();
     assert.notEqual(fresh, old);
-    assert.equal(await verifyTool(authd, fresh, 'echo'), 200);
+    assert.equal(await authdVerdict(authd, fresh, 'echo'), 200);
     assert.ok((await credentials()).expires_at > Date.now() / 1000);
   });
 
@@ -132,8 +112,8 @@ describe('mcpgw login, token, whoami, logout', () => {
     const who = JSON.parse((await cli('whoami', '--json')).stdout);
     assert.equal(who.identity.kind, 'client-credentials');
     assert.deepEqual(who.identity.groups, ['ci']);
-    assert.equal(await verifyTool(authd, stored.access_token, 'get-sum'), 200);
-    assert.equal(await verifyTool(authd, stored.access_token, 'echo'), 403);
+    assert.equal(await authdVerdict(authd, stored.access_token, 'get-sum'), 200);
+    assert.equal(await authdVerdict(authd, stored.access_token, 'echo'), 403);
     const renewed = await cli('token', '--renew', '--json');
     assert.equal(JSON.parse(renewed.stdout).renewed, true);
   });

@@ -1,5 +1,5 @@
 // Runs the mcpgw CLI from source (no build needed) as a separate process, as a user would.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,4 +36,34 @@ export async function tempProject(fixture?: string): Promise<{ dir: string; clea
   const dir = await mkdtemp(join(tmpdir(), 'mcpgw-test-'));
   if (fixture) await cp(join(REPO_ROOT, 'test', 'fixtures', fixture), dir, { recursive: true });
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Start the CLI and wait until its stderr matches `pattern` (e.g. a URL it prints for the user);
+ * hands back the match and a promise of its exit.
+ */
+export function startCliUntil(
+  args: string[],
+  pattern: RegExp,
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<{ match: RegExpExecArray; done: Promise<{ code: number; stderr: string }> }> {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, NO_COLOR: '1', DISPLAY: '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  const done = new Promise<{ code: number; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code: code ?? 2, stderr })));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => (child.kill(), reject(new Error(`stderr never matched ${pattern}: ${stderr}`))), options.timeoutMs ?? 60_000);
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+      const match = pattern.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ match, done });
+      }
+    });
+    child.on('exit', () => reject(new Error(`mcpgw ${args.join(' ')} exited early: ${stderr}`)));
+  });
 }
