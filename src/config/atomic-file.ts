@@ -1,5 +1,5 @@
 // Atomic writes (temp file + rename) and a per-file lock so concurrent editors lose no update.
-import { open, rename, unlink, writeFile, readFile, stat, mkdir } from 'node:fs/promises';
+import { open, rename, unlink, readFile, stat, mkdir } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 

@@ -1,7 +1,7 @@
 // Loads the whole desired state of a checkout — mcpgw.yaml, registry.d/, scopes.yml — and
 // reports every problem across all files in one pass.
 import { readFile, readdir } from 'node:fs/promises';
-import { basename, extname, join, relative, resolve, isAbsolute } from 'node:path';
+import { basename, extname, join, relative, isAbsolute } from 'node:path';
 import type { ZodType, ZodTypeDef } from 'zod';
 import { ConfigInvalidError, hasErrors, sortIssues, type ConfigIssue } from './issues.js';
 import { parseYaml, validateYaml, type HintTable, type ParsedYaml } from './yaml-document.js';

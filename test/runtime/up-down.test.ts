@@ -1,5 +1,5 @@
 // `mcpgw up` starts Caddy and mcpgw's daemons as recorded processes; `down` stops exactly those.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
