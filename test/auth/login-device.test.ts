@@ -3,17 +3,14 @@
 // code, confirm, log in, consent) and the CLI's polling picks up the tokens.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startAuthd, type RunningAuthd } from '../../src/auth/authd-server.js';
-import { runCli, startCliUntil } from '../helpers/cli.js';
-import { startTestIdp, type TestIdp } from '../fixtures/oidc/test-idp.js';
-import { gatewayProject } from '../fixtures/oidc/gateway-project.js';
+import type { RunningAuthd } from '../../src/auth/authd-server.js';
+import { startCliUntil } from '../helpers/cli.js';
+import type { TestIdp } from '../fixtures/oidc/test-idp.js';
+import { startLoginSetup, type LoginSetup } from '../fixtures/oidc/login-setup.js';
 import { enterCodeAndSignIn } from '../fixtures/oidc/browser.js';
 import { authdVerdict } from '../fixtures/oidc/authd-verdict.js';
-
-const GATEWAY = 'http://127.0.0.1:18090';
 
 interface DeviceLogin {
   verificationUri: string;
@@ -29,25 +26,20 @@ async function startDeviceLogin(args: string[], cwd: string, env: NodeJS.Process
 
 describe('mcpgw login --device', () => {
   let idp: TestIdp;
-  let project: { dir: string; cleanup(): Promise<void> };
+  let project: LoginSetup['project'];
   let configDir: string;
   let authd: RunningAuthd;
   let env: NodeJS.ProcessEnv;
-  const cli = (...args: string[]) => runCli(['-C', project.dir, ...args], { cwd: project.dir, env });
-  const credentials = async () => JSON.parse(await readFile(join(configDir, 'credentials.json'), 'utf8')).gateways[GATEWAY];
+  let cli: LoginSetup['cli'];
+  let credentials: LoginSetup['credentials'];
+  let setup: LoginSetup | undefined;
 
   before(async () => {
-    idp = await startTestIdp({ audience: GATEWAY, users: { alice: ['developers'] } });
-    project = await gatewayProject({ issuer: idp.issuer, audience: GATEWAY, gatewayListen: '127.0.0.1:18090' });
-    configDir = await mkdtemp(join(tmpdir(), 'mcpgw-config-'));
-    env = { MCPGW_CONFIG_DIR: configDir };
-    authd = await startAuthd({ root: project.dir, log: () => {} });
+    setup = await startLoginSetup();
+    ({ idp, project, configDir, authd, env, cli, credentials } = setup);
   });
   after(async () => {
-    await authd?.close();
-    await idp?.close();
-    await project?.cleanup();
-    if (configDir) await rm(configDir, { recursive: true, force: true });
+    await setup?.close();
   });
 
   test('prints a verification URI and code; entering it, signing in and consenting stores tokens (0600) that authd accepts', { timeout: 180_000 }, async () => {

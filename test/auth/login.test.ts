@@ -2,17 +2,15 @@
 // HTTP (login and consent pages), the CLI receives the code on its loopback redirect.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startAuthd, type RunningAuthd } from '../../src/auth/authd-server.js';
-import { runCli, startCliUntil } from '../helpers/cli.js';
-import { startTestIdp, type TestIdp } from '../fixtures/oidc/test-idp.js';
+import type { RunningAuthd } from '../../src/auth/authd-server.js';
+import { startCliUntil } from '../helpers/cli.js';
 import { signInAndConsent } from '../fixtures/oidc/browser.js';
-import { gatewayProject } from '../fixtures/oidc/gateway-project.js';
+import { LOGIN_GATEWAY, startLoginSetup, type LoginSetup } from '../fixtures/oidc/login-setup.js';
 import { authdVerdict } from '../fixtures/oidc/authd-verdict.js';
 
-const GATEWAY = 'http://127.0.0.1:18090';
+const GATEWAY = LOGIN_GATEWAY;
 const MACHINE_SECRET = 'machine-secret-0123456789-abcdefghijklmnop';
 
 /** Start `mcpgw login` and hand back the authorization URL it prints, and its exit. */
@@ -22,26 +20,20 @@ async function startLogin(args: string[], cwd: string, env: NodeJS.ProcessEnv): 
 }
 
 describe('mcpgw login, token, whoami, logout', () => {
-  let idp: TestIdp;
-  let project: { dir: string; cleanup(): Promise<void> };
+  let project: LoginSetup['project'];
   let configDir: string;
   let authd: RunningAuthd;
   let env: NodeJS.ProcessEnv;
-  const cli = (...args: string[]) => runCli(['-C', project.dir, ...args], { cwd: project.dir, env });
-  const credentials = async () => JSON.parse(await readFile(join(configDir, 'credentials.json'), 'utf8')).gateways[GATEWAY];
+  let cli: LoginSetup['cli'];
+  let credentials: LoginSetup['credentials'];
+  let setup: LoginSetup | undefined;
 
   before(async () => {
-    idp = await startTestIdp({ audience: GATEWAY, users: { alice: ['developers'] }, machines: { 'ci-bot': { secret: MACHINE_SECRET, groups: ['ci'] } } });
-    project = await gatewayProject({ issuer: idp.issuer, audience: GATEWAY, gatewayListen: '127.0.0.1:18090' });
-    configDir = await mkdtemp(join(tmpdir(), 'mcpgw-config-'));
-    env = { MCPGW_CONFIG_DIR: configDir, CI_BOT_SECRET: MACHINE_SECRET };
-    authd = await startAuthd({ root: project.dir, log: () => {} });
+    setup = await startLoginSetup({ machines: { 'ci-bot': { secret: MACHINE_SECRET, groups: ['ci'] } }, env: { CI_BOT_SECRET: MACHINE_SECRET } });
+    ({ project, configDir, authd, env, cli, credentials } = setup);
   });
   after(async () => {
-    await authd?.close();
-    await idp?.close();
-    await project?.cleanup();
-    if (configDir) await rm(configDir, { recursive: true, force: true });
+    await setup?.close();
   });
 
   test('login --no-browser prints the URL; signing in stores tokens (0600) that authd accepts', async () => {
