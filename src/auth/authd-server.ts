@@ -2,7 +2,8 @@
 // resource metadata, and /healthz. A thin adapter around Authorizer; it never answers 500 to
 // bad input and never lets an unexpected error turn into an allow.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenOn } from '../runtime/listen.js';
 import { publicUrl, type Settings } from '../config/settings.js';
 import { stateLayout } from '../state/layout.js';
 import { AuditLog } from './audit-log.js';
@@ -128,13 +129,9 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
     socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
 
-  const [host, portText] = splitListen(options.listen ?? settings.authd.listen);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(Number(portText), host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const address = options.listen ?? settings.authd.listen;
+  if (address.startsWith('unix//')) throw new Error('authd listens on host:port (Caddy reaches it over TCP)');
+  const { url, port } = await listenOn(server, address);
   return {
     url,
     port,
@@ -149,11 +146,4 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
       await audit.close();
     },
   };
-}
-
-export function splitListen(listen: string): [string, string] {
-  if (listen.startsWith('unix//')) throw new Error('authd listens on host:port (Caddy reaches it over TCP)');
-  const i = listen.lastIndexOf(':');
-  const host = listen.slice(0, i).replace(/^\[|\]$/g, '') || '127.0.0.1';
-  return [host, listen.slice(i + 1)];
 }

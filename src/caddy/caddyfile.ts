@@ -98,6 +98,7 @@ function siteAddress(settings: Settings): { address: string; options: string[] }
   if (settings.gateway.domain) return { address: settings.gateway.domain, options: settings.gateway.tls ? [`tls ${settings.gateway.tls.cert} ${settings.gateway.tls.key}`] : [] };
   const listen = settings.gateway.listen;
   const i = listen.lastIndexOf(':');
+  // Caddy's own reading of ":port" is every interface, so no bind line then (not the daemons' loopback default).
   const host = listen.slice(0, i).replace(/^\[|\]$/g, '');
   const options = host ? [`bind ${host}`] : [];
   if (settings.gateway.tls) options.push(`tls ${settings.gateway.tls.cert} ${settings.gateway.tls.key}`);

@@ -7,7 +7,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { REGISTRY_PATH } from '../caddy/render.js';
 import { readJsonBody, sendJson } from '../stdio-host/http-messages.js';
-import { listen } from '../stdio-host/stdio-host.js';
+import { listenOn } from '../runtime/listen.js';
 import { callerFromHeaders, type Caller } from './caller.js';
 import { RegistryServerError } from './errors.js';
 import type { RegistryContext } from './registry-context.js';
@@ -117,7 +117,7 @@ export async function startRegistryHttpServer(options: RegistryHttpOptions): Pro
       else res.end();
     });
   });
-  const bound = await listen(server, options.listen);
+  const bound = await listenOn(server, options.listen);
   return {
     ...bound,
     close: async () => {

@@ -1,8 +1,8 @@
 // The stdio host: one HTTP server on settings.stdio_host.listen that serves every enabled
 // `command:` service at /<name>/mcp (Streamable HTTP) and /<name>/sse + /<name>/messages
 // (legacy SSE). Caddy forwards <service path>/<rest> here as /<name>/<rest> after authd.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listenOn } from '../runtime/listen.js';
 import { loadProjectChecked, type Project } from '../config/project.js';
 import { formatIssue, hasErrors } from '../config/issues.js';
 import type { ServiceDefinition } from '../config/service.js';
@@ -54,7 +54,7 @@ export async function startStdioHost(project: Project, options: StdioHostOptions
       else res.end();
     });
   });
-  const address = await listen(server, options.listen ?? project.settings.stdio_host.listen);
+  const address = await listenOn(server, options.listen ?? project.settings.stdio_host.listen);
 
   let reloading: Promise<void> = Promise.resolve();
   const reload = () =>
@@ -147,19 +147,3 @@ async function route(services: Map<string, ServiceEndpoints>, req: IncomingMessa
   notFound();
 }
 
-/** Listen on host:port or unix//path; the URL and port actually bound (port 0 picks one). */
-export async function listen(server: Server, address: string): Promise<{ url: string; port: number }> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    if (address.startsWith('unix//')) server.listen(address.slice('unix/'.length), resolve);
-    else {
-      const colon = address.lastIndexOf(':');
-      const host = address.slice(0, colon).replace(/^\[|\]$/g, '') || '127.0.0.1';
-      server.listen(Number(address.slice(colon + 1)), host, resolve);
-    }
-  });
-  const bound = server.address();
-  if (typeof bound === 'string' || bound === null) return { url: `unix:${bound ?? address}`, port: 0 };
-  const { address: host, port } = bound as AddressInfo;
-  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port };
-}

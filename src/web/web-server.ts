@@ -2,13 +2,12 @@
 // through the configured OpenID provider; every API call is checked against scopes.yml here,
 // whatever the page shows; changes need the session's CSRF token and a same-origin request.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadProject, type Project } from '../config/project.js';
 import { ConfigInvalidError, formatIssue } from '../config/issues.js';
 import { ServiceExistsError, ServiceNotFoundError } from '../config/service-edit.js';
 import { publicUrl } from '../config/settings.js';
 import { registryRights } from '../auth/policy.js';
-import { splitListen } from '../auth/authd-server.js';
+import { listenOn } from '../runtime/listen.js';
 import { clearCookie, LOGIN_COOKIE, parseCookies, SESSION_COOKIE, setCookie } from './cookies.js';
 import { CsrfError, LoginFailedError, NotSignedInError, WebError } from './errors.js';
 import { readJsonBody, redirect, sendAsset, sendJson } from './http-io.js';
@@ -171,15 +170,10 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       sendJson(res, answer.status, answer.body);
     });
   });
-  const [host, port] = splitListen(options.listen ?? project.settings.web.listen);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(Number(port), host, () => resolve());
-  });
-  const bound = (server.address() as AddressInfo).port;
+  const bound = await listenOn(server, options.listen ?? project.settings.web.listen);
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}/ui/`,
-    port: bound,
+    url: `${bound.url}/ui/`,
+    port: bound.port,
     live,
     close: async () => {
       live.close();
