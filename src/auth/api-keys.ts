@@ -2,7 +2,7 @@
 // (state dir keys.json, mode 0600) holds only its SHA-256 — enough for 256-bit random secrets,
 // which cannot be guessed, so a slow password hash would buy nothing.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readJson } from '../state/snapshots.js';
 import { z } from 'zod';
 import { withFileLock, writeFileAtomic } from '../config/atomic-file.js';
 import { CredentialError, TokenInvalidError } from './errors.js';
@@ -34,14 +34,8 @@ export function isApiKey(token: string): boolean {
 }
 
 export async function readApiKeys(file: string): Promise<ApiKeyRecord[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  return apiKeysFileSchema.parse(JSON.parse(text)).keys;
+  const data = await readJson(file);
+  return data === undefined ? [] : apiKeysFileSchema.parse(data).keys;
 }
 
 async function writeApiKeys(file: string, keys: ApiKeyRecord[]): Promise<void> {

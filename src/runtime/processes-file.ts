@@ -1,6 +1,7 @@
 // run/processes.json — what `mcpgw up` started, so `down` stops exactly those processes.
 import { readFileSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
+import { readJson } from '../state/snapshots.js';
 import { writeFileAtomic } from '../config/atomic-file.js';
 
 export interface ProcessRecord {
@@ -13,12 +14,7 @@ export interface ProcessRecord {
 export type ProcessesFile = Record<string, ProcessRecord>;
 
 export async function readProcesses(file: string): Promise<ProcessesFile> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as ProcessesFile;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw err;
-  }
+  return (await readJson<ProcessesFile>(file)) ?? {};
 }
 
 export async function writeProcesses(file: string, processes: ProcessesFile): Promise<void> {
