@@ -1,6 +1,7 @@
 // Reading JSON-RPC bodies and writing JSON answers on node's http objects.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorResponse, RPC } from './errors.js';
+import { readBodyCapped } from '../runtime/request-body.js';
 
 export function headerValue(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
@@ -22,18 +23,13 @@ export async function readJsonBody(req: IncomingMessage, res: ServerResponse, ma
     sendJson(res, 413, errorResponse(null, RPC.INVALID_REQUEST, `request body over ${maxBytes} bytes (limits.max_body_bytes)`), { connection: 'close' });
     return undefined;
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) {
-      sendJson(res, 413, errorResponse(null, RPC.INVALID_REQUEST, `request body over ${maxBytes} bytes (limits.max_body_bytes)`), { connection: 'close' });
-      return undefined;
-    }
-    chunks.push(chunk as Buffer);
+  const body = await readBodyCapped(req, maxBytes);
+  if (!body) {
+    sendJson(res, 413, errorResponse(null, RPC.INVALID_REQUEST, `request body over ${maxBytes} bytes (limits.max_body_bytes)`), { connection: 'close' });
+    return undefined;
   }
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch (err) {
     sendJson(res, 400, errorResponse(null, RPC.PARSE_ERROR, `Parse error: ${(err as Error).message}`));
     return undefined;

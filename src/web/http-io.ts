@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BadRequestError } from './errors.js';
+import { readBodyCapped } from '../runtime/request-body.js';
 
 /** Assets sit beside this module: src/web/assets under tsx, dist/web/assets after the build copies them. */
 export const ASSETS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), 'assets');
@@ -40,16 +41,11 @@ export function redirect(res: ServerResponse, location: string, headers: Record<
 }
 
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BadRequestError(`request body larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  if (size === 0) return {};
+  const body = await readBodyCapped(req, MAX_BODY_BYTES);
+  if (!body) throw new BadRequestError(`request body larger than ${MAX_BODY_BYTES} bytes`);
+  if (body.length === 0) return {};
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
     throw new BadRequestError('request body is not JSON');
   }
