@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { renderCaddyConfig } from '../src/caddy/render.js';
-import { startAuthd } from '../src/auth/authd-server.js';
-import { createApiKey } from '../src/auth/api-keys.js';
-import { loadProject } from '../src/config/project.js';
-import { stateLayout } from '../src/state/layout.js';
+import { renderCaddyConfig } from '../src/control/caddy/render.js';
+import { startAuthd } from '../src/gateway/authd/authd-server.js';
+import { createApiKey } from '../src/core/identity/api-keys.js';
+import { loadProject } from '../src/core/config/project.js';
+import { stateLayout } from '../src/core/state/layout.js';
 import { freePort } from '../test/helpers/ports.js';
-import { startCaddy } from '../test/caddy/caddy-fixture.js';
+import { startCaddy } from '../test/control/caddy/caddy-fixture.js';
 import { httpStatus, loadLoop, medianResult, round, type LoadResult } from './_load.js';
 
 /** A real MCP server (SDK, stateless Streamable HTTP, JSON answers) with one `echo` tool. */

@@ -3,9 +3,9 @@
 // Prints one JSON object. Usage: npm run bench -- authz
 import { Agent } from 'node:http';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { startAuthd } from '../src/auth/authd-server.js';
-import { JwtVerifier } from '../src/auth/jwt-verifier.js';
-import { decide } from '../src/auth/policy.js';
+import { startAuthd } from '../src/gateway/authd/authd-server.js';
+import { JwtVerifier } from '../src/core/identity/jwt-verifier.js';
+import { decide } from '../src/core/policy/policy.js';
 import { gatewayProject } from '../test/fixtures/oidc/gateway-project.js';
 import { freePort } from '../test/helpers/ports.js';
 import { httpStatus, loadLoop } from './_load.js';

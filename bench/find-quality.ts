@@ -4,9 +4,9 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openIndex } from '../src/search/index-update.js';
-import { findTools } from '../src/search/find-tools.js';
-import type { RankMode } from '../src/search/rank.js';
+import { openIndex } from '../src/discovery/search/index-update.js';
+import { findTools } from '../src/discovery/search/find-tools.js';
+import type { RankMode } from '../src/discovery/search/rank.js';
 import { toolCheckout, type ToolCatalogue } from './_tool-checkout.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));

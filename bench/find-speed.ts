@@ -5,8 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openIndex } from '../src/search/index-update.js';
-import { findTools } from '../src/search/find-tools.js';
+import { openIndex } from '../src/discovery/search/index-update.js';
+import { findTools } from '../src/discovery/search/find-tools.js';
 import { toolCheckout, type ToolCatalogue } from './_tool-checkout.js';
 
 const total = Number(process.argv.find((a) => a.startsWith('--tools='))?.slice(8) ?? 10_000);

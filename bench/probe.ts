@@ -4,9 +4,9 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { loadProject } from '../src/config/project.js';
-import { DEFAULT_CONCURRENCY, probeServices, selectServices } from '../src/probe/index.js';
-import { sampleTool, startSdkServer } from '../test/probe/sdk-server.js';
+import { loadProject } from '../src/core/config/project.js';
+import { DEFAULT_CONCURRENCY, probeServices, selectServices } from '../src/control/probe/index.js';
+import { sampleTool, startSdkServer } from '../test/control/probe/sdk-server.js';
 
 const SERVICES = Number(process.env.PROBE_BENCH_SERVICES ?? 100);
 const ROUNDS = 3;

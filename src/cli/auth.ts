@@ -1,13 +1,13 @@
 // Access control commands: authd, login, logout, token, whoami, keys. Parsing and printing only;
 // the work is done in src/auth.
 import type { Command } from 'commander';
-import { stateLayout } from '../state/layout.js';
-import { createApiKey, readApiKeys, apiKeyInfo, revokeApiKey } from '../auth/api-keys.js';
-import { removeCredential, saveCredential, credentialsFile, type StoredCredential } from '../auth/credentials-store.js';
-import { AuthError, CredentialError } from '../auth/errors.js';
-import type { LoginTarget } from '../auth/login-flows.js';
-import { PolicyLoadError } from '../auth/policy-source.js';
-import type { IdentityReport } from '../auth/whoami.js';
+import { stateLayout } from '../core/state/layout.js';
+import { createApiKey, readApiKeys, apiKeyInfo, revokeApiKey } from '../core/identity/api-keys.js';
+import { removeCredential, saveCredential, credentialsFile, type StoredCredential } from '../client/credentials-store.js';
+import { AuthError, CredentialError } from '../core/identity/errors.js';
+import type { LoginTarget } from '../client/login-flows.js';
+import { PolicyLoadError } from '../gateway/authd/policy-source.js';
+import type { IdentityReport } from '../client/whoami.js';
 import { contextFor, type CliContext } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { examples } from './help.js';
@@ -61,8 +61,8 @@ async function reportLogin(ctx: CliContext, gateway: string, credential: StoredC
 }
 
 // openid-client and jose load only when an auth command runs, so other commands start fast.
-const session = () => import('../auth/session.js');
-const describeToken = async (...args: Parameters<typeof import('../auth/whoami.js').describeToken>) => (await import('../auth/whoami.js')).describeToken(...args);
+const session = () => import('../core/identity/session.js');
+const describeToken = async (...args: Parameters<typeof import('../client/whoami.js').describeToken>) => (await import('../client/whoami.js')).describeToken(...args);
 
 export function registerAuthCommands(program: Command): void {
   program
@@ -72,7 +72,7 @@ export function registerAuthCommands(program: Command): void {
     .addHelpText('after', examples('mcpgw authd', 'mcpgw authd --listen 127.0.0.1:8081'))
     .action(async (opts: { listen?: string }, cmd: Command) => {
       const ctx = contextFor(cmd);
-      const { startAuthd } = await import('../auth/authd-server.js');
+      const { startAuthd } = await import('../gateway/authd/authd-server.js');
       const authd = await guarded(() => startAuthd({ root: ctx.paths.root, listen: opts.listen }));
       ctx.out.line(`authd listening on ${authd.url}`);
       await runUntilStopped(() => authd.close());
@@ -103,8 +103,8 @@ export function registerAuthCommands(program: Command): void {
       const ctx = contextFor(cmd);
       const project = await ctx.loadProject();
       const { gatewayKey, providerFor } = await session();
-      const { loginWithBrowser, loginWithClientCredentials, loginWithDevice } = await import('../auth/login-flows.js');
-      const { canOpenBrowser, openInBrowser } = await import('../auth/open-browser.js');
+      const { loginWithBrowser, loginWithClientCredentials, loginWithDevice } = await import('../client/login-flows.js');
+      const { canOpenBrowser, openInBrowser } = await import('../client/open-browser.js');
       const gateway = gatewayKey(project.settings);
       const credential = await guarded(async () => {
         const provider = providerFor(project.settings, opts.issuer);

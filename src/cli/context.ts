@@ -1,7 +1,7 @@
 // What every command needs: where the checkout is, how to print, whether to prompt.
 import type { Command } from 'commander';
-import type { Project } from '../config/project.js';
-import { projectPaths, type ProjectPaths } from '../config/paths.js';
+import type { Project } from '../core/config/project.js';
+import { projectPaths, type ProjectPaths } from '../core/config/paths.js';
 import { colorWanted, Output } from './output.js';
 
 export interface GlobalOptions {
@@ -35,6 +35,6 @@ export function contextFor(command: Command): CliContext {
     interactive: Boolean(process.stdin.isTTY) && opts.input !== false && !process.env.CI,
     debug: Boolean(opts.debug),
     // The loaders (zod, yaml) load on first use, so --help and --version start fast.
-    loadProject: () => (project ??= import('../config/project.js').then((m) => m.loadProject(root))),
+    loadProject: () => (project ??= import('../core/config/project.js').then((m) => m.loadProject(root))),
   };
 }

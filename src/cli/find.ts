@@ -36,7 +36,7 @@ export function registerFindCommands(program: Command): void {
       const ctx = contextFor(cmd);
       const topK = Number(opts.topK);
       if (!Number.isInteger(topK) || topK < 1) throw new CliError(`--top-k must be a positive whole number, not "${opts.topK}"`);
-      const [{ openIndex }, { findTools }, { callerScope }] = await Promise.all([import('../search/index-update.js'), import('../search/find-tools.js'), import('../search/caller-scope.js')]);
+      const [{ openIndex }, { findTools }, { callerScope }] = await Promise.all([import('../discovery/search/index-update.js'), import('../discovery/search/find-tools.js'), import('../discovery/search/caller-scope.js')]);
       const opened = await openIndex(ctx.paths.root, { rebuild: opts.rebuild });
       describeUpdate(ctx, opened.update);
       const scope = await callerScope(ctx.paths.root, opened.settings, opts.token).catch((err: Error) => {
@@ -64,8 +64,8 @@ export function registerFindCommands(program: Command): void {
     .addHelpText('after', examples('mcpgw index', 'mcpgw index --rebuild --json'))
     .action(async (opts: { rebuild?: boolean }, cmd: Command) => {
       const ctx = contextFor(cmd);
-      const { openIndex } = await import('../search/index-update.js');
-      const { documentCount } = await import('../search/search-index.js');
+      const { openIndex } = await import('../discovery/search/index-update.js');
+      const { documentCount } = await import('../discovery/search/search-index.js');
       const opened = await openIndex(ctx.paths.root, { rebuild: opts.rebuild });
       for (const warning of opened.warnings) ctx.out.warn(warning);
       const summary = { update: opened.update.kind, services: opened.update.services, documents: documentCount(opened.index), embedder: opened.index.manifest.embedder };

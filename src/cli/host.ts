@@ -22,7 +22,7 @@ export function registerHostCommand(program: Command): void {
     .action(async (opts: { listen?: string; watch?: boolean }, cmd: Command) => {
       const ctx = contextFor(cmd);
       const project = await ctx.loadProject();
-      const { startStdioHost } = await import('../stdio-host/stdio-host.js');
+      const { startStdioHost } = await import('../gateway/stdio-host/stdio-host.js');
       const host = await startStdioHost(project, { listen: opts.listen, watch: opts.watch, log: (line) => ctx.out.info(line) });
       const services = host.status().map((s) => s.service);
       if (ctx.out.options.json) ctx.out.json({ url: host.url, port: host.port, services });

@@ -1,8 +1,8 @@
 // Entry point: run the program and turn errors into one clear line and a documented exit code.
 import { CommanderError } from 'commander';
-import { ConfigInvalidError, formatIssue } from '../config/issues.js';
-import { ServiceExistsError, ServiceNotFoundError } from '../config/service-edit.js';
-import { SecretResolutionError } from '../config/secrets.js';
+import { ConfigInvalidError, formatIssue } from '../core/config/issues.js';
+import { ServiceExistsError, ServiceNotFoundError } from '../control/registry/service-edit.js';
+import { SecretResolutionError } from '../core/config/secrets.js';
 import { createProgram } from './program.js';
 import { CliError, EXIT } from './exit-codes.js';
 

@@ -1,16 +1,16 @@
 // Commands over service health and tools: probe, status, tools diff, tools approve.
 import type { Command } from 'commander';
-import { duration } from '../config/common.js';
-import type { Project } from '../config/project.js';
-import { stateLayout } from '../state/layout.js';
+import { duration } from '../core/config/common.js';
+import type { Project } from '../core/config/project.js';
+import { stateLayout } from '../core/state/layout.js';
 // The probe's light modules load with the CLI; the MCP SDK (connect, loop) only when probing.
-import { allHealthy, DEFAULT_CONCURRENCY, probeServices, selectServices } from '../probe/probe-run.js';
-import type { RecordedProbe } from '../probe/record-probe.js';
-import { approveTools } from '../probe/tool-approvals.js';
-import { describeAge, describeHealth, diffLines, summarizeDiff } from '../probe/describe.js';
-import { gatewayStatus, type GatewayStatus } from '../probe/service-status.js';
-import { NoSnapshotError, UnknownToolError } from '../probe/errors.js';
-import { toolsReport } from '../probe/tools-report.js';
+import { allHealthy, DEFAULT_CONCURRENCY, probeServices, selectServices } from '../control/probe/probe-run.js';
+import type { RecordedProbe } from '../control/probe/record-probe.js';
+import { approveTools } from '../core/state/tool-approvals.js';
+import { describeAge, describeHealth, diffLines, summarizeDiff } from '../control/probe/describe.js';
+import { gatewayStatus, type GatewayStatus } from '../control/probe/service-status.js';
+import { NoSnapshotError, UnknownToolError } from '../control/probe/errors.js';
+import { toolsReport } from '../control/probe/tools-report.js';
 import { contextFor, type CliContext } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { examples } from './help.js';
@@ -67,8 +67,8 @@ function printProbeResults(ctx: CliContext, project: Project, results: RecordedP
 }
 
 async function runProbeWatch(ctx: CliContext, project: Project, options: { concurrency: number; timeoutMs?: number }): Promise<void> {
-  const { startProbeLoop } = await import('../probe/probe-loop.js');
-  const { followRegistry } = await import('../probe/registry-follow.js');
+  const { startProbeLoop } = await import('../control/probe/probe-loop.js');
+  const { followRegistry } = await import('../control/probe/registry-follow.js');
   const loop = startProbeLoop(project, options);
   const { out } = ctx;
   loop.on('health-change', (change) => {

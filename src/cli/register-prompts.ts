@@ -1,7 +1,7 @@
 // Interactive completion of `mcpgw register` on a terminal: asks only for what flags left out.
 import { input, select } from '@inquirer/prompts';
-import { SERVICE_NAME, TRANSPORTS } from '../config/service.js';
-import { isHttpUrl } from '../config/common.js';
+import { SERVICE_NAME, TRANSPORTS } from '../core/config/service.js';
+import { isHttpUrl } from '../core/config/common.js';
 import type { RegisterOptions } from './registry.js';
 
 export async function promptForMissing(opts: RegisterOptions): Promise<RegisterOptions> {

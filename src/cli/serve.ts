@@ -23,13 +23,13 @@ export function registerServeCommand(program: Command): void {
       const project = await ctx.loadProject();
       // Imported here: the server pulls in the SDK server and search, which other commands do not need.
       if (!opts.http) {
-        const { serveRegistryStdio } = await import('../registry-server/stdio-server.js');
+        const { serveRegistryStdio } = await import('../discovery/registry-server/stdio-server.js');
         // stdout carries the protocol: nothing else may be printed there.
         const server = await serveRegistryStdio(project.paths.root);
         process.stdin.once('end', () => void server.close());
         return;
       }
-      const { startRegistryHttpServer } = await import('../registry-server/http-server.js');
+      const { startRegistryHttpServer } = await import('../discovery/registry-server/http-server.js');
       const server = await startRegistryHttpServer({
         root: project.paths.root,
         listen: opts.listen ?? project.settings.registry_server.listen,

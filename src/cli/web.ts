@@ -1,6 +1,6 @@
 // `mcpgw web`: serve the web UI (the registry in a browser) on web.listen; `mcpgw up` starts it.
 import type { Command } from 'commander';
-import { publicUrl } from '../config/settings.js';
+import { publicUrl } from '../core/config/settings.js';
 import { contextFor } from './context.js';
 import { examples } from './help.js';
 import { runUntilStopped } from './daemon.js';
@@ -14,7 +14,7 @@ export function registerWebCommand(program: Command): void {
     .action(async (opts: { listen?: string }, cmd: Command) => {
       const ctx = contextFor(cmd);
       const project = await ctx.loadProject();
-      const { startWebServer } = await import('../web/web-server.js');
+      const { startWebServer } = await import('../discovery/web/web-server.js');
       const web = await startWebServer({ root: project.paths.root, listen: opts.listen, log: (line) => ctx.out.info(line) });
       if (ctx.out.options.json) ctx.out.json({ url: web.url, port: web.port, public: `${publicUrl(project.settings)}/ui/` });
       else ctx.out.line(`web UI listening on ${web.url} — open ${publicUrl(project.settings)}/ui/`);

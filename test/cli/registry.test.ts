@@ -175,8 +175,8 @@ test('20 concurrent enable/disable processes on different services lose no updat
 });
 
 test('concurrent edits of the same file are serialised by the lock', async (t) => {
-  const { setServiceEnabled, editService } = await import('../../src/config/service-edit.js');
-  const { projectPaths } = await import('../../src/config/project.js');
+  const { setServiceEnabled, editService } = await import('../../src/control/registry/service-edit.js');
+  const { projectPaths } = await import('../../src/core/config/project.js');
   const p = await tempProject();
   t.after(p.cleanup);
   await mkdir(join(p.dir, 'registry.d'));

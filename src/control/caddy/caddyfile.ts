@@ -1,0 +1,120 @@
+// `mcpgw render --caddyfile`: the same routes as the JSON render, written as Caddyfile
+// directives into Caddyfile.tmpl, for teams that run Caddy from a file. Converting the
+// rendered JSON (rather than rendering twice) keeps the two from drifting apart.
+import type { Settings } from '../../core/config/settings.js';
+import type { CaddyConfig, CaddyHandler, CaddyMatcher, CaddyRoute } from './caddy-json.js';
+import { SERVER_NAME } from './caddy-json.js';
+
+const TAB = '\t';
+
+/** Quote a Caddyfile token when it holds spaces or quotes (backticks keep JSON bodies readable). */
+function token(text: string): string {
+  if (text !== '' && !/[\s"`{}]/.test(text.replace(/\{[a-z][\w.-]*\}/gi, ''))) return text;
+  if (!text.includes('`')) return `\`${text}\``;
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+function block(head: string, lines: string[]): string[] {
+  return lines.length ? [`${head} {`, ...lines.map((l) => TAB + l), '}'] : [head];
+}
+
+function matcherLines(m: CaddyMatcher): string[] {
+  const lines: string[] = [];
+  if (Array.isArray(m.path)) lines.push(`path ${(m.path as string[]).join(' ')}`);
+  const header = m.header as Record<string, string[]> | undefined;
+  // One value per line in the Caddyfile; `not` of several values becomes one `not` each.
+  for (const [name, values] of Object.entries(header ?? {})) lines.push(...values.map((v) => `header ${name} ${token(v)}`));
+  for (const not of (m.not as CaddyMatcher[] | undefined) ?? []) lines.push(...matcherLines(not).map((l) => `not ${l}`));
+  return lines;
+}
+
+function forwardAuth(h: CaddyHandler): string[] {
+  const upstreams = (h.upstreams as { dial: string }[]).map((u) => u.dial).join(' ');
+  const set = ((h.headers as { request: { set: Record<string, string[]> } }).request.set);
+  // auth: none routes copy nothing (their 2xx route only deletes identity headers, which the
+  // route's request_header lines have already removed), so they get no copy_headers line.
+  const copied = ((h.handle_response as { routes: { handle: { request: { set?: Record<string, unknown> } }[] }[] }[])[0]!.routes[0]!.handle[0]!.request.set);
+  return block(`forward_auth ${upstreams}`, [
+    `uri ${(h.rewrite as { uri: string }).uri}`,
+    ...(copied ? [`copy_headers ${Object.keys(copied).join(' ')}`] : []),
+    // forward_auth sets X-Forwarded-Method and X-Forwarded-Uri itself.
+    ...Object.entries(set).filter(([k]) => !k.startsWith('X-Forwarded-')).map(([k, v]) => `header_up ${k} ${token(v[0]!)}`),
+  ]);
+}
+
+function reverseProxy(h: CaddyHandler): string[] {
+  const upstreams = (h.upstreams as { dial: string }[]).map((u) => u.dial).join(' ');
+  const lines: string[] = [];
+  if (h.flush_interval !== undefined) lines.push(`flush_interval ${h.flush_interval}`);
+  const request = (h.headers as { request?: { delete?: string[]; set?: Record<string, string[]> } } | undefined)?.request;
+  for (const name of request?.delete ?? []) lines.push(`header_up -${name}`);
+  for (const [name, [value]] of Object.entries(request?.set ?? {})) lines.push(`header_up ${name} ${token(value!)}`);
+  const lb = h.load_balancing as { selection_policy: { policy: string }; try_duration: string } | undefined;
+  if (lb) lines.push(`lb_policy ${lb.selection_policy.policy}`, `lb_try_duration ${lb.try_duration}`);
+  const passive = (h.health_checks as { passive?: { fail_duration: string; max_fails: number; unhealthy_status: number[] } } | undefined)?.passive;
+  if (passive) lines.push(`fail_duration ${passive.fail_duration}`, `max_fails ${passive.max_fails}`, `unhealthy_status ${passive.unhealthy_status.join(' ')}`);
+  const t = h.transport as Record<string, unknown> | undefined;
+  if (t) {
+    const tl: string[] = [];
+    if (t.dial_timeout) tl.push(`dial_timeout ${t.dial_timeout}`);
+    if (t.response_header_timeout) tl.push(`response_header_timeout ${t.response_header_timeout}`);
+    if (t.max_conns_per_host) tl.push(`max_conns_per_host ${t.max_conns_per_host}`);
+    if (t.tls) tl.push('tls');
+    lines.push(...block('transport http', tl));
+  }
+  return block(`reverse_proxy ${upstreams}`, lines);
+}
+
+function handlerLines(h: CaddyHandler): string[] {
+  switch (h.handler) {
+    case 'request_body':
+      return block('request_body', [`max_size ${h.max_size}`]);
+    case 'headers':
+      return ((h.request as { delete?: string[] }).delete ?? []).map((name) => `request_header -${name}`);
+    case 'rewrite':
+      if (h.strip_path_prefix) return [`uri strip_prefix ${h.strip_path_prefix}`];
+      return [`rewrite * ${h.uri}`];
+    case 'static_response': {
+      const headers = Object.entries((h.headers as Record<string, string[]>) ?? {}).map(([k, v]) => `header ${k} ${token(v.join(', '))}`);
+      return [...headers, `respond ${token(String(h.body ?? ''))} ${h.status_code}`];
+    }
+    case 'reverse_proxy':
+      return (h.rewrite as { uri?: string } | undefined)?.uri ? forwardAuth(h) : reverseProxy(h);
+    default:
+      throw new Error(`render --caddyfile: no Caddyfile form for handler "${h.handler}"`);
+  }
+}
+
+function routeLines(route: CaddyRoute, index: number): string[] {
+  const name = route['@id'] ?? `route-${index}`;
+  const matchers = (route.match ?? []).flatMap(matcherLines);
+  const body = route.handle.flatMap(handlerLines);
+  if (!matchers.length) return ['', `# ${name}`, ...block('route', body)];
+  const matcher = matchers.length === 1 ? [`@${name} ${matchers[0]}`] : block(`@${name}`, matchers);
+  return ['', `# ${name}`, ...matcher, ...block(`route @${name}`, body)];
+}
+
+function siteAddress(settings: Settings): { address: string; options: string[] } {
+  if (settings.gateway.domain) return { address: settings.gateway.domain, options: settings.gateway.tls ? [`tls ${settings.gateway.tls.cert} ${settings.gateway.tls.key}`] : [] };
+  const listen = settings.gateway.listen;
+  const i = listen.lastIndexOf(':');
+  // Caddy's own reading of ":port" is every interface, so no bind line then (not the daemons' loopback default).
+  const host = listen.slice(0, i).replace(/^\[|\]$/g, '');
+  const options = host ? [`bind ${host}`] : [];
+  if (settings.gateway.tls) options.push(`tls ${settings.gateway.tls.cert} ${settings.gateway.tls.key}`);
+  return { address: `${settings.gateway.tls ? 'https' : 'http'}://:${listen.slice(i + 1)}`, options };
+}
+
+export function renderCaddyfile(template: string, config: CaddyConfig, settings: Settings): string {
+  const routes = config.apps.http.servers[SERVER_NAME]!.routes;
+  const site = siteAddress(settings);
+  const indent = (lines: string[]) => lines.map((l) => (l ? TAB + l : l)).join('\n');
+  const values: Record<string, string> = {
+    admin: config.admin.listen,
+    global_options: indent(settings.gateway.domain ? [] : ['auto_https off']),
+    site_address: site.address,
+    site_options: indent(site.options),
+    routes: indent(routes.flatMap(routeLines)),
+  };
+  return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole);
+}

@@ -1,0 +1,178 @@
+// Desired state → Caddy JSON. Pure apart from reading `${file:…}` secrets (see upstream-headers).
+// One route per defined service, enabled or not: authd answers for disabled and health-gated
+// services per request, so enable/disable and health never change this config. Unknown paths
+// answer a small JSON 404.
+import type { Project } from '../../core/config/project.js';
+import type { ServiceDefinition } from '../../core/config/service.js';
+import { publicUrl, type Settings } from '../../core/config/settings.js';
+import { SERVER_NAME, type CaddyConfig, type CaddyRoute, type CaddyServer } from './caddy-json.js';
+import { dialOf, dialOfListen, jsonResponse, proxyChain, type ProxyTarget } from './proxy-chain.js';
+import { caddyHeaderValue } from './upstream-headers.js';
+
+export const ROUTE_ID_PREFIX = 'mcpgw-';
+export const REGISTRY_PATH = '/mcpgw';
+export const UI_PATH = '/ui';
+export const RESOURCE_METADATA_PATH = '/.well-known/oauth-protected-resource';
+
+export interface RenderInput {
+  settings: Settings;
+  services: ServiceDefinition[];
+  /** The checkout root: anchors relative `${file:…}` references. */
+  root: string;
+  /**
+   * For SSE services whose `endpoint` event names an absolute path outside the service
+   * prefix (server-everything says `/message?sessionId=…`): service name → that path.
+   * Found at apply time by `discoverSseEndpoint`.
+   */
+  sseEndpoints?: Record<string, string>;
+}
+
+export interface RenderResult {
+  config: CaddyConfig;
+  /** Things the operator must hear on every apply (auth: none, inlined file secrets …). */
+  warnings: string[];
+}
+
+export function renderInputOf(project: Project, extras: Pick<RenderInput, 'sseEndpoints'> = {}): RenderInput {
+  return { settings: project.settings, services: project.services, root: project.paths.root, ...extras };
+}
+
+function targetFor(svc: ServiceDefinition, input: RenderInput, warnings: string[]): ProxyTarget {
+  const headers: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(svc.headers ?? {})) {
+    const { value, inlinedFiles } = caddyHeaderValue(raw, input.root);
+    headers[name] = value;
+    for (const f of inlinedFiles) {
+      warnings.push(`${svc.name}: header ${name} reads \${file:${f}} at apply time — Caddy 2.6 has no file placeholder, so the value sits in Caddy's memory (admin API on loopback only); prefer \${env:…}`);
+    }
+  }
+  const stdio = svc.transport === 'stdio';
+  return {
+    service: svc.name,
+    copyIdentity: svc.auth === 'required',
+    authd: dialOfListen(input.settings.authd.listen),
+    passAuthorization: svc.pass_authorization,
+    headers,
+    upstreams: stdio ? [{ dial: dialOfListen(input.settings.stdio_host.listen), tls: false }] : svc.upstreams.map(dialOf),
+    maxBodyBytes: svc.limits.max_body_bytes,
+    responseTimeoutMs: svc.limits.timeout,
+    maxConnsPerHost: svc.limits.max_concurrent,
+    stripPrefix: svc.path,
+    // The stdio host serves every bridged server under /<name>/ (mcp, sse, messages).
+    addPrefix: stdio ? `/${svc.name}` : undefined,
+  };
+}
+
+const pathMatch = (path: string) => [{ path: [path, `${path}/*`] }];
+
+function serviceRoutes(svc: ServiceDefinition, input: RenderInput, warnings: string[]): CaddyRoute[] {
+  const id = `${ROUTE_ID_PREFIX}service-${svc.name}`;
+  if (svc.auth === 'none') warnings.push(`${svc.name}: auth: none — anyone who reaches the gateway can call it (local development only)`);
+  const target = targetFor(svc, input, warnings);
+  const routes: CaddyRoute[] = [{ '@id': id, match: pathMatch(svc.path), handle: proxyChain(target), terminal: true }];
+  const endpoint = input.sseEndpoints?.[svc.name];
+  if (endpoint && svc.transport === 'sse' && !endpoint.startsWith(`${svc.path}/`)) {
+    // The client resolves the endpoint against the gateway origin, so the POSTs arrive at the
+    // bare upstream path: route exactly that path to the same upstream, unstripped.
+    routes.push({ '@id': `${id}-sse-endpoint`, match: [{ path: [endpoint] }], handle: proxyChain({ ...target, stripPrefix: undefined }), terminal: true });
+  }
+  return routes;
+}
+
+function registryRoute(input: RenderInput): CaddyRoute {
+  const target: ProxyTarget = {
+    service: 'mcpgw',
+    copyIdentity: true,
+    authd: dialOfListen(input.settings.authd.listen),
+    // The registry server is part of the gateway (the token's audience): its call_tool presents
+    // the caller's own token to <gateway>/<service>, where authd checks it again.
+    passAuthorization: true,
+    headers: {},
+    upstreams: [{ dial: dialOfListen(input.settings.registry_server.listen), tls: false }],
+    maxBodyBytes: 1024 * 1024,
+    stripPrefix: REGISTRY_PATH,
+  };
+  return { '@id': `${ROUTE_ID_PREFIX}registry`, match: pathMatch(REGISTRY_PATH), handle: proxyChain(target), terminal: true };
+}
+
+/** The web UI signs people in itself (OIDC session cookie), so no forward_auth; flushing keeps its event stream live. */
+function uiRoute(settings: Settings): CaddyRoute {
+  return {
+    '@id': `${ROUTE_ID_PREFIX}ui`,
+    match: pathMatch(UI_PATH),
+    handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: dialOfListen(settings.web.listen) }], flush_interval: -1 }],
+    terminal: true,
+  };
+}
+
+/** Browsers send Origin; only the gateway's own origin and gateway.allowed_origins pass (DNS rebinding). */
+function originRoute(settings: Settings): CaddyRoute {
+  const allowed = [new URL(publicUrl(settings)).origin, ...settings.gateway.allowed_origins];
+  return {
+    '@id': `${ROUTE_ID_PREFIX}origin-check`,
+    match: [{ header: { Origin: ['*'] }, not: [{ header: { Origin: [...new Set(allowed)] } }] }],
+    handle: [jsonResponse(403, { error: 'origin_not_allowed', message: 'this Origin is not in gateway.allowed_origins' })],
+    terminal: true,
+  };
+}
+
+function serverTls(settings: Settings): Pick<CaddyServer, 'automatic_https' | 'tls_connection_policies'> {
+  if (settings.gateway.tls) return { automatic_https: { disable: true }, tls_connection_policies: [{}] };
+  if (settings.gateway.domain) return {};
+  return { automatic_https: { disable: true } };
+}
+
+/** persist: false — Caddy must not autosave configs (they may hold inlined file secrets). */
+export function adminSection(listen: string): CaddyConfig['admin'] {
+  return { listen, config: { persist: false } };
+}
+
+export function renderCaddyConfig(input: RenderInput): RenderResult {
+  const { settings } = input;
+  const warnings: string[] = [];
+  const authd = dialOfListen(settings.authd.listen);
+  const services = [...input.services].sort((a, b) => a.name.localeCompare(b.name));
+  const routes: CaddyRoute[] = [
+    originRoute(settings),
+    {
+      '@id': `${ROUTE_ID_PREFIX}resource-metadata`,
+      match: pathMatch(RESOURCE_METADATA_PATH),
+      handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: authd }] }],
+      terminal: true,
+    },
+    registryRoute(input),
+    uiRoute(settings),
+    ...services.flatMap((svc) => serviceRoutes(svc, input, warnings)),
+    {
+      '@id': `${ROUTE_ID_PREFIX}unknown`,
+      handle: [jsonResponse(404, { error: 'unknown_service', message: 'no MCP service is registered at this path; see mcpgw list' })],
+      terminal: true,
+    },
+  ];
+  if (settings.gateway.domain) routes.forEach((r) => (r.match = (r.match ?? [{}]).map((m) => ({ ...m, host: [settings.gateway.domain!] }))));
+  const server: CaddyServer = {
+    listen: [settings.gateway.listen],
+    routes,
+    // Errors raised inside Caddy (authd or upstream down → 502) also answer JSON.
+    errors: {
+      routes: [
+        {
+          handle: [
+            {
+              handler: 'static_response',
+              status_code: '{http.error.status_code}',
+              headers: { 'Content-Type': ['application/json'] },
+              body: '{"error":"gateway_error","status":{http.error.status_code},"message":"{http.error.status_text}"}',
+            },
+          ],
+        },
+      ],
+    },
+    ...serverTls(settings),
+  };
+  const config: CaddyConfig = { admin: adminSection(settings.caddy.admin), apps: { http: { servers: { [SERVER_NAME]: server } } } };
+  if (settings.gateway.tls) {
+    config.apps.tls = { certificates: { load_files: [{ certificate: settings.gateway.tls.cert, key: settings.gateway.tls.key }] } };
+  }
+  return { config, warnings };
+}

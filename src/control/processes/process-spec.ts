@@ -1,0 +1,71 @@
+// The processes `mcpgw up` runs, as data: adding one is adding an entry. mcpgw's own
+// subcommands run as process.execPath + execArgv + argv[1], so this works from source
+// (tsx) and from dist alike; an entry appears only when its command exists in the program.
+import type { Project } from '../../core/config/project.js';
+import { publicUrl } from '../../core/config/settings.js';
+import { dialOfListen } from '../caddy/proxy-chain.js';
+
+export type Readiness = { kind: 'caddy-admin'; target: string } | { kind: 'http'; url: string } | { kind: 'running' };
+
+export interface ProcessSpec {
+  name: string;
+  command: string;
+  args: string[];
+  /** What to print for the operator. */
+  url?: string;
+  ready: Readiness;
+}
+
+export interface SelfCommand {
+  execPath: string;
+  /** execArgv + the entry script, e.g. ['--import', 'tsx', 'src/cli/main.ts']. */
+  prefix: string[];
+}
+
+export function selfCommand(): SelfCommand {
+  return { execPath: process.execPath, prefix: [...process.execArgv, process.argv[1]!] };
+}
+
+interface SubcommandEntry {
+  name: string;
+  /** Path of the commander command, e.g. ['serve'] or ['probe']. */
+  command: string;
+  args: string[];
+  listen?: (p: Project) => string;
+  /** Path that answers when the process is ready. */
+  readyPath?: string;
+}
+
+/** mcpgw subcommands that `up` runs beside Caddy, when the program has them. */
+const SUBCOMMANDS: SubcommandEntry[] = [
+  { name: 'authd', command: 'authd', args: [], listen: (p) => p.settings.authd.listen, readyPath: '/healthz' },
+  { name: 'host', command: 'host', args: [], listen: (p) => p.settings.stdio_host.listen, readyPath: '/' },
+  { name: 'registry-server', command: 'serve', args: ['--http'], listen: (p) => p.settings.registry_server.listen, readyPath: '/' },
+  { name: 'web', command: 'web', args: [], listen: (p) => p.settings.web.listen, readyPath: '/ui/healthz' },
+  { name: 'prober', command: 'probe', args: ['--watch'] },
+];
+
+export function processSpecs(project: Project, available: ReadonlySet<string>, self: SelfCommand, caddy: { binary: string; bootConfig: string }): ProcessSpec[] {
+  const specs: ProcessSpec[] = [
+    {
+      name: 'caddy',
+      command: caddy.binary,
+      args: ['run', '--config', caddy.bootConfig],
+      url: publicUrl(project.settings),
+      ready: { kind: 'caddy-admin', target: project.settings.caddy.admin },
+    },
+  ];
+  for (const entry of SUBCOMMANDS.filter((e) => available.has(e.command))) {
+    const listen = entry.listen?.(project);
+    const url = listen ? `http://${dialOfListen(listen)}` : undefined;
+    specs.push({
+      name: entry.name,
+      command: self.execPath,
+      args: [...self.prefix, '--dir', project.paths.root, entry.command, ...entry.args],
+      url,
+      // A process without an address is ready once it runs.
+      ready: url ? { kind: 'http', url: `${url}${entry.readyPath ?? '/'}` } : { kind: 'running' },
+    });
+  }
+  return specs;
+}

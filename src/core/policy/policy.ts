@@ -1,0 +1,135 @@
+// Policy evaluation: the pure core that authd, the search filter, the registry MCP server and
+// the web UI all share. Data in, decision out; no I/O. Anything not granted is denied.
+import { matchesAny, matchesPattern } from '../config/pattern.js';
+import { REGISTRY_RIGHTS, type RegistryRight, type ScopesFile, type ServerGrant } from '../config/scopes.js';
+import type { Identity } from '../identity/identity.js';
+
+/** The policy is scopes.yml as validated; kept as its own name so callers do not depend on the file. */
+export type Policy = ScopesFile;
+
+/** One thing asked of one server. `method` absent: a request without a JSON-RPC call (GET stream, DELETE, a response). */
+export interface PolicyRequest {
+  server: string;
+  method?: string;
+  /** Tool name (tools/call), prompt name (prompts/get) or resource URI (resources/read …). */
+  name?: string;
+}
+
+/** Methods whose target is named, and which list of a grant names the allowed targets. */
+export const NAMED_METHODS: Readonly<Record<string, 'tools' | 'prompts' | 'resources'>> = {
+  'tools/call': 'tools',
+  'prompts/get': 'prompts',
+  'resources/read': 'resources',
+  'resources/subscribe': 'resources',
+  'resources/unsubscribe': 'resources',
+};
+
+export type PolicyDecision =
+  | { allowed: true; /** The scope that granted it. */ scope: string; reason: string }
+  | { allowed: false; reason: string; /** The right that would have allowed it, e.g. `tools/call everything:add`. */ missing: string };
+
+/** Scope names the groups map to, in scopes.yml order, without repeats. */
+export function scopesForGroups(policy: Policy, groups: readonly string[]): string[] {
+  const names = new Set<string>();
+  for (const group of groups) for (const scope of policy.groups[group] ?? []) if (policy.scopes[scope]) names.add(scope);
+  return [...names];
+}
+
+/** The identity with its scopes computed from the current policy. */
+export function withScopes<T extends Identity>(identity: T, policy: Policy): T {
+  return { ...identity, scopes: scopesForGroups(policy, identity.groups) };
+}
+
+interface ScopedGrant {
+  scope: string;
+  pattern: string;
+  grant: ServerGrant;
+}
+
+function grantsFor(policy: Policy, groups: readonly string[], server: string): ScopedGrant[] {
+  const out: ScopedGrant[] = [];
+  for (const scope of scopesForGroups(policy, groups)) {
+    for (const [pattern, grant] of Object.entries(policy.scopes[scope]!.servers)) {
+      if (matchesPattern(pattern, server)) out.push({ scope, pattern, grant });
+    }
+  }
+  return out;
+}
+
+function describeRight(request: PolicyRequest): string {
+  if (!request.method) return `access to server ${request.server}`;
+  return request.name !== undefined ? `${request.method} ${request.server}:${request.name}` : `${request.method} on ${request.server}`;
+}
+
+/** Decide one request for groups. A single grant must allow both the method and its target. */
+export function decideForGroups(policy: Policy, groups: readonly string[], request: PolicyRequest): PolicyDecision {
+  const missing = describeRight(request);
+  const grants = grantsFor(policy, groups, request.server);
+  if (grants.length === 0) {
+    return { allowed: false, missing, reason: `no scope of groups [${groups.join(', ')}] grants server "${request.server}"` };
+  }
+  if (!request.method) {
+    return { allowed: true, scope: grants[0]!.scope, reason: `scope ${grants[0]!.scope} grants server ${request.server}` };
+  }
+  const list = NAMED_METHODS[request.method];
+  if (list && request.name === undefined) {
+    return { allowed: false, missing, reason: `${request.method} names no target` };
+  }
+  const methodGranted = grants.filter((g) => matchesAny(g.grant.methods, request.method!));
+  if (methodGranted.length === 0) {
+    return { allowed: false, missing, reason: `method ${request.method} is not granted on server "${request.server}"` };
+  }
+  if (!list) {
+    return { allowed: true, scope: methodGranted[0]!.scope, reason: `scope ${methodGranted[0]!.scope} grants ${request.method}` };
+  }
+  const granted = methodGranted.find((g) => matchesAny(g.grant[list], request.name!));
+  if (!granted) {
+    const kind = list === 'tools' ? 'tool' : list === 'prompts' ? 'prompt' : 'resource';
+    return { allowed: false, missing, reason: `${kind} "${request.name}" is not granted on server "${request.server}"` };
+  }
+  return { allowed: true, scope: granted.scope, reason: `scope ${granted.scope} grants ${describeRight(request)}` };
+}
+
+/** The registry MCP server's name for authd and in scopes.yml (Caddy mounts it at /mcpgw). */
+export const REGISTRY_SERVER = 'mcpgw';
+
+/**
+ * The registry server admits anyone granted server `mcpgw` in scopes.yml or holding any registry
+ * right: it shows each caller only what they may use and checks every change against the
+ * caller's registry rights itself, so authd need not know its tools.
+ */
+export function decideRegistryServer(policy: Policy, groups: readonly string[], request: PolicyRequest): PolicyDecision {
+  const explicit = decideForGroups(policy, groups, request);
+  if (explicit.allowed) return explicit;
+  const scope = scopesForGroups(policy, groups).find((name) => policy.scopes[name]!.registry.length > 0);
+  if (!scope) return explicit;
+  return { allowed: true, scope, reason: `scope ${scope} holds registry rights, which admit the registry server` };
+}
+
+export function decide(policy: Policy, identity: Pick<Identity, 'groups'>, request: PolicyRequest): PolicyDecision {
+  if (request.server === REGISTRY_SERVER) return decideRegistryServer(policy, identity.groups, request);
+  return decideForGroups(policy, identity.groups, request);
+}
+
+/** May these groups call this tool on this server? (The search engine filters results with it.) */
+export function isToolAllowed(policy: Policy, groups: readonly string[], server: string, tool: string): boolean {
+  return decideForGroups(policy, groups, { server, method: 'tools/call', name: tool }).allowed;
+}
+
+/** Registry rights (list, register, enable, disable, remove) the groups hold, in canonical order. */
+export function registryRights(policy: Policy, groups: readonly string[]): RegistryRight[] {
+  const held = new Set<RegistryRight>();
+  for (const scope of scopesForGroups(policy, groups)) for (const right of policy.scopes[scope]!.registry) held.add(right);
+  return REGISTRY_RIGHTS.filter((r) => held.has(r));
+}
+
+export function hasRegistryRight(policy: Policy, groups: readonly string[], right: RegistryRight): boolean {
+  return registryRights(policy, groups).includes(right);
+}
+
+/** What the groups may do, server pattern by server pattern (for `mcpgw whoami`). */
+export function serverGrants(policy: Policy, groups: readonly string[]): { scope: string; server: string; grant: ServerGrant }[] {
+  return scopesForGroups(policy, groups).flatMap((scope) =>
+    Object.entries(policy.scopes[scope]!.servers).map(([server, grant]) => ({ scope, server, grant })),
+  );
+}

@@ -1,0 +1,42 @@
+// Errors of the registry MCP server. Each has a stable `code`; a tool that fails answers
+// `isError: true` with that code, so an agent can tell "not allowed" from "try again".
+import type { RegistryRight } from '../../core/config/scopes.js';
+
+export class RegistryServerError extends Error {
+  constructor(readonly code: string, message: string, readonly hint?: string) {
+    super(message);
+    this.name = 'RegistryServerError';
+  }
+}
+
+/** An HTTP request reached the registry server without the identity headers authd sets. */
+export class CallerUnknownError extends RegistryServerError {
+  constructor() {
+    super('ERR_NO_IDENTITY', 'the request carries no X-User: the registry server is reached through the gateway (<gateway>/mcpgw/mcp), which sets it', 'connect to <gateway>/mcpgw/mcp with a bearer token');
+    this.name = 'CallerUnknownError';
+  }
+}
+
+/** The caller's groups hold no scope with this registry right. */
+export class RegistryRightError extends RegistryServerError {
+  constructor(readonly right: RegistryRight, subject: string) {
+    super('ERR_REGISTRY_RIGHT', `${subject} lacks the registry right "${right}"`, `grant it in scopes.yml: scopes.<scope>.registry: [${right}]`);
+    this.name = 'RegistryRightError';
+  }
+}
+
+/** call_tool has no credential of the caller to present to the gateway. */
+export class NoCredentialError extends RegistryServerError {
+  constructor(hint: string) {
+    super('ERR_NO_CREDENTIAL', 'no credential of the caller to present to the gateway', hint);
+    this.name = 'NoCredentialError';
+  }
+}
+
+/** The gateway refused or failed a call_tool (401, 403, 404, 503 …): its own answer is kept. */
+export class GatewayCallError extends RegistryServerError {
+  constructor(readonly status: number | undefined, readonly gatewayCode: string | undefined, message: string) {
+    super('ERR_GATEWAY_CALL', message);
+    this.name = 'GatewayCallError';
+  }
+}

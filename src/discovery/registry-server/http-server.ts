@@ -1,0 +1,129 @@
+// `mcpgw serve --http`: the registry MCP server behind Caddy's /mcpgw route (Caddy strips the
+// prefix). /mcp is stateless Streamable HTTP — a fresh server per request, so no session can
+// carry one caller's identity into another's request; /sse + /messages is the legacy HTTP+SSE
+// transport (2024-11-05), whose stream is bound to the caller who opened it.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
+import { REGISTRY_PATH } from '../../control/caddy/render.js';
+import { readJsonBody, sendJson } from '../../core/http/http-messages.js';
+import { listenOn } from '../../core/http/listen.js';
+import { callerFromHeaders, type Caller } from './caller.js';
+import { RegistryServerError } from './errors.js';
+import type { RegistryContext } from './registry-context.js';
+import { createRegistryMcpServer } from './registry-mcp-server.js';
+
+/** The same limit the /mcpgw route enforces in Caddy. */
+const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Legacy SSE: how long a change's answer gets to leave on the stream before Caddy is
+ * reconfigured (Caddy 2.6 then ends streams in flight, this one included; the client reconnects).
+ */
+const SSE_ANSWER_HEAD_START_MS = 250;
+
+export interface RegistryHttpOptions {
+  root: string;
+  /** host:port or unix//path; port 0 picks a free port. */
+  listen: string;
+  log?: (line: string) => void;
+}
+
+export interface RegistryHttpServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+interface SseSession {
+  transport: SSEServerTransport;
+  subject: string;
+}
+
+function rpcError(res: ServerResponse, status: number, code: string, message: string, hint?: string): void {
+  sendJson(res, status, { jsonrpc: '2.0', id: null, error: { code: -32001, message, data: { code, ...(hint ? { hint } : {}) } } });
+}
+
+export async function startRegistryHttpServer(options: RegistryHttpOptions): Promise<RegistryHttpServer> {
+  const log = options.log ?? (() => {});
+  const base: RegistryContext = { root: options.root, callerOf: (extra) => callerFromHeaders(extra.requestInfo?.headers) };
+  const sessions = new Map<string, SseSession>();
+  // One apply at a time: two concurrent pushes would conflict on Caddy's If-Match.
+  let applying: Promise<void> = Promise.resolve();
+  const runApply = (apply: () => Promise<void>) => {
+    applying = applying.then(apply).catch((err: Error) => log(err.message));
+  };
+
+  async function streamable(req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> {
+    if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed', message: 'this endpoint is stateless: POST JSON-RPC messages' }, { allow: 'POST' });
+    const body = await readJsonBody(req, res, MAX_BODY_BYTES);
+    if (body === undefined) return;
+    const applies: (() => Promise<void>)[] = [];
+    const server = await createRegistryMcpServer({ ...base, afterAnswer: (apply) => applies.push(apply) }, caller);
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    res.on('close', () => {
+      applies.forEach(runApply);
+      void transport.close().then(() => server.close());
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  async function openSse(req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> {
+    if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
+    // The answer goes out on this stream, which has no end to wait for: give it a moment's start.
+    const afterAnswer = (apply: () => Promise<void>) => void setTimeout(() => runApply(apply), SSE_ANSWER_HEAD_START_MS);
+    const server = await createRegistryMcpServer({ ...base, afterAnswer }, caller);
+    // The gateway path: clients resolve the endpoint against the URL they used (<gateway>/mcpgw/sse).
+    const transport = new SSEServerTransport(`${REGISTRY_PATH}/messages`, res);
+    sessions.set(transport.sessionId, { transport, subject: caller.subject });
+    // The stream ended (client gone, or close()): the SDK's own close handling follows this one.
+    transport.onclose = () => void sessions.delete(transport.sessionId);
+    await server.connect(transport);
+  }
+
+  async function postSse(req: IncomingMessage, res: ServerResponse, caller: Caller, url: URL): Promise<void> {
+    if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'POST' });
+    const session = sessions.get(url.searchParams.get('sessionId') ?? '');
+    if (!session) return rpcError(res, 404, 'ERR_SESSION_NOT_FOUND', 'no such SSE session', `open ${REGISTRY_PATH}/sse first`);
+    if (session.subject !== caller.subject) return rpcError(res, 403, 'ERR_SESSION_OWNER', 'this SSE session belongs to another caller');
+    const body = await readJsonBody(req, res, MAX_BODY_BYTES);
+    if (body === undefined) return;
+    await session.transport.handlePostMessage(req, res, body);
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://registry');
+    if (url.pathname === '/' || url.pathname === '/healthz') {
+      return sendJson(res, 200, { name: 'mcpgw registry', streamable_http: `${REGISTRY_PATH}/mcp`, sse: `${REGISTRY_PATH}/sse` });
+    }
+    const endpoint = { '/mcp': 'mcp', '/sse': 'sse', '/messages': 'messages' }[url.pathname];
+    if (!endpoint) return sendJson(res, 404, { error: 'not_found', message: `the registry serves ${REGISTRY_PATH}/mcp (Streamable HTTP) and ${REGISTRY_PATH}/sse (legacy SSE)` });
+    let caller: Caller;
+    try {
+      caller = callerFromHeaders(req.headers);
+    } catch (err) {
+      if (!(err instanceof RegistryServerError)) throw err;
+      return rpcError(res, 401, err.code, err.message, err.hint);
+    }
+    if (endpoint === 'mcp') return streamable(req, res, caller);
+    if (endpoint === 'sse') return openSse(req, res, caller);
+    return postSse(req, res, caller, url);
+  }
+
+  const server: Server = createServer((req, res) => {
+    route(req, res).catch((err: Error) => {
+      log(`error serving ${req.method} ${req.url}: ${err.message}`);
+      if (!res.headersSent) sendJson(res, 500, { error: 'registry_error', message: err.message });
+      else res.end();
+    });
+  });
+  const bound = await listenOn(server, options.listen);
+  return {
+    ...bound,
+    close: async () => {
+      await Promise.all([...sessions.values()].map((s) => s.transport.close().catch(() => {})));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// The registry MCP server: discovery tools for everyone let in, change tools for holders of
+// registry rights, and the catalogue as resources. One instance per HTTP request (stateless
+// Streamable HTTP), per legacy SSE stream, or per stdio process.
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { loadProject } from '../../core/config/project.js';
+import { REGISTRY_RIGHTS, type RegistryRight } from '../../core/config/scopes.js';
+import { registryRights } from '../../core/policy/policy.js';
+import { registerAdminTools } from './admin-tools.js';
+import type { Caller } from './caller.js';
+import { registerDiscoveryTools } from './discovery-tools.js';
+import type { RegistryContext } from './registry-context.js';
+import { registerServiceResources } from './service-resources.js';
+
+export const REGISTRY_SERVER_INFO = { name: 'mcpgw-registry', version: '0.1.0' };
+
+const INSTRUCTIONS =
+  'The registry of this MCP gateway. To do something you have no tool for: find_tools("what you want to do"), ' +
+  'then call_tool(server, tool, arguments) with a result — the gateway applies your own permissions. ' +
+  'list_services, get_service and health describe the servers; resources mcpgw://services/<name> hold the same.';
+
+/** `caller` decides which change tools are listed; each call re-checks its own caller's rights. */
+export async function createRegistryMcpServer(ctx: RegistryContext, caller: Caller): Promise<McpServer> {
+  const project = await loadProject(ctx.root);
+  const rights: readonly RegistryRight[] = caller.kind === 'operator' ? REGISTRY_RIGHTS : registryRights(project.scopes, caller.groups);
+  const server = new McpServer(REGISTRY_SERVER_INFO, { instructions: INSTRUCTIONS, capabilities: { tools: {}, resources: {} } });
+  registerDiscoveryTools(server, ctx);
+  registerAdminTools(server, ctx, rights);
+  registerServiceResources(server, ctx);
+  return server;
+}

@@ -1,0 +1,107 @@
+// What one person sees of the registry: the pure core of the UI. Data in (definitions,
+// statuses, policy, the person's groups), data out — the same view for the page, the live
+// channel and the server's own checks, so a control shown disabled is one the server refuses.
+import type { RegistryRight } from '../../core/config/scopes.js';
+import type { ServiceDefinition } from '../../core/config/service.js';
+import { serviceSummary } from '../../core/config/service-summary.js';
+import { decideForGroups, registryRights, type Policy } from '../../core/policy/policy.js';
+import type { ServiceStatus } from '../../control/probe/service-status.js';
+
+/** What a person may do to one service, each naming the registry right it needs. */
+export interface ServicePermissions {
+  enable: boolean;
+  disable: boolean;
+  /** Change description, tags, upstream: the `register` right (it rewrites the definition). */
+  edit: boolean;
+  /** Probe now: anyone who sees the service (a probe changes nothing). */
+  refresh: boolean;
+}
+
+export interface ServiceView {
+  name: string;
+  path: string;
+  description: string;
+  tags: string[];
+  enabled: boolean;
+  transport: string;
+  upstreams: string[];
+  status: ServiceStatus['status'];
+  reason?: string;
+  latencyMs?: number;
+  checkedAt?: string;
+  toolCount?: number;
+  withheld: number;
+  gated: boolean;
+  /** The person holds a grant on this server in scopes.yml (may call it through the gateway). */
+  usable: boolean;
+  may: ServicePermissions;
+}
+
+export interface RegistryStats {
+  services: number;
+  enabled: number;
+  healthy: number;
+  tools: number;
+}
+
+export interface RegistryView {
+  services: ServiceView[];
+  stats: RegistryStats;
+  rights: RegistryRight[];
+  /** May register new services. */
+  mayRegister: boolean;
+}
+
+/** Which change needs which right. */
+export const RIGHT_FOR = { enable: 'enable', disable: 'disable', edit: 'register', register: 'register' } as const satisfies Record<string, RegistryRight>;
+
+/** A person sees every service with the `list` right, else only the servers they may use. */
+export function mayUseServer(policy: Policy, groups: readonly string[], service: string): boolean {
+  return decideForGroups(policy, groups, { server: service }).allowed;
+}
+
+export function registryView(policy: Policy, groups: readonly string[], services: readonly ServiceDefinition[], statuses: readonly ServiceStatus[]): RegistryView {
+  const rights = registryRights(policy, groups);
+  const listsAll = rights.includes('list');
+  const statusOf = new Map(statuses.map((s) => [s.name, s]));
+  const views: ServiceView[] = [];
+  for (const svc of services) {
+    const usable = mayUseServer(policy, groups, svc.name);
+    if (!listsAll && !usable) continue;
+    const summary = serviceSummary(svc);
+    const st = statusOf.get(svc.name);
+    views.push({
+      name: summary.name,
+      path: summary.path,
+      description: summary.description,
+      tags: summary.tags,
+      enabled: summary.enabled,
+      transport: summary.transport,
+      upstreams: summary.upstreams,
+      status: st?.status ?? 'unknown',
+      reason: st?.reason,
+      latencyMs: st?.latencyMs,
+      checkedAt: st?.checkedAt,
+      toolCount: st?.toolCount ?? svc.tools?.length,
+      withheld: st?.withheld ?? 0,
+      gated: st?.gated ?? false,
+      usable,
+      may: {
+        enable: rights.includes(RIGHT_FOR.enable),
+        disable: rights.includes(RIGHT_FOR.disable),
+        edit: rights.includes(RIGHT_FOR.edit) && svc.transport !== 'stdio',
+        refresh: true,
+      },
+    });
+  }
+  return { services: views, stats: registryStats(views), rights, mayRegister: rights.includes(RIGHT_FOR.register) };
+}
+
+export function registryStats(services: readonly ServiceView[]): RegistryStats {
+  return {
+    services: services.length,
+    enabled: services.filter((s) => s.enabled).length,
+    healthy: services.filter((s) => s.enabled && s.status === 'healthy').length,
+    tools: services.reduce((n, s) => n + (s.enabled ? (s.toolCount ?? 0) : 0), 0),
+  };
+}

@@ -1,0 +1,192 @@
+// `mcpgw web`: the registry in a browser, served under /ui/ behind Caddy. People sign in
+// through the configured OpenID provider; every API call is checked against scopes.yml here,
+// whatever the page shows; changes need the session's CSRF token and a same-origin request.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { loadProject, type Project } from '../../core/config/project.js';
+import { ConfigInvalidError, formatIssue } from '../../core/config/issues.js';
+import { ServiceExistsError, ServiceNotFoundError } from '../../control/registry/service-edit.js';
+import { publicUrl } from '../../core/config/settings.js';
+import { registryRights } from '../../core/policy/policy.js';
+import { listenOn } from '../../core/http/listen.js';
+import { clearCookie, LOGIN_COOKIE, parseCookies, SESSION_COOKIE, setCookie } from './cookies.js';
+import { CsrfError, LoginFailedError, NotSignedInError, WebError } from './errors.js';
+import { readJsonBody, redirect, sendAsset, sendJson } from './http-io.js';
+import { LiveChannel } from './live-channel.js';
+import { applyIfRunning, editDefinition, editRequestSchema, parseRequest, refreshService, registerDefinition, registerRequestSchema, setEnabled } from './registry-actions.js';
+import { loadRegistryState } from './registry-state.js';
+import { sameSecret, SessionStore, type WebSession } from './session-store.js';
+import { searchTools, toolsOf } from './tools-api.js';
+import { newCodeVerifier, WebLogin } from './web-login.js';
+
+export interface WebServerOptions {
+  root: string;
+  /** host:port; default web.listen of mcpgw.yaml. Port 0 picks a free port. */
+  listen?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningWebServer {
+  url: string;
+  port: number;
+  live: LiveChannel;
+  close(): Promise<void>;
+}
+
+const LOGIN_COOKIE_SECONDS = 600;
+
+function loginFor(project: Project): WebLogin | undefined {
+  const provider = project.settings.identity.providers[0];
+  const clientId = project.settings.web.client_id ?? provider?.client_id;
+  if (!provider || !clientId) return undefined;
+  return new WebLogin({ provider, clientId, redirectUri: `${publicUrl(project.settings)}/ui/callback` });
+}
+
+export async function startWebServer(options: WebServerOptions): Promise<RunningWebServer> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`web: ${line}\n`));
+  const root = options.root;
+  const project = await loadProject(root);
+  const origin = new URL(publicUrl(project.settings)).origin;
+  const sessions = new SessionStore(project.settings.web.session_ttl);
+  const login = loginFor(project);
+  if (!login) log('warning: no identity provider with a client id in mcpgw.yaml — nobody can sign in (there is no default password)');
+  const live = new LiveChannel(() => loadRegistryState(root), log);
+  live.watch(project);
+
+  const sessionOf = (req: IncomingMessage): WebSession | undefined => sessions.get(parseCookies(req.headers.cookie).get(SESSION_COOKIE));
+  const requireSession = (req: IncomingMessage): WebSession => {
+    const session = sessionOf(req);
+    if (!session) throw new NotSignedInError();
+    return session;
+  };
+  /** Changes: SameSite=Lax already keeps cross-site POSTs cookie-less; the token and Origin make sure. */
+  const requireChange = (req: IncomingMessage): WebSession => {
+    const session = requireSession(req);
+    const from = req.headers.origin;
+    if (from !== undefined && from !== origin) throw new CsrfError(`requests from ${from} may not change anything here`);
+    const token = req.headers['x-csrf-token'];
+    if (!sameSecret(session.csrf, Array.isArray(token) ? token[0] : token)) throw new CsrfError('the CSRF token is missing or wrong — reload the page');
+    return session;
+  };
+  const rightsOf = async (session: WebSession) => registryRights((await loadProject(root)).scopes, session.groups);
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', origin);
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    if (path === '/ui' || path === '/ui/index.html') return redirect(res, '/ui/');
+    if (path === '/ui/healthz') return sendJson(res, 200, { ok: true, sessions: live.size });
+    if (method === 'GET' && path === '/ui/') {
+      await sendAsset(res, 'index.html');
+      return;
+    }
+    if (method === 'GET' && path.startsWith('/ui/assets/')) {
+      if (!(await sendAsset(res, path.slice('/ui/assets/'.length)))) sendJson(res, 404, { error: 'ERR_NOT_FOUND' });
+      return;
+    }
+    if (method === 'GET' && path === '/ui/login') {
+      if (!login) throw new WebError('ERR_NO_PROVIDER', 'mcpgw.yaml names no identity provider with a client id — add identity.providers (or web.client_id)', 503);
+      const pending = sessions.startLogin(newCodeVerifier());
+      return redirect(res, await login.authorizationUrl(pending), { 'set-cookie': setCookie(LOGIN_COOKIE, pending.state, LOGIN_COOKIE_SECONDS) });
+    }
+    if (method === 'GET' && path === '/ui/callback') {
+      const state = url.searchParams.get('state') ?? undefined;
+      // The state must be the one this browser started with, or someone is pushing a sign-in on it.
+      if (!login || !state || parseCookies(req.headers.cookie).get(LOGIN_COOKIE) !== state) throw new LoginFailedError('this sign-in was not started in this browser — start again');
+      const pending = sessions.takeLogin(state);
+      if (!pending) throw new LoginFailedError('the sign-in took too long or was already used — start again');
+      const identity = await login.finish(url, pending);
+      const session = sessions.create(identity);
+      log(`signed in: ${identity.subject} (groups: ${identity.groups.join(', ') || 'none'})`);
+      return redirect(res, '/ui/', {
+        'set-cookie': [setCookie(SESSION_COOKIE, session.id, (session.expiresAt - Date.now()) / 1000), clearCookie(LOGIN_COOKIE)],
+      });
+    }
+    if (method === 'POST' && path === '/ui/logout') {
+      const session = requireChange(req);
+      session.expiresAt = 0; // also ends its live stream
+      sessions.delete(session.id);
+      return sendJson(res, 200, { ok: true }, { 'set-cookie': clearCookie(SESSION_COOKIE) });
+    }
+    if (path.startsWith('/ui/api/')) return api(req, res, url, method);
+    sendJson(res, 404, { error: 'ERR_NOT_FOUND', message: `nothing at ${path}` });
+  }
+
+  async function api(req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<void> {
+    const path = url.pathname.slice('/ui/api'.length);
+    if (method === 'GET') {
+      const session = requireSession(req);
+      if (path === '/me') return sendJson(res, 200, { subject: session.subject, groups: session.groups, rights: await rightsOf(session), csrf: session.csrf, expiresAt: new Date(session.expiresAt).toISOString() });
+      if (path === '/events') return live.open(res, session);
+      if (path === '/services') return sendJson(res, 200, (await loadRegistryState(root)).viewFor(session.groups));
+      if (path === '/search') return sendJson(res, 200, await searchTools(root, session.groups, url.searchParams.get('q') ?? '', url.searchParams.get('server') || undefined));
+      const tools = /^\/services\/([a-z0-9-]+)\/tools$/.exec(path);
+      if (tools) return sendJson(res, 200, await toolsOf(root, session.groups, tools[1]!));
+    }
+    if (method === 'POST') {
+      const session = requireChange(req);
+      const body = await readJsonBody(req);
+      if (path === '/services') return changed(res, await registerDefinition(root, session, parseRequest(registerRequestSchema, body)));
+      const m = /^\/services\/([a-z0-9-]+)(?:\/(enable|disable|refresh))?$/.exec(path);
+      if (m) {
+        const [, name, verb] = m as unknown as [string, string, string | undefined];
+        if (verb === 'enable' || verb === 'disable') return changed(res, await setEnabled(root, session, name, verb === 'enable'));
+        if (verb === 'refresh') {
+          await refreshService(root, { groups: session.groups, listsAll: (await rightsOf(session)).includes('list') }, name);
+          live.changed();
+          return sendJson(res, 200, { changed: false, probed: name });
+        }
+        return changed(res, await editDefinition(root, session, name, parseRequest(editRequestSchema, body)));
+      }
+    }
+    sendJson(res, 404, { error: 'ERR_NOT_FOUND', message: `no API ${method} ${url.pathname}` });
+  }
+
+  /** Answer first, then apply (see applyIfRunning); the outcome reaches pages as a notice. */
+  function changed(res: ServerResponse, result: { changed: boolean }): void {
+    sendJson(res, 200, { ...result, gateway: result.changed ? 'applying to the gateway…' : 'no change' });
+    if (!result.changed) return;
+    live.changed();
+    res.once('finish', () => {
+      applying = applying.then(async () => {
+        const outcome = await applyIfRunning(root).catch((err: Error) => ({ ok: false, gateway: `applying failed: ${err.message}`, warnings: [] }));
+        for (const w of outcome.warnings) log(`warning: ${w}`);
+        if (!outcome.ok) log(outcome.gateway);
+        live.notice(outcome);
+      });
+    });
+  }
+  let applying: Promise<void> = Promise.resolve();
+
+  const server: Server = createServer((req, res) => {
+    route(req, res).catch((err: unknown) => {
+      if (res.headersSent) return void res.end();
+      const answer = errorAnswer(err);
+      if (answer.status >= 500) log(`error: ${answer.body.message}`);
+      if (err instanceof LoginFailedError) {
+        // A person lands here from the provider: show the page with the reason, not raw JSON.
+        log(`sign-in failed: ${err.message}`);
+        return redirect(res, `/ui/?error=${encodeURIComponent(err.message)}`, { 'set-cookie': clearCookie(LOGIN_COOKIE) });
+      }
+      sendJson(res, answer.status, answer.body);
+    });
+  });
+  const bound = await listenOn(server, options.listen ?? project.settings.web.listen);
+  return {
+    url: `${bound.url}/ui/`,
+    port: bound.port,
+    live,
+    close: async () => {
+      live.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function errorAnswer(err: unknown): { status: number; body: { error: string; message: string; details?: unknown } } {
+  if (err instanceof WebError) return { status: err.status, body: { error: err.code, message: err.message, details: err.details } };
+  if (err instanceof ServiceNotFoundError) return { status: 404, body: { error: err.code, message: err.message } };
+  if (err instanceof ServiceExistsError) return { status: 409, body: { error: err.code, message: `${err.service} already exists` } };
+  if (err instanceof ConfigInvalidError) return { status: 400, body: { error: 'ERR_CONFIG_INVALID', message: err.issues.map(formatIssue).join('\n'), details: err.issues } };
+  return { status: 500, body: { error: 'ERR_INTERNAL', message: (err as Error)?.message ?? String(err) } };
+}

@@ -1,0 +1,149 @@
+// authd over HTTP: GET /verify for Caddy's forward_auth subrequest, the RFC 9728 protected
+// resource metadata, and /healthz. A thin adapter around Authorizer; it never answers 500 to
+// bad input and never lets an unexpected error turn into an allow.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { listenOn } from '../../core/http/listen.js';
+import { publicUrl, type Settings } from '../../core/config/settings.js';
+import { stateLayout } from '../../core/state/layout.js';
+import { AuditLog } from './audit-log.js';
+import { Authorizer, resourceMetadataUrl, type AuthdAnswer, type VerifyRequest } from './authorizer.js';
+import { PolicySource } from './policy-source.js';
+import { HealthGateSource } from './health-gate-source.js';
+import { TokenVerifier } from '../../core/identity/token-verifier.js';
+import type { JwtVerifier } from '../../core/identity/jwt-verifier.js';
+
+/** Room for the other headers (Authorization, Mcp-*, X-Forwarded-*) beside the body header. */
+const HEADER_ALLOWANCE = 64 * 1024;
+
+export interface AuthdOptions {
+  /** The mcpgw checkout (mcpgw.yaml, registry.d/, scopes.yml). */
+  root: string;
+  /** host:port to listen on; default settings.authd.listen. Port 0 picks a free port. */
+  listen?: string;
+  log?: (line: string) => void;
+  /** Verifiers with their own key sets (tests); default: discovery from settings. */
+  jwtVerifiers?: JwtVerifier[];
+}
+
+export interface RunningAuthd {
+  url: string;
+  port: number;
+  authorizer: Authorizer;
+  source: PolicySource;
+  /** The largest header block accepted; a body header beyond it gets 431. */
+  maxHeaderSize: number;
+  close(): Promise<void>;
+}
+
+/** Node decodes header bytes as latin1; Caddy passes the body's UTF-8 bytes verbatim. */
+function headerText(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  const text = Array.isArray(value) ? value[0] : value;
+  return text === undefined ? undefined : Buffer.from(text, 'latin1').toString('utf8');
+}
+
+export function verifyRequestOf(req: IncomingMessage): VerifyRequest {
+  return {
+    authorization: headerText(req, 'authorization'),
+    service: headerText(req, 'x-mcpgw-service'),
+    body: headerText(req, 'x-mcpgw-body'),
+    mcpMethod: headerText(req, 'mcp-method'),
+    mcpName: headerText(req, 'mcp-name'),
+    origin: headerText(req, 'origin'),
+  };
+}
+
+function send(res: ServerResponse, answer: AuthdAnswer): void {
+  res.writeHead(answer.status, { 'cache-control': 'no-store', ...answer.headers });
+  res.end(answer.body ?? '');
+}
+
+function json(status: number, value: unknown): AuthdAnswer {
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
+}
+
+function protectedResourceMetadata(settings: Settings, source: PolicySource, path: string): AuthdAnswer {
+  const servicePath = path.slice('/.well-known/oauth-protected-resource'.length);
+  const service = servicePath ? [...source.current.services.values()].find((s) => s.path === servicePath) : undefined;
+  if (servicePath && !service) return json(404, { error: 'not_found', error_description: `no service at ${servicePath}` });
+  // RFC 9728 §2: the resource identifier, and the authorization servers that issue tokens for it.
+  return json(200, {
+    resource: `${publicUrl(settings)}${service?.path ?? ''}`,
+    authorization_servers: settings.identity.providers.map((p) => p.issuer),
+    bearer_methods_supported: ['header'],
+    resource_name: service ? `mcpgw: ${service.name}` : 'mcpgw gateway',
+  });
+}
+
+export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`authd: ${line}\n`));
+  const source = await PolicySource.open(options.root, log);
+  const { settings } = source.project;
+  const verifier = new TokenVerifier(settings.identity.providers, () => source.current.apiKeys, options.jwtVerifiers);
+  const audit = new AuditLog(stateLayout(source.project.stateDir).auditLog);
+  const gate = new HealthGateSource(stateLayout(source.project.stateDir).healthFile, () => source.current.services.values(), log);
+  await gate.refresh();
+  gate.watch();
+  const authorizer = new Authorizer(settings, source, verifier, audit, gate);
+  source.watch(() => {
+    authorizer.clearCaches();
+    gate.recompute();
+  });
+  for (const err of await verifier.warmUp()) log(`warning: ${err.message} (will retry on the next request)`);
+
+  const largestBody = Math.max(4 * 1024 * 1024, ...[...source.current.services.values()].map((s) => s.limits.max_body_bytes));
+  const maxHeaderSize = largestBody + HEADER_ALLOWANCE;
+
+  const server: Server = createServer({ maxHeaderSize }, (req, res) => {
+    handle(req)
+      .then((answer) => send(res, answer))
+      .catch((err: unknown) => {
+        // Unexpected: deny (fail closed) and say so; no token or body in the log line.
+        log(`error: ${(err as Error)?.message ?? err}`);
+        if (!res.headersSent) send(res, json(503, { error: 'authd_error', error_description: 'authd could not decide; denied' }));
+      });
+  });
+  const handle = async (req: IncomingMessage): Promise<AuthdAnswer> => {
+    const path = new URL(req.url ?? '/', 'http://authd').pathname;
+    if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { error: 'method_not_allowed' });
+    if (path === '/verify') return authorizer.authorize(verifyRequestOf(req));
+    if (path === '/.well-known/oauth-protected-resource' || path.startsWith('/.well-known/oauth-protected-resource/')) {
+      return protectedResourceMetadata(settings, source, path);
+    }
+    if (path === '/healthz') return json(200, { ok: true, services: source.current.services.size, definitions: source.current.definitions, metadata: resourceMetadataUrl(settings) });
+    return json(404, { error: 'not_found' });
+  };
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable) return socket.destroy();
+    // The body header (or the whole header block) is larger than authd accepts: a documented 431.
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify({
+      jsonrpc: '2.0',
+      id: null,
+      error: tooLarge
+        ? { code: -32600, message: `request headers exceed ${maxHeaderSize} bytes (the request body is too large for authd)`, data: { code: 'ERR_HEADERS_TOO_LARGE' } }
+        : { code: -32600, message: 'malformed HTTP request', data: { code: 'ERR_BAD_HTTP' } },
+    });
+    const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+
+  const address = options.listen ?? settings.authd.listen;
+  if (address.startsWith('unix//')) throw new Error('authd listens on host:port (Caddy reaches it over TCP)');
+  const { url, port } = await listenOn(server, address);
+  return {
+    url,
+    port,
+    authorizer,
+    source,
+    maxHeaderSize,
+    close: async () => {
+      source.close();
+      gate.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await audit.close();
+    },
+  };
+}

@@ -1,0 +1,171 @@
+// The decision point behind Caddy's forward_auth: who is calling (token → identity), what is
+// asked (headers/body → calls), and is it allowed (policy). Returns the HTTP answer as data so
+// the server around it stays a thin adapter. Every path that is not an explicit allow denies.
+import { publicUrl, type Settings } from '../../core/config/settings.js';
+import type { ServiceDefinition } from '../../core/config/service.js';
+import type { AuditLog } from './audit-log.js';
+import { ExpiringCache } from './decision-cache.js';
+import { AuthError, MalformedRequestError, BodyTooLargeError } from '../../core/identity/errors.js';
+import type { Identity } from '../../core/identity/identity.js';
+import { parseMcpRequest, type JsonRpcId, type McpCall } from '../../core/wire/mcp-request.js';
+import { decide, scopesForGroups, type PolicyDecision } from '../../core/policy/policy.js';
+import type { PolicySource } from './policy-source.js';
+import { bearerToken, type TokenVerifier } from '../../core/identity/token-verifier.js';
+import { unavailabilityOf, unavailableAnswer } from './service-availability.js';
+
+/** The parts of Caddy's subrequest authd reads (header values already decoded to text). */
+export interface VerifyRequest {
+  authorization?: string;
+  service?: string;
+  body?: string;
+  mcpMethod?: string;
+  mcpName?: string;
+  origin?: string;
+}
+
+export interface AuthdAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** JSON-RPC error codes of authd's answers (the -32000…-32099 range is for implementations). */
+export const RPC_ERROR = { UNAUTHORIZED: -32001, UNAVAILABLE: -32002, FORBIDDEN: -32003 } as const;
+
+/** API keys carry no expiry; cache their identity briefly (a revoke also clears the cache). */
+const API_KEY_CACHE_MS = 10 * 60_000;
+
+function rpcError(status: number, id: JsonRpcId, code: number, message: string, data: Record<string, unknown>, headers: Record<string, string> = {}): AuthdAnswer {
+  return {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ jsonrpc: '2.0', id, error: { code, message, data } }),
+  };
+}
+
+export function resourceMetadataUrl(settings: Settings, service?: Pick<ServiceDefinition, 'path'>): string {
+  return `${publicUrl(settings)}/.well-known/oauth-protected-resource${service?.path ?? ''}`;
+}
+
+export class Authorizer {
+  readonly identities = new ExpiringCache<Identity>();
+  readonly decisions = new ExpiringCache<PolicyDecision>();
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly source: PolicySource,
+    private readonly verifier: TokenVerifier,
+    private readonly audit?: AuditLog,
+    /** Services `health.gate` withholds now (see HealthGateSource). */
+    private readonly gate: { readonly current: ReadonlySet<string> } = { current: new Set() },
+  ) {}
+
+  /** Forget every cached identity and decision (policy or keys changed). */
+  clearCaches(): void {
+    this.identities.clear();
+    this.decisions.clear();
+  }
+
+  async authorize(req: VerifyRequest): Promise<AuthdAnswer> {
+    const serviceName = req.service ?? '';
+    const deny = (answer: AuthdAnswer, reason: string, identity: Identity | null): AuthdAnswer => {
+      this.record(serviceName, identity, undefined, answer.status, reason);
+      return answer;
+    };
+    if (!serviceName) {
+      return deny(rpcError(400, null, -32600, 'X-Mcpgw-Service is missing: the gateway route is misconfigured', { code: 'ERR_NO_SERVICE' }), 'no X-Mcpgw-Service', null);
+    }
+    const service = this.source.current.services.get(serviceName);
+    if (!service) {
+      return deny(rpcError(403, null, RPC_ERROR.FORBIDDEN, `unknown service "${serviceName}"`, { code: 'ERR_UNKNOWN_SERVICE', server: serviceName }), 'unknown service', null);
+    }
+    // Before identity: a disabled or gated service answers alike to everyone, token or not.
+    const unavailable = unavailabilityOf(service, this.gate.current);
+    if (unavailable) return deny(unavailableAnswer(serviceName, unavailable), unavailable, null);
+    if (req.origin && !this.originAllowed(req.origin)) {
+      return deny(rpcError(403, null, RPC_ERROR.FORBIDDEN, `origin ${req.origin} is not allowed`, { code: 'ERR_ORIGIN', origin: req.origin }), `origin ${req.origin} not allowed`, null);
+    }
+    // The definition says so, not a request header: a client cannot talk its way past identity.
+    if (service.auth === 'none') {
+      this.record(serviceName, null, undefined, 200, 'auth: none');
+      return { status: 200, headers: {}, body: '' };
+    }
+    const challenge = `Bearer resource_metadata="${resourceMetadataUrl(this.settings, service)}"`;
+    const token = bearerToken(req.authorization);
+    if (!token) {
+      // RFC 6750 §3.1: no error code when the request carried no credentials at all.
+      const message = req.authorization ? 'the Authorization header is not a Bearer token' : 'authentication required';
+      return deny(rpcError(401, null, RPC_ERROR.UNAUTHORIZED, message, { code: 'ERR_NO_TOKEN' }, { 'www-authenticate': challenge }), message, null);
+    }
+
+    let identity: Identity;
+    try {
+      identity = await this.identify(token);
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+      const headers: Record<string, string> = err.status === 401 ? { 'www-authenticate': `${challenge}, error="invalid_token", error_description="${err.code}"` } : {};
+      const rpc = err.status === 401 ? RPC_ERROR.UNAUTHORIZED : RPC_ERROR.UNAVAILABLE;
+      return deny(rpcError(err.status, null, rpc, err.message, { code: err.code }, headers), err.code, null);
+    }
+
+    let calls: McpCall[];
+    let replyId: JsonRpcId;
+    try {
+      const size = req.body ? Buffer.byteLength(req.body) : 0;
+      if (size > service.limits.max_body_bytes) throw new BodyTooLargeError(service.limits.max_body_bytes, size);
+      ({ calls, replyId } = parseMcpRequest({ body: req.body, mcpMethod: req.mcpMethod, mcpName: req.mcpName }));
+    } catch (err) {
+      if (!(err instanceof MalformedRequestError || err instanceof BodyTooLargeError)) throw err;
+      const rpc = err instanceof MalformedRequestError ? err.rpcCode : -32600;
+      return deny(rpcError(err.status, null, rpc, err.message, { code: err.code }), err.code, identity);
+    }
+
+    const denied: { id: JsonRpcId; method: string | null; name: string | null; missing: string; reason: string }[] = [];
+    for (const call of calls) {
+      const decision = this.decideCached(token, identity, serviceName, call);
+      this.record(serviceName, identity, call, decision.allowed ? 200 : 403, decision.reason);
+      if (!decision.allowed) denied.push({ id: call.id ?? null, method: call.method ?? null, name: call.name ?? null, missing: decision.missing, reason: decision.reason });
+    }
+    if (denied.length > 0) {
+      const first = denied[0]!;
+      const message = calls.length > 1 ? `${denied.length} of ${calls.length} calls in the batch are not allowed; the batch is refused as a whole` : `not allowed: ${first.missing}`;
+      return rpcError(403, replyId, RPC_ERROR.FORBIDDEN, message, { code: 'ERR_FORBIDDEN', server: serviceName, missing: first.missing, reason: first.reason, ...(calls.length > 1 ? { denied } : {}) });
+    }
+    const scopes = scopesForGroups(this.source.current.policy, identity.groups);
+    return { status: 200, headers: { 'x-user': identity.subject, 'x-groups': identity.groups.join(','), 'x-scopes': scopes.join(',') }, body: '' };
+  }
+
+  private record(server: string, identity: Identity | null, call: McpCall | undefined, status: number, reason: string): void {
+    this.audit?.record({
+      identity: identity && { subject: identity.subject, kind: identity.kind, groups: identity.groups },
+      server,
+      method: call?.method ?? null,
+      tool: call?.name ?? null,
+      decision: status < 300 ? 'allow' : 'deny',
+      status,
+      reason,
+    });
+  }
+
+  private originAllowed(origin: string): boolean {
+    const own = new URL(publicUrl(this.settings)).origin;
+    return origin === own || this.settings.gateway.allowed_origins.includes(origin);
+  }
+
+  private async identify(token: string): Promise<Identity> {
+    const cached = this.identities.get(token);
+    if (cached) return cached;
+    const identity = await this.verifier.verify(token);
+    this.identities.set(token, identity, identity.expiresAt ?? Date.now() + API_KEY_CACHE_MS);
+    return identity;
+  }
+
+  private decideCached(token: string, identity: Identity, server: string, call: McpCall): PolicyDecision {
+    const key = `${token}\u0000${server}\u0000${call.method ?? ''}\u0000${call.name ?? ''}`;
+    const cached = this.decisions.get(key);
+    if (cached) return cached;
+    const decision = decide(this.source.current.policy, identity, { server, method: call.method, name: call.name });
+    this.decisions.set(key, decision, identity.expiresAt ?? Date.now() + API_KEY_CACHE_MS);
+    return decision;
+  }
+}

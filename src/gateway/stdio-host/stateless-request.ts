@@ -1,0 +1,53 @@
+// A POST without a session: a 2026-07-28 request (no sessions in that revision) or a client
+// that skipped initialize. It is served on its own, briefly attached to the service's child;
+// the answer is JSON, or an SSE stream when the client asked for progress and accepts SSE.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isJSONRPCRequest, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { errorResponse, RPC } from './errors.js';
+import type { HostedService } from './hosted-service.js';
+import { headerValue, sendJson } from '../../core/http/http-messages.js';
+import { MODERN_PROTOCOL_VERSION, modernRequestProblem } from './modern-request.js';
+
+export function serveStatelessRequest(service: HostedService, req: IncomingMessage, res: ServerResponse, body: unknown): void {
+  const problem = modernRequestProblem(req.headers, body);
+  if (problem) return sendJson(res, problem.status, problem.body);
+  if (Array.isArray(body)) {
+    return sendJson(res, 400, errorResponse(null, RPC.INVALID_REQUEST, 'Bad Request: a batch needs a session — send initialize first'));
+  }
+  if (!isJSONRPCRequest(body)) {
+    // Notifications and responses have nothing to attach to without a session.
+    if (typeof body === 'object' && body !== null && 'jsonrpc' in body) return void res.writeHead(202).end();
+    return sendJson(res, 400, errorResponse(null, RPC.INVALID_REQUEST, 'Bad Request: not a JSON-RPC message'));
+  }
+  const request = body;
+  const modern = headerValue(req, 'mcp-protocol-version') === MODERN_PROTOCOL_VERSION;
+  const wantsProgress = (request.params?._meta as { progressToken?: unknown } | undefined)?.progressToken !== undefined;
+  const stream = wantsProgress && (headerValue(req, 'accept') ?? '').includes('text/event-stream');
+  let done = false;
+  const finish = () => {
+    done = true;
+    session.close();
+  };
+  const session = service.open({
+    stateful: false,
+    send(message: JSONRPCMessage) {
+      if (done) return;
+      const final = !('method' in message) && 'id' in message && message.id === request.id;
+      if (stream) {
+        if (!res.headersSent) res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+        res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+        if (final) res.end();
+      } else if (final) {
+        // 2026-07-28: an unknown method is answered 404 with the JSON-RPC error.
+        const notFound = modern && 'error' in message && message.error.code === RPC.METHOD_NOT_FOUND;
+        sendJson(res, notFound ? 404 : 200, message);
+      }
+      if (final) finish();
+    },
+  });
+  // Closing the response stream cancels the request (spec 2026-07-28, "Cancellation").
+  res.on('close', () => {
+    if (!done) finish();
+  });
+  session.receive(request);
+}

@@ -1,0 +1,110 @@
+// /<service>/mcp — Streamable HTTP. Sessions of protocol versions 2025-03-26 … 2025-11-25
+// (Mcp-Session-Id, GET stream, DELETE) run on the SDK's server transport; a POST without a
+// session is served statelessly (2026-07-28 has no sessions).
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { errorResponse, RPC } from './errors.js';
+import type { HostedService } from './hosted-service.js';
+import { headerValue, readJsonBody, sendJson } from '../../core/http/http-messages.js';
+import { serveStatelessRequest } from './stateless-request.js';
+
+/** A session with no open request for this long is ended; most clients never send DELETE. */
+export const SESSION_IDLE_MS = 10 * 60_000;
+
+interface SessionActivity {
+  open: number;
+  lastSeen: number;
+}
+
+export class StreamableEndpoint {
+  private readonly sessions = new Map<string, StreamableHTTPServerTransport>();
+  private readonly activity = new Map<StreamableHTTPServerTransport, SessionActivity>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly service: HostedService,
+    private readonly idleMs = SESSION_IDLE_MS,
+  ) {
+    this.sweeper = setInterval(() => this.endIdleSessions(), Math.min(60_000, idleMs));
+    this.sweeper.unref();
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const sessionId = headerValue(req, 'mcp-session-id');
+    if (req.method === 'POST') {
+      const body = await readJsonBody(req, res, this.service.definition.limits.max_body_bytes);
+      if (body === undefined) return;
+      const opensSession = Array.isArray(body) ? body.some(isInitializeRequest) : isInitializeRequest(body);
+      if (sessionId !== undefined) return this.withSession(sessionId, req, res, body);
+      if (opensSession) return this.openSession(req, res, body);
+      return serveStatelessRequest(this.service, req, res, body);
+    }
+    if (req.method === 'GET' || req.method === 'DELETE') {
+      if (sessionId !== undefined) return this.withSession(sessionId, req, res);
+      // No session: nothing to stream or end (and 2026-07-28 has no GET stream at all).
+      return sendJson(res, 405, errorResponse(null, RPC.INVALID_REQUEST, 'Method Not Allowed: GET and DELETE need an Mcp-Session-Id'), { allow: 'POST' });
+    }
+    sendJson(res, 405, errorResponse(null, RPC.INVALID_REQUEST, 'Method Not Allowed'), { allow: 'GET, POST, DELETE' });
+  }
+
+  /** Ends every session (the service was disabled or removed). */
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    const transports = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(transports.map((t) => t.close()));
+  }
+
+  private async withSession(sessionId: string, req: IncomingMessage, res: ServerResponse, body?: unknown): Promise<void> {
+    const transport = this.sessions.get(sessionId);
+    // 404 tells a client its session is gone and it should initialize again (spec 2025-11-25, Session Management).
+    if (!transport) return sendJson(res, 404, errorResponse(null, RPC.INVALID_REQUEST, 'Session not found'));
+    this.track(transport, res);
+    await transport.handleRequest(req, res, body);
+  }
+
+  /** Counts open requests (a GET stream keeps a session alive) and remembers the last one. */
+  private track(transport: StreamableHTTPServerTransport, res: ServerResponse): void {
+    const seen = this.activity.get(transport) ?? { open: 0, lastSeen: Date.now() };
+    this.activity.set(transport, seen);
+    seen.open += 1;
+    seen.lastSeen = Date.now();
+    res.once('close', () => {
+      seen.open -= 1;
+      seen.lastSeen = Date.now();
+    });
+  }
+
+  private endIdleSessions(): void {
+    const now = Date.now();
+    for (const [transport, seen] of this.activity) {
+      if (seen.open === 0 && now - seen.lastSeen >= this.idleMs) void transport.close();
+    }
+  }
+
+  private async openSession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => void this.sessions.set(id, transport),
+      onsessionclosed: (id) => void this.sessions.delete(id),
+    });
+    const session = this.service.open({
+      stateful: true,
+      send(message: JSONRPCMessage, relatedRequestId?: RequestId) {
+        // A response whose stream is gone (client disconnected) has nowhere to go.
+        transport.send(message, relatedRequestId === undefined ? undefined : { relatedRequestId }).catch(() => {});
+      },
+    });
+    transport.onmessage = (message) => session.receive(message);
+    transport.onclose = () => {
+      session.close();
+      this.activity.delete(transport);
+      if (transport.sessionId) this.sessions.delete(transport.sessionId);
+    };
+    await transport.start();
+    this.track(transport, res);
+    await transport.handleRequest(req, res, body);
+  }
+}

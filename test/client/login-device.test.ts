@@ -1,0 +1,71 @@
+// `mcpgw login --device` (RFC 8628) end to end against a real OpenID provider: the CLI prints
+// the verification URI and user code, the test plays the user's browser over HTTP (enter the
+// code, confirm, log in, consent) and the CLI's polling picks up the tokens.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunningAuthd } from '../../src/gateway/authd/authd-server.js';
+import { startCliUntil } from '../helpers/cli.js';
+import type { TestIdp } from '../fixtures/oidc/test-idp.js';
+import { startLoginSetup, type LoginSetup } from '../fixtures/oidc/login-setup.js';
+import { enterCodeAndSignIn } from '../fixtures/oidc/browser.js';
+import { authdVerdict } from '../fixtures/oidc/authd-verdict.js';
+
+interface DeviceLogin {
+  verificationUri: string;
+  userCode: string;
+  done: Promise<{ code: number; stderr: string }>;
+}
+
+/** Start `mcpgw login --device` and hand back what it tells the user on stderr, and its exit. */
+async function startDeviceLogin(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<DeviceLogin> {
+  const { match, done } = await startCliUntil(['login', '--device', ...args], /open (http:\/\/\S+) and enter the code (\S+)/, { cwd, env });
+  return { verificationUri: match[1]!, userCode: match[2]!, done };
+}
+
+describe('mcpgw login --device', () => {
+  let idp: TestIdp;
+  let project: LoginSetup['project'];
+  let configDir: string;
+  let authd: RunningAuthd;
+  let env: NodeJS.ProcessEnv;
+  let cli: LoginSetup['cli'];
+  let credentials: LoginSetup['credentials'];
+  let setup: LoginSetup | undefined;
+
+  before(async () => {
+    setup = await startLoginSetup();
+    ({ idp, project, configDir, authd, env, cli, credentials } = setup);
+  });
+  after(async () => {
+    await setup?.close();
+  });
+
+  test('prints a verification URI and code; entering it, signing in and consenting stores tokens (0600) that authd accepts', { timeout: 180_000 }, async () => {
+    const login = await startDeviceLogin(['-C', project.dir], project.dir, env);
+    assert.ok(login.verificationUri.startsWith(`${idp.issuer}/`), login.verificationUri);
+    const page = await enterCodeAndSignIn(login.verificationUri, login.userCode, 'alice');
+    assert.match(page, /Sign-in Success/);
+    const { code, stderr } = await login.done;
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /logged in to http:\/\/127\.0\.0\.1:18090 as alice \(groups: developers\)/);
+    const info = await stat(join(configDir, 'credentials.json'));
+    assert.equal(info.mode & 0o777, 0o600);
+    const stored = await credentials();
+    assert.equal(stored.kind, 'oidc');
+    assert.ok(stored.refresh_token, 'a refresh token (offline_access)');
+    assert.equal(await authdVerdict(authd, stored.access_token, 'echo'), 200);
+    assert.equal(await authdVerdict(authd, stored.access_token, 'get-sum'), 403);
+
+    const token = await cli('token');
+    assert.equal(token.code, 0, token.stderr);
+    assert.equal(token.stdout.trim(), stored.access_token);
+    assert.equal(await authdVerdict(authd, token.stdout.trim(), 'echo'), 200);
+    const who = await cli('whoami', '--json');
+    assert.equal(who.code, 0, who.stderr);
+    const report = JSON.parse(who.stdout);
+    assert.equal(report.identity.subject, 'alice');
+    assert.deepEqual(report.identity.groups, ['developers']);
+  });
+});
