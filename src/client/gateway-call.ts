@@ -12,6 +12,7 @@ import { gatewayEndpoint } from '../core/config/service-summary.js';
 import { publicUrl } from '../core/config/settings.js';
 import { currentAccessToken } from '../core/identity/session.js';
 import { CredentialError } from '../core/identity/errors.js';
+import { REGISTRY_PATH } from '../core/wire/contract.js';
 import type { Caller } from '../discovery/registry-server/caller.js';
 import { GatewayCallError, NoCredentialError } from '../discovery/registry-server/errors.js';
 
@@ -77,7 +78,7 @@ export async function callThroughGateway(call: GatewayCall): Promise<CallToolRes
  */
 export async function credentialOf(project: Project, caller: Caller, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   if (caller.kind === 'agent') {
-    if (!caller.token) throw new NoCredentialError('connect to <gateway>/mcpgw/mcp with Authorization: Bearer <token>');
+    if (!caller.token) throw new NoCredentialError(`connect to <gateway>${REGISTRY_PATH}/mcp with Authorization: Bearer <token>`);
     return caller.token;
   }
   if (env.MCPGW_TOKEN) return env.MCPGW_TOKEN;

@@ -2,10 +2,8 @@
 // body limit → drop client identity headers → forward_auth subrequest to authd → upstream
 // headers → path rewrite → streaming reverse_proxy.
 import type { CaddyHandler } from './caddy-json.js';
+import { AUTHD_ONLY_HEADERS, AUTHD_PATH, COPIED_IDENTITY_HEADERS, MCPGW_HEADER } from '../../core/wire/contract.js';
 
-/** Headers only authd may set; a client sending them is ignored (deleted before the check). */
-export const IDENTITY_HEADERS = ['X-User', 'X-Groups', 'X-Scopes', 'X-Mcpgw-*'];
-const COPIED_FROM_AUTHD = ['X-User', 'X-Groups', 'X-Scopes'];
 
 export interface ProxyTarget {
   /** The service name authd decides for (X-Mcpgw-Service). */
@@ -46,21 +44,21 @@ export function dialOfListen(listen: string): string {
 
 /** On authd's 2xx: copy identity onto the request, or (auth: none) make sure none reaches the upstream. */
 function onAllowed(copyIdentity: boolean): CaddyHandler {
-  if (!copyIdentity) return { handler: 'headers', request: { delete: COPIED_FROM_AUTHD } };
-  return { handler: 'headers', request: { set: Object.fromEntries(COPIED_FROM_AUTHD.map((h) => [h, [`{http.reverse_proxy.header.${h}}`]])) } };
+  if (!copyIdentity) return { handler: 'headers', request: { delete: [...COPIED_IDENTITY_HEADERS] } };
+  return { handler: 'headers', request: { set: Object.fromEntries(COPIED_IDENTITY_HEADERS.map((h) => [h, [`{http.reverse_proxy.header.${h}}`]])) } };
 }
 
 export function forwardAuthHandler(service: string, authd: string, copyIdentity = true): CaddyHandler {
   return {
     handler: 'reverse_proxy',
     upstreams: [{ dial: authd }],
-    rewrite: { method: 'GET', uri: '/verify' },
+    rewrite: { method: 'GET', uri: AUTHD_PATH.verify },
     headers: {
       request: {
         set: {
-          'X-Mcpgw-Service': [service],
+          [MCPGW_HEADER.service]: [service],
           // Caddy buffers the body for this placeholder and still sends it upstream afterwards.
-          'X-Mcpgw-Body': ['{http.request.body}'],
+          [MCPGW_HEADER.body]: ['{http.request.body}'],
           'X-Forwarded-Method': ['{http.request.method}'],
           'X-Forwarded-Uri': ['{http.request.uri}'],
         },
@@ -107,7 +105,7 @@ export function upstreamProxyHandler(t: ProxyTarget): CaddyHandler {
 export function proxyChain(t: ProxyTarget): CaddyHandler[] {
   const chain: CaddyHandler[] = [
     { handler: 'request_body', max_size: t.maxBodyBytes },
-    { handler: 'headers', request: { delete: IDENTITY_HEADERS } },
+    { handler: 'headers', request: { delete: [...AUTHD_ONLY_HEADERS] } },
   ];
   chain.push(forwardAuthHandler(t.service, t.authd, t.copyIdentity));
   if (t.stripPrefix) chain.push({ handler: 'rewrite', strip_path_prefix: t.stripPrefix });

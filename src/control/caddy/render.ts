@@ -8,11 +8,9 @@ import { publicUrl, type Settings } from '../../core/config/settings.js';
 import { SERVER_NAME, type CaddyConfig, type CaddyRoute, type CaddyServer } from './caddy-json.js';
 import { dialOf, dialOfListen, jsonResponse, proxyChain, type ProxyTarget } from './proxy-chain.js';
 import { caddyHeaderValue } from './upstream-headers.js';
+import { REGISTRY_PATH, RESOURCE_METADATA_PATH, UI_PATH } from '../../core/wire/contract.js';
 
 export const ROUTE_ID_PREFIX = 'mcpgw-';
-export const REGISTRY_PATH = '/mcpgw';
-export const UI_PATH = '/ui';
-export const RESOURCE_METADATA_PATH = '/.well-known/oauth-protected-resource';
 
 export interface RenderInput {
   settings: Settings;

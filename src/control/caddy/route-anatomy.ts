@@ -2,6 +2,7 @@
 // our Caddyfile, or whatever a Caddy runs. Subroutes are flattened, so two configs that
 // behave alike describe alike. Used by `mcpgw status` and to check the Caddyfile render.
 import { SERVER_NAME, type CaddyConfig, type CaddyHandler, type CaddyRoute } from './caddy-json.js';
+import { MCPGW_HEADER } from '../../core/wire/contract.js';
 
 export interface RouteAnatomy {
   /** Path matchers, or `(origin check)` / `(fallback)`. */
@@ -41,7 +42,7 @@ export function routeAnatomy(route: CaddyRoute): RouteAnatomy {
     const request = (h.headers as { request?: { set?: Record<string, string[]>; delete?: string[] } } | undefined)?.request;
     const sub = (h.rewrite as { uri?: string } | undefined)?.uri;
     if (sub) {
-      a.auth = { authd: dials.join(' '), uri: sub, service: request?.set?.['X-Mcpgw-Service']?.[0] };
+      a.auth = { authd: dials.join(' '), uri: sub, service: request?.set?.[MCPGW_HEADER.service]?.[0] };
       continue;
     }
     a.upstreams = dials;

@@ -4,6 +4,7 @@
 import type { Project } from '../../core/config/project.js';
 import { publicUrl } from '../../core/config/settings.js';
 import { dialOfListen } from '../caddy/proxy-chain.js';
+import { AUTHD_PATH, UI_PATH } from '../../core/wire/contract.js';
 
 export type Readiness = { kind: 'caddy-admin'; target: string } | { kind: 'http'; url: string } | { kind: 'running' };
 
@@ -38,10 +39,10 @@ interface SubcommandEntry {
 
 /** mcpgw subcommands that `up` runs beside Caddy, when the program has them. */
 const SUBCOMMANDS: SubcommandEntry[] = [
-  { name: 'authd', command: 'authd', args: [], listen: (p) => p.settings.authd.listen, readyPath: '/healthz' },
+  { name: 'authd', command: 'authd', args: [], listen: (p) => p.settings.authd.listen, readyPath: AUTHD_PATH.healthz },
   { name: 'host', command: 'host', args: [], listen: (p) => p.settings.stdio_host.listen, readyPath: '/' },
   { name: 'registry-server', command: 'serve', args: ['--http'], listen: (p) => p.settings.registry_server.listen, readyPath: '/' },
-  { name: 'web', command: 'web', args: [], listen: (p) => p.settings.web.listen, readyPath: '/ui/healthz' },
+  { name: 'web', command: 'web', args: [], listen: (p) => p.settings.web.listen, readyPath: `${UI_PATH}/healthz` },
   { name: 'prober', command: 'probe', args: ['--watch'] },
 ];
 

@@ -10,6 +10,7 @@ import { settingsSchema, SETTINGS_HINTS, type Settings } from './settings.js';
 import { scopesFileSchema, SCOPES_HINTS, type ScopesFile } from './scopes.js';
 import { matchesPattern } from './pattern.js';
 import { projectPaths, type ProjectPaths } from './paths.js';
+import { RESERVED_PATHS } from '../wire/contract.js';
 
 export { projectPaths, type ProjectPaths };
 
@@ -96,7 +97,7 @@ export function crossServiceIssues(services: ServiceDefinition[], parsed: Map<st
   const issues: ConfigIssue[] = [];
   const firstByPath = new Map<string, ServiceDefinition>();
   const firstByName = new Map<string, ServiceDefinition>();
-  const reserved = ['/mcpgw', '/ui', '/.well-known'];
+  const reserved = RESERVED_PATHS;
   for (const svc of services) {
     const at = (field: string) => parsed.get(svc.file)?.locate([field]) ?? {};
     const prevName = firstByName.get(svc.name);

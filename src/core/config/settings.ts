@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { duration, httpUrl, listenAddress } from './common.js';
 import type { HintTable } from './yaml-document.js';
+import { DEFAULT_LISTEN } from '../wire/contract.js';
 
 const LOOPBACK_ADMIN = /^(unix\/\/.+|(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d{1,5})$/;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d{1,5}$/;
@@ -27,7 +28,7 @@ export const settingsSchema = z
   .object({
     gateway: z
       .object({
-        listen: listenAddress.default('127.0.0.1:8080'),
+        listen: listenAddress.default(DEFAULT_LISTEN.gateway),
         /** The URL agents use; defaults to http://<listen>. */
         public_url: httpUrl.optional(),
         /** Serve HTTPS for this domain (ACME or `tls` files). */
@@ -42,26 +43,26 @@ export const settingsSchema = z
       .object({
         admin: listenAddress
           .refine((a) => LOOPBACK_ADMIN.test(a), 'must be a loopback address or unix socket (the admin API is unauthenticated)')
-          .default('127.0.0.1:2019'),
+          .default(DEFAULT_LISTEN.caddyAdmin),
         binary: z.string().default('caddy'),
       })
       .strict()
       .default({}),
     authd: z
-      .object({ listen: behindCaddy('127.0.0.1:8081') })
+      .object({ listen: behindCaddy(DEFAULT_LISTEN.authd) })
       .strict()
       .default({}),
     registry_server: z
-      .object({ listen: behindCaddy('127.0.0.1:8082') })
+      .object({ listen: behindCaddy(DEFAULT_LISTEN.registryServer) })
       .strict()
       .default({}),
     stdio_host: z
-      .object({ listen: behindCaddy('127.0.0.1:8083') })
+      .object({ listen: behindCaddy(DEFAULT_LISTEN.stdioHost) })
       .strict()
       .default({}),
     web: z
       .object({
-        listen: listenAddress.default('127.0.0.1:8084'),
+        listen: listenAddress.default(DEFAULT_LISTEN.web),
         /** OAuth client the web UI signs people in with (PKCE; allows <public_url>/ui/callback); default: the provider's client_id. */
         client_id: z.string().min(1).optional(),
         /** A browser session ends after this at the latest (or when the access token expires). */

@@ -6,6 +6,7 @@ import type { RegistryRight } from '../../core/config/scopes.js';
 import { decideForGroups, hasRegistryRight, isToolAllowed, type Policy } from '../../core/policy/policy.js';
 import { bearerToken } from '../../core/identity/token-verifier.js';
 import { CallerUnknownError, RegistryRightError } from './errors.js';
+import { headerKey, IDENTITY_HEADER } from '../../core/wire/contract.js';
 
 export type Caller =
   | {
@@ -31,9 +32,9 @@ const list = (text: string | undefined) => (text ?? '').split(',').map((s) => s.
 
 /** The caller of one HTTP request, from the headers authd set (lower-case names, as node gives them). */
 export function callerFromHeaders(headers: HeaderMap | undefined): Caller {
-  const subject = headers && header(headers, 'x-user');
+  const subject = headers && header(headers, headerKey(IDENTITY_HEADER.user));
   if (!headers || !subject) throw new CallerUnknownError();
-  return { kind: 'agent', subject, groups: list(header(headers, 'x-groups')), scopes: list(header(headers, 'x-scopes')), token: bearerToken(header(headers, 'authorization')) };
+  return { kind: 'agent', subject, groups: list(header(headers, headerKey(IDENTITY_HEADER.groups))), scopes: list(header(headers, headerKey(IDENTITY_HEADER.scopes))), token: bearerToken(header(headers, 'authorization')) };
 }
 
 /** May the caller call this tool? (The gateway decides for real; this decides what is shown.) */

@@ -1,5 +1,6 @@
 // Errors of the registry MCP server. Each has a stable `code`; a tool that fails answers
 // `isError: true` with that code, so an agent can tell "not allowed" from "try again".
+import { IDENTITY_HEADER, REGISTRY_PATH } from '../../core/wire/contract.js';
 import type { RegistryRight } from '../../core/config/scopes.js';
 
 export class RegistryServerError extends Error {
@@ -12,7 +13,7 @@ export class RegistryServerError extends Error {
 /** An HTTP request reached the registry server without the identity headers authd sets. */
 export class CallerUnknownError extends RegistryServerError {
   constructor() {
-    super('ERR_NO_IDENTITY', 'the request carries no X-User: the registry server is reached through the gateway (<gateway>/mcpgw/mcp), which sets it', 'connect to <gateway>/mcpgw/mcp with a bearer token');
+    super('ERR_NO_IDENTITY', `the request carries no ${IDENTITY_HEADER.user}: the registry server is reached through the gateway (<gateway>${REGISTRY_PATH}/mcp), which sets it`, `connect to <gateway>${REGISTRY_PATH}/mcp with a bearer token`);
     this.name = 'CallerUnknownError';
   }
 }

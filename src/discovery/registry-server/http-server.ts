@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { REGISTRY_PATH } from '../../control/caddy/render.js';
+import { REGISTRY_PATH } from '../../core/wire/contract.js';
 import { readJsonBody, sendJson } from '../../core/http/http-messages.js';
 import { listenOn } from '../../core/http/listen.js';
 import { callerFromHeaders, type Caller } from './caller.js';

@@ -2,10 +2,12 @@
 // sent in clear over a network; browsers treat loopback as secure) and SameSite=Lax (not sent
 // on cross-site POSTs — the first of two CSRF defences, the token header being the second).
 
+import { UI_PATH } from '../../core/wire/contract.js';
+
 export const SESSION_COOKIE = 'mcpgw_session';
 /** Binds a sign-in in progress to the browser that started it (login CSRF, RFC 6749 §10.12). */
 export const LOGIN_COOKIE = 'mcpgw_login';
-const COOKIE_PATH = '/ui';
+const COOKIE_PATH = UI_PATH;
 
 export function parseCookies(header: string | undefined): Map<string, string> {
   const out = new Map<string, string>();

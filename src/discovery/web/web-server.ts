@@ -8,6 +8,7 @@ import { ServiceExistsError, ServiceNotFoundError } from '../../control/registry
 import { publicUrl } from '../../core/config/settings.js';
 import { registryRights } from '../../core/policy/policy.js';
 import { listenOn } from '../../core/http/listen.js';
+import { UI_PATH } from '../../core/wire/contract.js';
 import { clearCookie, LOGIN_COOKIE, parseCookies, SESSION_COOKIE, setCookie } from './cookies.js';
 import { CsrfError, LoginFailedError, NotSignedInError, WebError } from './errors.js';
 import { readJsonBody, redirect, sendAsset, sendJson } from './http-io.js';
@@ -38,7 +39,7 @@ function loginFor(project: Project): WebLogin | undefined {
   const provider = project.settings.identity.providers[0];
   const clientId = project.settings.web.client_id ?? provider?.client_id;
   if (!provider || !clientId) return undefined;
-  return new WebLogin({ provider, clientId, redirectUri: `${publicUrl(project.settings)}/ui/callback` });
+  return new WebLogin({ provider, clientId, redirectUri: `${publicUrl(project.settings)}${UI_PATH}/callback` });
 }
 
 export async function startWebServer(options: WebServerOptions): Promise<RunningWebServer> {
@@ -73,22 +74,22 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     const url = new URL(req.url ?? '/', origin);
     const path = url.pathname;
     const method = req.method ?? 'GET';
-    if (path === '/ui' || path === '/ui/index.html') return redirect(res, '/ui/');
-    if (path === '/ui/healthz') return sendJson(res, 200, { ok: true, sessions: live.size });
-    if (method === 'GET' && path === '/ui/') {
+    if (path === UI_PATH || path === `${UI_PATH}/index.html`) return redirect(res, `${UI_PATH}/`);
+    if (path === `${UI_PATH}/healthz`) return sendJson(res, 200, { ok: true, sessions: live.size });
+    if (method === 'GET' && path === `${UI_PATH}/`) {
       await sendAsset(res, 'index.html');
       return;
     }
-    if (method === 'GET' && path.startsWith('/ui/assets/')) {
-      if (!(await sendAsset(res, path.slice('/ui/assets/'.length)))) sendJson(res, 404, { error: 'ERR_NOT_FOUND' });
+    if (method === 'GET' && path.startsWith(`${UI_PATH}/assets/`)) {
+      if (!(await sendAsset(res, path.slice(`${UI_PATH}/assets/`.length)))) sendJson(res, 404, { error: 'ERR_NOT_FOUND' });
       return;
     }
-    if (method === 'GET' && path === '/ui/login') {
+    if (method === 'GET' && path === `${UI_PATH}/login`) {
       if (!login) throw new WebError('ERR_NO_PROVIDER', 'mcpgw.yaml names no identity provider with a client id — add identity.providers (or web.client_id)', 503);
       const pending = sessions.startLogin(newCodeVerifier());
       return redirect(res, await login.authorizationUrl(pending), { 'set-cookie': setCookie(LOGIN_COOKIE, pending.state, LOGIN_COOKIE_SECONDS) });
     }
-    if (method === 'GET' && path === '/ui/callback') {
+    if (method === 'GET' && path === `${UI_PATH}/callback`) {
       const state = url.searchParams.get('state') ?? undefined;
       // The state must be the one this browser started with, or someone is pushing a sign-in on it.
       if (!login || !state || parseCookies(req.headers.cookie).get(LOGIN_COOKIE) !== state) throw new LoginFailedError('this sign-in was not started in this browser — start again');
@@ -97,22 +98,22 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       const identity = await login.finish(url, pending);
       const session = sessions.create(identity);
       log(`signed in: ${identity.subject} (groups: ${identity.groups.join(', ') || 'none'})`);
-      return redirect(res, '/ui/', {
+      return redirect(res, `${UI_PATH}/`, {
         'set-cookie': [setCookie(SESSION_COOKIE, session.id, (session.expiresAt - Date.now()) / 1000), clearCookie(LOGIN_COOKIE)],
       });
     }
-    if (method === 'POST' && path === '/ui/logout') {
+    if (method === 'POST' && path === `${UI_PATH}/logout`) {
       const session = requireChange(req);
       session.expiresAt = 0; // also ends its live stream
       sessions.delete(session.id);
       return sendJson(res, 200, { ok: true }, { 'set-cookie': clearCookie(SESSION_COOKIE) });
     }
-    if (path.startsWith('/ui/api/')) return api(req, res, url, method);
+    if (path.startsWith(`${UI_PATH}/api/`)) return api(req, res, url, method);
     sendJson(res, 404, { error: 'ERR_NOT_FOUND', message: `nothing at ${path}` });
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<void> {
-    const path = url.pathname.slice('/ui/api'.length);
+    const path = url.pathname.slice(`${UI_PATH}/api`.length);
     if (method === 'GET') {
       const session = requireSession(req);
       if (path === '/me') return sendJson(res, 200, { subject: session.subject, groups: session.groups, rights: await rightsOf(session), csrf: session.csrf, expiresAt: new Date(session.expiresAt).toISOString() });

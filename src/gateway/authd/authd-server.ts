@@ -12,6 +12,7 @@ import { PolicySource } from './policy-source.js';
 import { HealthGateSource } from './health-gate-source.js';
 import { TokenVerifier } from '../../core/identity/token-verifier.js';
 import type { JwtVerifier } from '../../core/identity/jwt-verifier.js';
+import { AUTHD_PATH, headerKey, MCP_HEADER, MCPGW_HEADER, RESOURCE_METADATA_PATH } from '../../core/wire/contract.js';
 
 /** Room for the other headers (Authorization, Mcp-*, X-Forwarded-*) beside the body header. */
 const HEADER_ALLOWANCE = 64 * 1024;
@@ -46,10 +47,10 @@ function headerText(req: IncomingMessage, name: string): string | undefined {
 export function verifyRequestOf(req: IncomingMessage): VerifyRequest {
   return {
     authorization: headerText(req, 'authorization'),
-    service: headerText(req, 'x-mcpgw-service'),
-    body: headerText(req, 'x-mcpgw-body'),
-    mcpMethod: headerText(req, 'mcp-method'),
-    mcpName: headerText(req, 'mcp-name'),
+    service: headerText(req, headerKey(MCPGW_HEADER.service)),
+    body: headerText(req, headerKey(MCPGW_HEADER.body)),
+    mcpMethod: headerText(req, headerKey(MCP_HEADER.method)),
+    mcpName: headerText(req, headerKey(MCP_HEADER.name)),
     origin: headerText(req, 'origin'),
   };
 }
@@ -64,7 +65,7 @@ function json(status: number, value: unknown): AuthdAnswer {
 }
 
 function protectedResourceMetadata(settings: Settings, source: PolicySource, path: string): AuthdAnswer {
-  const servicePath = path.slice('/.well-known/oauth-protected-resource'.length);
+  const servicePath = path.slice(RESOURCE_METADATA_PATH.length);
   const service = servicePath ? [...source.current.services.values()].find((s) => s.path === servicePath) : undefined;
   if (servicePath && !service) return json(404, { error: 'not_found', error_description: `no service at ${servicePath}` });
   // RFC 9728 §2: the resource identifier, and the authorization servers that issue tokens for it.
@@ -107,11 +108,11 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
   const handle = async (req: IncomingMessage): Promise<AuthdAnswer> => {
     const path = new URL(req.url ?? '/', 'http://authd').pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { error: 'method_not_allowed' });
-    if (path === '/verify') return authorizer.authorize(verifyRequestOf(req));
-    if (path === '/.well-known/oauth-protected-resource' || path.startsWith('/.well-known/oauth-protected-resource/')) {
+    if (path === AUTHD_PATH.verify) return authorizer.authorize(verifyRequestOf(req));
+    if (path === RESOURCE_METADATA_PATH || path.startsWith(`${RESOURCE_METADATA_PATH}/`)) {
       return protectedResourceMetadata(settings, source, path);
     }
-    if (path === '/healthz') return json(200, { ok: true, services: source.current.services.size, definitions: source.current.definitions, metadata: resourceMetadataUrl(settings) });
+    if (path === AUTHD_PATH.healthz) return json(200, { ok: true, services: source.current.services.size, definitions: source.current.definitions, metadata: resourceMetadataUrl(settings) });
     return json(404, { error: 'not_found' });
   };
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {

@@ -12,6 +12,7 @@ import { decide, scopesForGroups, type PolicyDecision } from '../../core/policy/
 import type { PolicySource } from './policy-source.js';
 import { bearerToken, type TokenVerifier } from '../../core/identity/token-verifier.js';
 import { unavailabilityOf, unavailableAnswer } from './service-availability.js';
+import { headerKey, IDENTITY_HEADER, MCPGW_HEADER, RESOURCE_METADATA_PATH } from '../../core/wire/contract.js';
 
 /** The parts of Caddy's subrequest authd reads (header values already decoded to text). */
 export interface VerifyRequest {
@@ -44,7 +45,7 @@ function rpcError(status: number, id: JsonRpcId, code: number, message: string, 
 }
 
 export function resourceMetadataUrl(settings: Settings, service?: Pick<ServiceDefinition, 'path'>): string {
-  return `${publicUrl(settings)}/.well-known/oauth-protected-resource${service?.path ?? ''}`;
+  return `${publicUrl(settings)}${RESOURCE_METADATA_PATH}${service?.path ?? ''}`;
 }
 
 export class Authorizer {
@@ -73,7 +74,7 @@ export class Authorizer {
       return answer;
     };
     if (!serviceName) {
-      return deny(rpcError(400, null, -32600, 'X-Mcpgw-Service is missing: the gateway route is misconfigured', { code: 'ERR_NO_SERVICE' }), 'no X-Mcpgw-Service', null);
+      return deny(rpcError(400, null, -32600, `${MCPGW_HEADER.service} is missing: the gateway route is misconfigured`, { code: 'ERR_NO_SERVICE' }), `no ${MCPGW_HEADER.service}`, null);
     }
     const service = this.source.current.services.get(serviceName);
     if (!service) {
@@ -132,7 +133,7 @@ export class Authorizer {
       return rpcError(403, replyId, RPC_ERROR.FORBIDDEN, message, { code: 'ERR_FORBIDDEN', server: serviceName, missing: first.missing, reason: first.reason, ...(calls.length > 1 ? { denied } : {}) });
     }
     const scopes = scopesForGroups(this.source.current.policy, identity.groups);
-    return { status: 200, headers: { 'x-user': identity.subject, 'x-groups': identity.groups.join(','), 'x-scopes': scopes.join(',') }, body: '' };
+    return { status: 200, headers: { [headerKey(IDENTITY_HEADER.user)]: identity.subject, [headerKey(IDENTITY_HEADER.groups)]: identity.groups.join(','), [headerKey(IDENTITY_HEADER.scopes)]: scopes.join(',') }, body: '' };
   }
 
   private record(server: string, identity: Identity | null, call: McpCall | undefined, status: number, reason: string): void {

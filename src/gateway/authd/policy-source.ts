@@ -10,6 +10,7 @@ import { stateLayout } from '../../core/state/layout.js';
 import { readApiKeys, type ApiKeyRecord } from '../../core/identity/api-keys.js';
 import { definitionsFingerprint } from './authd-sync.js';
 import { REGISTRY_SERVER, type Policy } from '../../core/policy/policy.js';
+import { REGISTRY_PATH } from '../../core/wire/contract.js';
 
 export interface PolicySnapshot {
   policy: Policy;
@@ -24,7 +25,7 @@ export interface PolicySnapshot {
  * metadata) and its body limit, the same 1 MiB as its Caddy route. The upstream is never dialed.
  */
 const REGISTRY_SERVICE: ServiceDefinition = {
-  ...serviceSchema.parse({ name: REGISTRY_SERVER, path: '/mcpgw', upstream: 'http://127.0.0.1/', limits: { max_body_bytes: 1024 * 1024 } }),
+  ...serviceSchema.parse({ name: REGISTRY_SERVER, path: REGISTRY_PATH, upstream: 'http://127.0.0.1/', limits: { max_body_bytes: 1024 * 1024 } }),
   file: '(built in: the registry MCP server)',
 };
 

@@ -1,0 +1,65 @@
+// The gateway's contract in one place: the headers, paths and default addresses Caddy, authd,
+// the stdio host, the registry server, the web UI and clients agree on. Change them here only.
+
+/** Identity authd sets on a 2xx and Caddy copies onto the proxied request (canonical case). */
+export const IDENTITY_HEADER = {
+  user: 'X-User',
+  groups: 'X-Groups',
+  scopes: 'X-Scopes',
+} as const;
+
+/** The identity headers in the order Caddy copies them. */
+export const COPIED_IDENTITY_HEADERS: readonly string[] = [IDENTITY_HEADER.user, IDENTITY_HEADER.groups, IDENTITY_HEADER.scopes];
+
+/** Headers Caddy sets on the forward_auth subrequest to authd. */
+export const MCPGW_HEADER = {
+  /** The service name authd decides for. */
+  service: 'X-Mcpgw-Service',
+  /** The request body (Caddy's `{http.request.body}`), so authd can read method and tool. */
+  body: 'X-Mcpgw-Body',
+} as const;
+
+/** Every header name only authd may set: a client's copy is deleted before the check. */
+export const AUTHD_ONLY_HEADERS: readonly string[] = [...COPIED_IDENTITY_HEADERS, 'X-Mcpgw-*'];
+
+/** MCP transport headers (2026-07-28 adds Mcp-Method / Mcp-Name / Mcp-Param-*). */
+export const MCP_HEADER = {
+  method: 'Mcp-Method',
+  name: 'Mcp-Name',
+  protocolVersion: 'Mcp-Protocol-Version',
+  sessionId: 'Mcp-Session-Id',
+} as const;
+
+/** node lower-cases incoming header names: the key to read `req.headers` with. */
+export function headerKey(name: string): string {
+  return name.toLowerCase();
+}
+
+/** authd's paths. */
+export const AUTHD_PATH = {
+  verify: '/verify',
+  healthz: '/healthz',
+} as const;
+
+/** RFC 9728 protected resource metadata, for the gateway and (suffixed with its path) each service. */
+export const RESOURCE_METADATA_PATH = '/.well-known/oauth-protected-resource';
+/** The prefix every well-known document lives under; no service may take it. */
+export const WELL_KNOWN_PREFIX = '/.well-known';
+
+/** Where the registry MCP server is mounted behind Caddy. */
+export const REGISTRY_PATH = '/mcpgw';
+/** Where the web UI is mounted behind Caddy. */
+export const UI_PATH = '/ui';
+
+/** Paths of the gateway no service definition may claim. */
+export const RESERVED_PATHS: readonly string[] = [REGISTRY_PATH, UI_PATH, WELL_KNOWN_PREFIX];
+
+/** Default listen addresses (mcpgw.yaml); tests never use them. */
+export const DEFAULT_LISTEN = {
+  gateway: '127.0.0.1:8080',
+  caddyAdmin: '127.0.0.1:2019',
+  authd: '127.0.0.1:8081',
+  registryServer: '127.0.0.1:8082',
+  stdioHost: '127.0.0.1:8083',
+  web: '127.0.0.1:8084',
+} as const;
