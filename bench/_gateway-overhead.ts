@@ -65,7 +65,7 @@ export async function measureGatewayOverhead(options: { concurrency?: number; du
     const { key } = await createApiKey(stateLayout(project.stateDir).apiKeysFile, 'bench', ['bench']);
     const authd = await startAuthd({ root: dir, log: () => {} });
     try {
-      const { config } = renderCaddyConfig({ settings: project.settings, services: project.services, root: dir });
+      const { config } = renderCaddyConfig({ settings: project.settings, services: project.services });
       // (b): the plainest Caddy proxy to the same upstream, on its own port in the same Caddy.
       config.apps.http.servers.plain = { listen: [`127.0.0.1:${plainPort}`], automatic_https: { disable: true }, routes: [{ handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${upstream.port}` }] }] }] };
       await caddy.client.putConfig(config);

@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadProject, type Project } from '../core/config/project.js';
-import { applyIfRunning, applyProject, renderForProject, type ApplyReport } from '../control/caddy/apply.js';
+import { applyIfRunning, applyProject, type ApplyReport } from '../control/caddy/apply.js';
+import { renderForProject } from '../control/caddy/render-input.js';
 import { waitForAuthd } from '../gateway/authd/authd-sync.js';
 import { CaddyAdminClient } from '../control/caddy/admin-client.js';
 import { renderCaddyfile } from '../control/caddy/caddyfile.js';
@@ -13,7 +14,8 @@ import { configAnatomy } from '../control/caddy/route-anatomy.js';
 import { planRoutes } from '../control/caddy/route-plan.js';
 import { stateLayout } from '../core/state/layout.js';
 import { gatewayDown, gatewayUp, superviseForeground } from '../control/processes/gateway-up.js';
-import { isAlive, readProcesses } from '../control/processes/processes-file.js';
+import { readProcesses } from '../control/processes/processes-file.js';
+import { isPidAlive } from '../core/state/process-liveness.js';
 import { contextFor, type CliContext } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { examples } from './help.js';
@@ -85,7 +87,7 @@ async function statusOf(project: Project) {
   const desired = running ? (await renderForProject(project)).config : undefined;
   const plan = running && desired ? planRoutes(running.config, { ...desired, admin: running.config?.admin ?? desired.admin }) : undefined;
   return {
-    processes: Object.entries(processes).map(([name, r]) => ({ name, ...r, alive: isAlive(r.pid) })),
+    processes: Object.entries(processes).map(([name, r]) => ({ name, ...r, alive: isPidAlive(r.pid) })),
     gateway: { admin: project.settings.caddy.admin, reachable: Boolean(running), inSync: plan?.inSync ?? null },
     routes: running ? configAnatomy(running.config) : [],
   };

@@ -1,4 +1,5 @@
-// Desired state → Caddy JSON. Pure apart from reading `${file:…}` secrets (see upstream-headers).
+// Desired state → Caddy JSON. Pure: no file, no network — what it needs from outside (file
+// secrets, SSE endpoints) arrives in the input, gathered by render-input.ts.
 // One route per defined service, enabled or not: authd answers for disabled and health-gated
 // services per request, so enable/disable and health never change this config. Unknown paths
 // answer a small JSON 404.
@@ -15,14 +16,14 @@ export const ROUTE_ID_PREFIX = 'mcpgw-';
 export interface RenderInput {
   settings: Settings;
   services: ServiceDefinition[];
-  /** The checkout root: anchors relative `${file:…}` references. */
-  root: string;
+  /** `${file:REF}` header references → the file's contents (read by render-input). */
+  fileSecrets?: Readonly<Record<string, string>>;
   /**
    * For SSE services whose `endpoint` event names an absolute path outside the service
    * prefix (server-everything says `/message?sessionId=…`): service name → that path.
-   * Found at apply time by `discoverSseEndpoint`.
+   * Discovered by apply (sse-endpoints.ts), read from its cache by everything else.
    */
-  sseEndpoints?: Record<string, string>;
+  sseEndpoints?: Readonly<Record<string, string>>;
 }
 
 export interface RenderResult {
@@ -31,14 +32,32 @@ export interface RenderResult {
   warnings: string[];
 }
 
-export function renderInputOf(project: Project, extras: Pick<RenderInput, 'sseEndpoints'> = {}): RenderInput {
-  return { settings: project.settings, services: project.services, root: project.paths.root, ...extras };
+export function renderInputOf(project: Project, extras: Pick<RenderInput, 'sseEndpoints' | 'fileSecrets'> = {}): RenderInput {
+  return { settings: project.settings, services: project.services, ...extras };
+}
+
+/** Two SSE services announcing the same bare path cannot both be routed; the first (by name) wins. */
+function routableEndpoints(input: RenderInput, warnings: string[]): Record<string, string> {
+  const endpoints = input.sseEndpoints ?? {};
+  const owner = new Map<string, string>();
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(endpoints).sort()) {
+    const path = endpoints[name]!;
+    const clash = owner.get(path) ?? input.services.find((s) => path === s.path || path.startsWith(`${s.path}/`))?.name;
+    if (clash && clash !== name) {
+      warnings.push(`${name}: its SSE endpoint ${path} is already routed to ${clash}; its legacy SSE clients cannot post messages — give the upstream its own message path`);
+      continue;
+    }
+    owner.set(path, name);
+    out[name] = path;
+  }
+  return out;
 }
 
 function targetFor(svc: ServiceDefinition, input: RenderInput, warnings: string[]): ProxyTarget {
   const headers: Record<string, string> = {};
   for (const [name, raw] of Object.entries(svc.headers ?? {})) {
-    const { value, inlinedFiles } = caddyHeaderValue(raw, input.root);
+    const { value, inlinedFiles } = caddyHeaderValue(raw, input.fileSecrets ?? {});
     headers[name] = value;
     for (const f of inlinedFiles) {
       warnings.push(`${svc.name}: header ${name} reads \${file:${f}} at apply time — Caddy 2.6 has no file placeholder, so the value sits in Caddy's memory (admin API on loopback only); prefer \${env:…}`);
@@ -63,12 +82,12 @@ function targetFor(svc: ServiceDefinition, input: RenderInput, warnings: string[
 
 const pathMatch = (path: string) => [{ path: [path, `${path}/*`] }];
 
-function serviceRoutes(svc: ServiceDefinition, input: RenderInput, warnings: string[]): CaddyRoute[] {
+function serviceRoutes(svc: ServiceDefinition, input: RenderInput, endpoints: Record<string, string>, warnings: string[]): CaddyRoute[] {
   const id = `${ROUTE_ID_PREFIX}service-${svc.name}`;
   if (svc.auth === 'none') warnings.push(`${svc.name}: auth: none — anyone who reaches the gateway can call it (local development only)`);
   const target = targetFor(svc, input, warnings);
   const routes: CaddyRoute[] = [{ '@id': id, match: pathMatch(svc.path), handle: proxyChain(target), terminal: true }];
-  const endpoint = input.sseEndpoints?.[svc.name];
+  const endpoint = endpoints[svc.name];
   if (endpoint && svc.transport === 'sse' && !endpoint.startsWith(`${svc.path}/`)) {
     // The client resolves the endpoint against the gateway origin, so the POSTs arrive at the
     // bare upstream path: route exactly that path to the same upstream, unstripped.
@@ -130,6 +149,7 @@ export function renderCaddyConfig(input: RenderInput): RenderResult {
   const warnings: string[] = [];
   const authd = dialOfListen(settings.authd.listen);
   const services = [...input.services].sort((a, b) => a.name.localeCompare(b.name));
+  const endpoints = routableEndpoints(input, warnings);
   const routes: CaddyRoute[] = [
     originRoute(settings),
     {
@@ -140,7 +160,7 @@ export function renderCaddyConfig(input: RenderInput): RenderResult {
     },
     registryRoute(input),
     uiRoute(settings),
-    ...services.flatMap((svc) => serviceRoutes(svc, input, warnings)),
+    ...services.flatMap((svc) => serviceRoutes(svc, input, endpoints, warnings)),
     {
       '@id': `${ROUTE_ID_PREFIX}unknown`,
       handle: [jsonResponse(404, { error: 'unknown_service', message: 'no MCP service is registered at this path; see mcpgw list' })],

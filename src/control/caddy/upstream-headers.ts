@@ -1,8 +1,8 @@
 // Header values for the upstream, written so secrets stay out of the pushed config where Caddy
 // allows it: `${env:X}` becomes Caddy's `{env.X}` placeholder (read from Caddy's own
-// environment at request time). Caddy 2.6 has no file placeholder, so `${file:P}` is read at
-// apply time and its value does enter Caddy's in-memory config (reported as a note).
-import { resolveSecrets } from '../../core/config/secrets.js';
+// environment at request time). Caddy 2.6 has no file placeholder, so `${file:P}` values, read
+// before rendering (render-input), do enter Caddy's in-memory config (reported as a note). Pure.
+import type { ServiceDefinition } from '../../core/config/service.js';
 
 const REFERENCE = /\$\{(env|file):([^}]+)\}/g;
 
@@ -17,7 +17,15 @@ function escapeLiteral(text: string): string {
   return text.replace(/[{}]/g, (ch) => `\\${ch}`);
 }
 
-export function caddyHeaderValue(value: string, baseDir: string): CaddyHeaderValue {
+/** Every `${file:…}` reference in the services' upstream headers (what render-input must read). */
+export function fileReferencesOf(services: readonly ServiceDefinition[]): string[] {
+  const refs = new Set<string>();
+  for (const svc of services) for (const value of Object.values(svc.headers ?? {})) for (const m of value.matchAll(REFERENCE)) if (m[1] === 'file') refs.add(m[2]!);
+  return [...refs].sort();
+}
+
+/** `fileSecrets`: `${file:REF}` → the file's contents, for every reference in `value`. */
+export function caddyHeaderValue(value: string, fileSecrets: Readonly<Record<string, string>>): CaddyHeaderValue {
   const inlinedFiles: string[] = [];
   let out = '';
   let last = 0;
@@ -26,7 +34,9 @@ export function caddyHeaderValue(value: string, baseDir: string): CaddyHeaderVal
     const [whole, kind, ref] = m as unknown as [string, string, string];
     if (kind === 'env') out += `{env.${ref}}`;
     else {
-      out += escapeLiteral(resolveSecrets(whole, baseDir));
+      const secret = fileSecrets[ref];
+      if (secret === undefined) throw new Error(`\${file:${ref}} was not read before rendering`);
+      out += escapeLiteral(secret);
       inlinedFiles.push(ref);
     }
     last = m.index! + whole.length;

@@ -7,7 +7,8 @@ import { applyProject, type ApplyReport } from '../caddy/apply.js';
 import { CaddyError } from '../caddy/errors.js';
 import { adminSection } from '../caddy/render.js';
 import { assertCaddyInstalled, startProcess, stopPid, waitUntilReady, type StartedProcess } from './process-launcher.js';
-import { isAlive, readProcesses, writeProcesses, type ProcessesFile } from './processes-file.js';
+import { isPidAlive } from '../../core/state/process-liveness.js';
+import { readProcesses, writeProcesses, type ProcessesFile } from './processes-file.js';
 import { processSpecs, selfCommand, type SelfCommand } from './process-spec.js';
 
 export interface UpOptions {
@@ -33,7 +34,7 @@ export class GatewayRunningError extends CaddyError {
 
 export async function gatewayUp(project: Project, options: UpOptions): Promise<UpResult> {
   const layout = stateLayout(project.stateDir);
-  const running = Object.entries(await readProcesses(layout.processesFile)).filter(([, r]) => isAlive(r.pid));
+  const running = Object.entries(await readProcesses(layout.processesFile)).filter(([, r]) => isPidAlive(r.pid));
   if (running.length) throw new GatewayRunningError(running.map(([n, r]) => `${n} pid ${r.pid}`), layout.processesFile);
   assertCaddyInstalled(project.settings.caddy.binary);
   // Caddy boots with only its admin API; the routes arrive through apply like any later change.

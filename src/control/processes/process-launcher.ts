@@ -4,7 +4,7 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CaddyAdminClient } from '../caddy/admin-client.js';
 import { CaddyError } from '../caddy/errors.js';
-import { isAlive } from './processes-file.js';
+import { isPidAlive } from '../../core/state/process-liveness.js';
 import type { ProcessSpec, Readiness } from './process-spec.js';
 
 export interface StartedProcess {
@@ -70,15 +70,15 @@ async function logTail(log: string): Promise<string> {
 
 /** SIGTERM, then SIGKILL after `graceMs`. Resolves when the process is gone. */
 export async function stopPid(pid: number, graceMs = 10_000): Promise<boolean> {
-  if (!isAlive(pid)) return false;
+  if (!isPidAlive(pid)) return false;
   try {
     process.kill(pid, 'SIGTERM');
   } catch {
     return false;
   }
   const deadline = Date.now() + graceMs;
-  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-  while (isAlive(pid)) await new Promise((r) => setTimeout(r, 20));
+  while (isPidAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (isPidAlive(pid)) process.kill(pid, 'SIGKILL');
+  while (isPidAlive(pid)) await new Promise((r) => setTimeout(r, 20));
   return true;
 }

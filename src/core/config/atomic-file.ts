@@ -2,6 +2,7 @@
 import { open, rename, unlink, readFile, stat, mkdir } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { isPidAlive } from '../state/process-liveness.js';
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
@@ -57,12 +58,7 @@ async function isStale(lock: string): Promise<boolean> {
     if (Date.now() - info.mtimeMs > STALE_LOCK_MS) return true;
     const owner = Number(pid);
     if (!owner) return false;
-    try {
-      process.kill(owner, 0);
-      return false;
-    } catch (e) {
-      return (e as NodeJS.ErrnoException).code === 'ESRCH';
-    }
+    return !isPidAlive(owner);
   } catch {
     return false;
   }

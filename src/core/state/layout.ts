@@ -28,6 +28,8 @@ export interface StateLayout {
   logFile(name: string): string;
   /** caddy/last-applied.json — the config mcpgw last pushed. */
   lastAppliedFile: string;
+  /** caddy/sse-endpoints.json — where each SSE upstream last said to POST messages (written by apply, read by render). */
+  sseEndpointsFile: string;
 }
 
 export function stateLayout(root: string): StateLayout {
@@ -46,5 +48,6 @@ export function stateLayout(root: string): StateLayout {
     logsDir: join(root, 'logs'),
     logFile: (name) => join(root, 'logs', `${name}.log`),
     lastAppliedFile: join(root, 'caddy', 'last-applied.json'),
+    sseEndpointsFile: join(root, 'caddy', 'sse-endpoints.json'),
   };
 }

@@ -10,7 +10,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { runCli, tempProject } from '../../helpers/cli.js';
 import { EVERYTHING_BIN } from '../../helpers/everything.js';
 import { freePort } from '../../helpers/ports.js';
-import { isAlive, type ProcessesFile } from '../../../src/control/processes/processes-file.js';
+import type { ProcessesFile } from '../../../src/control/processes/processes-file.js';
+import { isPidAlive } from '../../../src/core/state/process-liveness.js';
 
 const require = createRequire(import.meta.url);
 const MEMORY_BIN = join(dirname(require.resolve('@modelcontextprotocol/server-memory/package.json')), 'dist', 'index.js');
@@ -28,7 +29,7 @@ test('a stdio server registered with --command is listed and called through the 
   let processes: ProcessesFile = {};
   t.after(async () => {
     await runCli(['down'], { cwd: project.dir });
-    for (const r of Object.values(processes)) if (isAlive(r.pid)) process.kill(r.pid, 'SIGKILL');
+    for (const r of Object.values(processes)) if (isPidAlive(r.pid)) process.kill(r.pid, 'SIGKILL');
     await project.cleanup();
   });
   const [gateway, admin, authd, registry, host, web] = await Promise.all(Array.from({ length: 6 }, () => freePort()));

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { runCli, tempProject } from '../../helpers/cli.js';
 import { freePort } from '../../helpers/ports.js';
 import { startEverything } from '../../helpers/everything.js';
-import { isAlive, type ProcessesFile } from '../../../src/control/processes/processes-file.js';
+import type { ProcessesFile } from '../../../src/control/processes/processes-file.js';
+import { isPidAlive } from '../../../src/core/state/process-liveness.js';
 
 test('up starts Caddy and the daemons, serves the services, and down stops exactly those processes', { timeout: 240_000 }, async (t) => {
   const project = await tempProject();
@@ -15,7 +16,7 @@ test('up starts Caddy and the daemons, serves the services, and down stops exact
   t.after(async () => {
     // Whatever happens, leave no process behind.
     await runCli(['down'], { cwd: project.dir });
-    for (const r of Object.values(processes)) if (isAlive(r.pid)) process.kill(r.pid, 'SIGKILL');
+    for (const r of Object.values(processes)) if (isPidAlive(r.pid)) process.kill(r.pid, 'SIGKILL');
     await upstream.stop();
     await project.cleanup();
   });
@@ -33,7 +34,7 @@ test('up starts Caddy and the daemons, serves the services, and down stops exact
   processes = JSON.parse(await readFile(join(project.dir, '.mcpgw', 'run', 'processes.json'), 'utf8'));
   assert.ok(processes.caddy && processes.authd, `caddy and authd are managed: ${Object.keys(processes).join(', ')}`);
   for (const [name, r] of Object.entries(processes)) {
-    assert.ok(isAlive(r.pid), `${name} runs after up returned`);
+    assert.ok(isPidAlive(r.pid), `${name} runs after up returned`);
     assert.ok(r.startedAt && r.log.endsWith(`${name}.log`));
   }
   assert.equal(processes.authd!.url, `http://127.0.0.1:${authd}`);
@@ -52,8 +53,8 @@ test('up starts Caddy and the daemons, serves the services, and down stops exact
 
   const down = await runCli(['down'], { cwd: project.dir, timeoutMs: 60_000 });
   assert.equal(down.code, 0, down.stderr);
-  for (const [name, r] of Object.entries(processes)) assert.ok(!isAlive(r.pid), `${name} stopped`);
-  assert.ok(isAlive(upstream.child.pid!), 'a process up did not start keeps running');
+  for (const [name, r] of Object.entries(processes)) assert.ok(!isPidAlive(r.pid), `${name} stopped`);
+  assert.ok(isPidAlive(upstream.child.pid!), 'a process up did not start keeps running');
   await assert.rejects(access(join(project.dir, '.mcpgw', 'run', 'processes.json')));
 });
 
