@@ -1,6 +1,6 @@
 // Runs the mcpgw CLI from source (no build needed) as a separate process, as a user would.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, cp } from 'node:fs/promises';
+import { mkdtemp, rm, cp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,16 @@ export async function tempProject(fixture?: string): Promise<{ dir: string; clea
   const dir = await mkdtemp(join(tmpdir(), 'mcpgw-test-'));
   if (fixture) await cp(join(REPO_ROOT, 'test', 'fixtures', fixture), dir, { recursive: true });
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A temporary checkout holding these files (path relative to the checkout → text). */
+export async function checkoutWith(files: Record<string, string>): Promise<{ dir: string; cleanup(): Promise<void> }> {
+  const project = await tempProject();
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(join(project.dir, name, '..'), { recursive: true });
+    await writeFile(join(project.dir, name), text);
+  }
+  return project;
 }
 
 /**

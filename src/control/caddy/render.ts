@@ -9,7 +9,7 @@ import { publicUrl, type Settings } from '../../core/config/settings.js';
 import { SERVER_NAME, type CaddyConfig, type CaddyRoute, type CaddyServer } from './caddy-json.js';
 import { dialOf, dialOfListen, jsonResponse, proxyChain, type ProxyTarget } from './proxy-chain.js';
 import { caddyHeaderValue } from './upstream-headers.js';
-import { REGISTRY_PATH, RESOURCE_METADATA_PATH, UI_PATH } from '../../core/wire/contract.js';
+import { REGISTRY_PATH, RESOURCE_METADATA_PATH, UI_PATH, LIMITS_PATH, AUTHD_PATH } from '../../core/wire/contract.js';
 
 export const ROUTE_ID_PREFIX = 'mcpgw-';
 
@@ -156,6 +156,13 @@ export function renderCaddyConfig(input: RenderInput): RenderResult {
       '@id': `${ROUTE_ID_PREFIX}resource-metadata`,
       match: pathMatch(RESOURCE_METADATA_PATH),
       handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: authd }] }],
+      terminal: true,
+    },
+    {
+      // A caller's own limits and what is left (authd reads the caller's token); before /mcpgw/*.
+      '@id': `${ROUTE_ID_PREFIX}limits`,
+      match: pathMatch(LIMITS_PATH),
+      handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: authd }], rewrite: { uri: AUTHD_PATH.limits } }],
       terminal: true,
     },
     registryRoute(input),

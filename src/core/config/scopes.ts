@@ -1,6 +1,7 @@
 // scopes.yml — identity groups → scopes → per-server methods and tools, plus registry rights.
 import { z } from 'zod';
 import type { HintTable } from './yaml-document.js';
+import { callerLimitsSchema, LIMITS_HINTS } from './limits.js';
 
 export const REGISTRY_RIGHTS = ['list', 'register', 'enable', 'disable', 'remove'] as const;
 export type RegistryRight = (typeof REGISTRY_RIGHTS)[number];
@@ -16,6 +17,8 @@ export const serverGrantSchema = z
     tools: z.array(pattern).default([]),
     prompts: z.array(pattern).default([]),
     resources: z.array(pattern).default([]),
+    /** What each caller this grant admits may spend on the server (rate, burst, per tool). */
+    limits: callerLimitsSchema.optional(),
   })
   .strict();
 
@@ -43,6 +46,8 @@ export type ServerGrant = z.infer<typeof serverGrantSchema>;
 export const SCOPES_HINTS: HintTable = {
   registry: `use any of ${REGISTRY_RIGHTS.join(', ')}`,
   methods: 'use JSON-RPC method names or patterns: [initialize, tools/list, tools/call, "notifications/*"]',
-  tools: 'use tool names or patterns: [get_forecast, "get_*"]',
+  tools: 'use tool names or patterns: [get_forecast, "get_*"]; under limits: a map of tool name → { rate, burst }',
+  rate: LIMITS_HINTS.rate,
+  burst: LIMITS_HINTS.burst,
   'unknown:': 'allowed top-level keys: groups, scopes',
 };

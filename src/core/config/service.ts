@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { duration, httpUrl } from './common.js';
 import { literalSecretReason } from './secrets.js';
 import type { HintTable } from './yaml-document.js';
+import { checkServiceBurst, LIMITS_HINTS, serviceLimitFields } from './limits.js';
 
 export const SERVICE_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 export const TRANSPORTS = ['streamable-http', 'sse', 'stdio'] as const;
@@ -79,8 +80,11 @@ export const serviceSchema = z
         timeout: duration.optional(),
         memory_mb: z.number().int().positive().optional(),
         max_body_bytes: z.number().int().positive().default(4 * 1024 * 1024),
+        /** Rate limits for all callers together, per service and per tool, and per-caller concurrency (authd). */
+        ...serviceLimitFields,
       })
       .strict()
+      .superRefine(checkServiceBurst)
       .default({}),
     /** Withhold changed tools from search and deny them until `mcpgw tools approve`. */
     pin_tools: z.boolean().default(false),
@@ -124,5 +128,10 @@ export const SERVICE_HINTS: HintTable = {
   interval: 'use a duration like 30s or 5m',
   timeout: 'use a duration like 5s',
   auth: 'use "required" (default) or "none" for local development',
+  rate: LIMITS_HINTS.rate,
+  burst: LIMITS_HINTS.burst,
+  concurrent_per_caller: LIMITS_HINTS.concurrent_per_caller,
+  lease: LIMITS_HINTS.lease,
+  'unknown:limits': 'allowed limits: max_concurrent, timeout, memory_mb, max_body_bytes, rate, burst, tools, concurrent_per_caller, lease',
   'unknown:': 'allowed fields: name, path, description, tags, enabled, transport, upstream, command, headers, auth, pass_authorization, health, limits, pin_tools, tools, metadata',
 };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { duration, httpUrl, listenAddress } from './common.js';
 import type { HintTable } from './yaml-document.js';
 import { DEFAULT_LISTEN } from '../wire/contract.js';
+import { LIMITS_HINTS, limitsSettingsSchema } from './limits.js';
 
 const LOOPBACK_ADMIN = /^(unix\/\/.+|(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d{1,5})$/;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d{1,5}$/;
@@ -76,6 +77,8 @@ export const settingsSchema = z
       })
       .strict()
       .default({}),
+    /** Where rate-limit counters live: in each authd (default) or shared through Redis. */
+    limits: limitsSettingsSchema,
     state_dir: z.string().default('.mcpgw'),
     search: z
       .object({
@@ -99,7 +102,12 @@ export const SETTINGS_HINTS: HintTable = {
   listen: 'use host:port, e.g. 127.0.0.1:8080',
   issuer: 'use the issuer URL your provider publishes, e.g. https://idp.example.com/realms/main',
   embedder: 'use bundled (offline default), use, openai or none',
-  'unknown:': 'allowed sections: gateway, caddy, authd, registry_server, stdio_host, web, identity, state_dir, search',
+  on_unavailable: LIMITS_HINTS.on_unavailable,
+  command_timeout: LIMITS_HINTS.command_timeout,
+  url: 'use redis://127.0.0.1:6379 or a reference like ${env:REDIS_URL}',
+  'unknown:limits': 'limits has one section: redis',
+  'unknown:limits.redis': 'redis has url, on_unavailable, command_timeout, key_prefix',
+  'unknown:': 'allowed sections: gateway, caddy, authd, registry_server, stdio_host, web, identity, limits, state_dir, search',
 };
 
 /** The public URL agents use for the gateway. */

@@ -87,7 +87,9 @@ export function zodIssuesToConfigIssues(parsed: ParsedYaml, zodIssues: ZodIssue[
       continue;
     }
     const named = [...zi.path].reverse().filter((s): s is string => typeof s === 'string');
-    const hint = [fieldName(zi.path), ...named].map((k) => hints[k]).find((h) => h !== undefined);
+    // A custom check may carry its own fix (params.hint); otherwise the table's, by field name.
+    const own = zi.code === 'custom' && typeof zi.params?.hint === 'string' ? zi.params.hint : undefined;
+    const hint = own ?? [fieldName(zi.path), ...named].map((k) => hints[k]).find((h) => h !== undefined);
     const missing = zi.code === 'invalid_type' && zi.received === 'undefined';
     const code = zi.code === 'custom' && typeof zi.params?.code === 'string' ? zi.params.code : undefined;
     out.push({

@@ -25,7 +25,7 @@ export const NAMED_METHODS: Readonly<Record<string, 'tools' | 'prompts' | 'resou
 };
 
 export type PolicyDecision =
-  | { allowed: true; /** The scope that granted it. */ scope: string; reason: string }
+  | { allowed: true; /** The scope that granted it. */ scope: string; /** Its server pattern that granted it (absent: admitted by registry rights). */ pattern?: string; reason: string }
   | { allowed: false; reason: string; /** The right that would have allowed it, e.g. `tools/call everything:add`. */ missing: string };
 
 /** Scope names the groups map to, in scopes.yml order, without repeats. */
@@ -69,7 +69,7 @@ export function decideForGroups(policy: Policy, groups: readonly string[], reque
     return { allowed: false, missing, reason: `no scope of groups [${groups.join(', ')}] grants server "${request.server}"` };
   }
   if (!request.method) {
-    return { allowed: true, scope: grants[0]!.scope, reason: `scope ${grants[0]!.scope} grants server ${request.server}` };
+    return { allowed: true, scope: grants[0]!.scope, pattern: grants[0]!.pattern, reason: `scope ${grants[0]!.scope} grants server ${request.server}` };
   }
   const list = NAMED_METHODS[request.method];
   if (list && request.name === undefined) {
@@ -80,14 +80,14 @@ export function decideForGroups(policy: Policy, groups: readonly string[], reque
     return { allowed: false, missing, reason: `method ${request.method} is not granted on server "${request.server}"` };
   }
   if (!list) {
-    return { allowed: true, scope: methodGranted[0]!.scope, reason: `scope ${methodGranted[0]!.scope} grants ${request.method}` };
+    return { allowed: true, scope: methodGranted[0]!.scope, pattern: methodGranted[0]!.pattern, reason: `scope ${methodGranted[0]!.scope} grants ${request.method}` };
   }
   const granted = methodGranted.find((g) => matchesAny(g.grant[list], request.name!));
   if (!granted) {
     const kind = list === 'tools' ? 'tool' : list === 'prompts' ? 'prompt' : 'resource';
     return { allowed: false, missing, reason: `${kind} "${request.name}" is not granted on server "${request.server}"` };
   }
-  return { allowed: true, scope: granted.scope, reason: `scope ${granted.scope} grants ${describeRight(request)}` };
+  return { allowed: true, scope: granted.scope, pattern: granted.pattern, reason: `scope ${granted.scope} grants ${describeRight(request)}` };
 }
 
 /** The registry MCP server's name for authd and in scopes.yml (Caddy mounts it at /mcpgw). */

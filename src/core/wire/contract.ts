@@ -39,6 +39,8 @@ export function headerKey(name: string): string {
 export const AUTHD_PATH = {
   verify: '/verify',
   healthz: '/healthz',
+  /** The caller's own limits and what is left (by the caller's bearer token). */
+  limits: '/limits',
 } as const;
 
 /** RFC 9728 protected resource metadata, for the gateway and (suffixed with its path) each service. */
@@ -48,6 +50,8 @@ export const WELL_KNOWN_PREFIX = '/.well-known';
 
 /** Where the registry MCP server is mounted behind Caddy. */
 export const REGISTRY_PATH = '/mcpgw';
+/** Where a caller reads their own limits through the gateway (Caddy passes it to authd's /limits; before /mcpgw/*). */
+export const LIMITS_PATH = `${REGISTRY_PATH}/limits`;
 /** Where the web UI is mounted behind Caddy. */
 export const UI_PATH = '/ui';
 

@@ -12,7 +12,10 @@ export interface AuditEntry {
   tool: string | null;
   decision: 'allow' | 'deny';
   status: number;
+  /** Why; refusals by a limit say `rate_limited` (or `limits_unavailable`) and name the limit below. */
   reason: string;
+  /** The limit that refused the call (429), e.g. `scope everyday on everything, tool echo`. */
+  limit?: string;
 }
 
 export class AuditLog {

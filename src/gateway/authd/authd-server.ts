@@ -8,6 +8,8 @@ import { publicUrl, type Settings } from '../../core/config/settings.js';
 import { stateLayout } from '../../core/state/layout.js';
 import { AuditLog } from './audit-log.js';
 import { Authorizer, resourceMetadataUrl, type AuthdAnswer, type VerifyRequest } from './authorizer.js';
+import { LimitEnforcer, limitCountersFor } from './limit-enforcer.js';
+import { limitsAnswer } from './limits-endpoint.js';
 import { PolicySource } from './policy-source.js';
 import { HealthGateSource } from './health-gate-source.js';
 import { TokenVerifier } from '../../core/identity/token-verifier.js';
@@ -32,6 +34,7 @@ export interface RunningAuthd {
   port: number;
   authorizer: Authorizer;
   source: PolicySource;
+  limits: LimitEnforcer;
   /** The largest header block accepted; a body header beyond it gets 431. */
   maxHeaderSize: number;
   close(): Promise<void>;
@@ -86,7 +89,8 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
   const gate = new HealthGateSource(stateLayout(source.project.stateDir).healthFile, () => source.current.services.values(), log);
   await gate.refresh();
   gate.watch();
-  const authorizer = new Authorizer(settings, source, verifier, audit, gate);
+  const limits = new LimitEnforcer(limitCountersFor(settings, source.project.paths.root, log));
+  const authorizer = new Authorizer(settings, source, verifier, audit, gate, limits);
   source.watch(() => {
     authorizer.clearCaches();
     gate.recompute();
@@ -109,10 +113,11 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
     const path = new URL(req.url ?? '/', 'http://authd').pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { error: 'method_not_allowed' });
     if (path === AUTHD_PATH.verify) return authorizer.authorize(verifyRequestOf(req));
+    if (path === AUTHD_PATH.limits) return limitsAnswer(headerText(req, 'authorization'), authorizer, source, limits);
     if (path === RESOURCE_METADATA_PATH || path.startsWith(`${RESOURCE_METADATA_PATH}/`)) {
       return protectedResourceMetadata(settings, source, path);
     }
-    if (path === AUTHD_PATH.healthz) return json(200, { ok: true, services: source.current.services.size, definitions: source.current.definitions, metadata: resourceMetadataUrl(settings) });
+    if (path === AUTHD_PATH.healthz) return json(200, { ok: true, services: source.current.services.size, definitions: source.current.definitions, metadata: resourceMetadataUrl(settings), limits: limits.counters.describe() });
     return json(404, { error: 'not_found' });
   };
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
@@ -138,6 +143,7 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
     port,
     authorizer,
     source,
+    limits,
     maxHeaderSize,
     close: async () => {
       source.close();
@@ -145,6 +151,7 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await audit.close();
+      await limits.close();
     },
   };
 }

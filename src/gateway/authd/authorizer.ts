@@ -13,6 +13,8 @@ import type { PolicySource } from './policy-source.js';
 import { bearerToken, type TokenVerifier } from '../../core/identity/token-verifier.js';
 import { unavailabilityOf, unavailableAnswer } from './service-availability.js';
 import { headerKey, IDENTITY_HEADER, MCPGW_HEADER, RESOURCE_METADATA_PATH } from '../../core/wire/contract.js';
+import { rpcError, RPC_ERROR, type AuthdAnswer } from './rpc-answer.js';
+import { limitAnswer, type LimitEnforcer } from './limit-enforcer.js';
 
 /** The parts of Caddy's subrequest authd reads (header values already decoded to text). */
 export interface VerifyRequest {
@@ -24,25 +26,10 @@ export interface VerifyRequest {
   origin?: string;
 }
 
-export interface AuthdAnswer {
-  status: number;
-  headers: Record<string, string>;
-  body?: string;
-}
-
-/** JSON-RPC error codes of authd's answers (the -32000…-32099 range is for implementations). */
-export const RPC_ERROR = { UNAUTHORIZED: -32001, UNAVAILABLE: -32002, FORBIDDEN: -32003 } as const;
+export { RPC_ERROR, type AuthdAnswer };
 
 /** API keys carry no expiry; cache their identity briefly (a revoke also clears the cache). */
 const API_KEY_CACHE_MS = 10 * 60_000;
-
-function rpcError(status: number, id: JsonRpcId, code: number, message: string, data: Record<string, unknown>, headers: Record<string, string> = {}): AuthdAnswer {
-  return {
-    status,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ jsonrpc: '2.0', id, error: { code, message, data } }),
-  };
-}
 
 export function resourceMetadataUrl(settings: Settings, service?: Pick<ServiceDefinition, 'path'>): string {
   return `${publicUrl(settings)}${RESOURCE_METADATA_PATH}${service?.path ?? ''}`;
@@ -59,6 +46,8 @@ export class Authorizer {
     private readonly audit?: AuditLog,
     /** Services `health.gate` withholds now (see HealthGateSource). */
     private readonly gate: { readonly current: ReadonlySet<string> } = { current: new Set() },
+    /** Rate limits, quotas and concurrency caps (limit-enforcer.ts); none: no limits are counted. */
+    private readonly limits?: LimitEnforcer,
   ) {}
 
   /** Forget every cached identity and decision (policy or keys changed). */
@@ -122,11 +111,18 @@ export class Authorizer {
     }
 
     const denied: { id: JsonRpcId; method: string | null; name: string | null; missing: string; reason: string }[] = [];
-    for (const call of calls) {
-      const decision = this.decideCached(token, identity, serviceName, call);
-      this.record(serviceName, identity, call, decision.allowed ? 200 : 403, decision.reason);
+    const decided = calls.map((call) => ({ call, decision: this.decideCached(token, identity, serviceName, call) }));
+    for (const { call, decision } of decided) {
       if (!decision.allowed) denied.push({ id: call.id ?? null, method: call.method ?? null, name: call.name ?? null, missing: decision.missing, reason: decision.reason });
     }
+    // Limits count only what policy allowed, and only when all of it was allowed.
+    const verdict = denied.length === 0 && this.limits ? await this.limits.admit({ policy: this.source.current.policy, service, identity, calls: decided }) : undefined;
+    if (verdict && !verdict.admitted) {
+      const answer = limitAnswer(verdict, replyId, serviceName, calls.length);
+      for (const { call } of decided) this.record(serviceName, identity, call, answer.status, verdict.reason, verdict.reason === 'rate_limited' ? verdict.limit.name : undefined);
+      return answer;
+    }
+    for (const { call, decision } of decided) this.record(serviceName, identity, call, decision.allowed ? 200 : 403, decision.reason);
     if (denied.length > 0) {
       const first = denied[0]!;
       const message = calls.length > 1 ? `${denied.length} of ${calls.length} calls in the batch are not allowed; the batch is refused as a whole` : `not allowed: ${first.missing}`;
@@ -136,8 +132,9 @@ export class Authorizer {
     return { status: 200, headers: { [headerKey(IDENTITY_HEADER.user)]: identity.subject, [headerKey(IDENTITY_HEADER.groups)]: identity.groups.join(','), [headerKey(IDENTITY_HEADER.scopes)]: scopes.join(',') }, body: '' };
   }
 
-  private record(server: string, identity: Identity | null, call: McpCall | undefined, status: number, reason: string): void {
+  private record(server: string, identity: Identity | null, call: McpCall | undefined, status: number, reason: string, limit?: string): void {
     this.audit?.record({
+      ...(limit ? { limit } : {}),
       identity: identity && { subject: identity.subject, kind: identity.kind, groups: identity.groups },
       server,
       method: call?.method ?? null,
@@ -153,7 +150,8 @@ export class Authorizer {
     return origin === own || this.settings.gateway.allowed_origins.includes(origin);
   }
 
-  private async identify(token: string): Promise<Identity> {
+  /** The identity a bearer token carries (cached); throws AuthError. Also serves GET /limits. */
+  async identify(token: string): Promise<Identity> {
     const cached = this.identities.get(token);
     if (cached) return cached;
     const identity = await this.verifier.verify(token);

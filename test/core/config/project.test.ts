@@ -1,19 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { loadProjectChecked } from '../../../src/core/config/project.js';
 import { formatIssue } from '../../../src/core/config/issues.js';
-import { tempProject } from '../../helpers/cli.js';
+import { checkoutWith, tempProject } from '../../helpers/cli.js';
 
-async function checkout(files: Record<string, string>) {
-  const project = await tempProject();
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(join(project.dir, name, '..'), { recursive: true });
-    await writeFile(join(project.dir, name), text);
-  }
-  return project;
-}
+const checkout = checkoutWith;
 
 test('problems across all files are reported together, sorted by file and line', async (t) => {
   const p = await checkout({

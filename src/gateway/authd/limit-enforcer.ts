@@ -1,0 +1,104 @@
+// authd's limit step, after policy allowed a request and before Caddy reaches the upstream:
+// charge every limit the request spends (a batch as a whole), refuse with 429 + Retry-After
+// naming the limit, and report what a caller has left (GET /limits).
+import { resolveSecrets } from '../../core/config/secrets.js';
+import type { Settings } from '../../core/config/settings.js';
+import type { JsonRpcId } from '../../core/wire/mcp-request.js';
+import { limitCharges, callerLimits, type ApplicableLimit, type LimitCharge, type LimitRequest } from '../../core/policy/limits.js';
+import type { ServiceDefinition } from '../../core/config/service.js';
+import type { Identity } from '../../core/identity/identity.js';
+import type { Policy } from '../../core/policy/policy.js';
+import { memoryLimitCounters, LimitStoreUnavailableError, type LimitCounters } from './limit-counters.js';
+import { redisLimitCounters } from './redis-limit-counters.js';
+import { rpcError, RPC_ERROR, type AuthdAnswer } from './rpc-answer.js';
+
+/** Refusals have a stable audit reason (what metrics count); the limit's name travels beside it. */
+export const LIMIT_REASONS = { limited: 'rate_limited', unavailable: 'limits_unavailable' } as const;
+
+export type LimitVerdict =
+  | { admitted: true }
+  | { admitted: false; reason: typeof LIMIT_REASONS.limited; limit: LimitCharge; retryAfterSeconds: number; /** The request alone needs more than the limit's whole window. */ neverFits: boolean }
+  | { admitted: false; reason: typeof LIMIT_REASONS.unavailable; message: string };
+
+export interface LimitStatus {
+  name: string;
+  kind: ApplicableLimit['kind'];
+  per: ApplicableLimit['per'];
+  declared: string;
+  server: string;
+  tool?: string;
+  source: string;
+  /** Calls per window and the window in seconds, as counted. */
+  limit: number;
+  window_s: number;
+  /** null: the counters cannot be reached now. */
+  remaining: number | null;
+  resets_in_s: number | null;
+}
+
+/** The counters mcpgw.yaml asks for: Redis when `limits.redis` is set, this process otherwise. */
+export function limitCountersFor(settings: Settings, root: string, log: (line: string) => void): LimitCounters {
+  const redis = settings.limits.redis;
+  if (!redis) return memoryLimitCounters();
+  return redisLimitCounters(redis, resolveSecrets(redis.url, root), log);
+}
+
+export class LimitEnforcer {
+  constructor(readonly counters: LimitCounters) {}
+
+  async admit(request: LimitRequest): Promise<LimitVerdict> {
+    const charges = limitCharges(request);
+    if (charges.length === 0) return { admitted: true };
+    const results = await Promise.allSettled(charges.map((c) => this.counters.consume(c.key, c.rule, c.points)));
+    const counted = charges.filter((_, i) => results[i]!.status === 'fulfilled');
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const refused = charges.flatMap((charge, i) => {
+      const r = results[i]!;
+      return r.status === 'fulfilled' && !r.value.allowed ? [{ charge, ms: r.value.msBeforeNext }] : [];
+    });
+    if (!failed && refused.length === 0) return { admitted: true };
+    // Refused as a whole: nothing of this request stays counted (best effort when the store is gone).
+    await Promise.allSettled(counted.map((c) => this.counters.refund(c.key, c.rule, c.points)));
+    if (failed) {
+      if (!(failed.reason instanceof LimitStoreUnavailableError)) throw failed.reason;
+      return { admitted: false, reason: LIMIT_REASONS.unavailable, message: failed.reason.message };
+    }
+    // The request fits again only when every refused limit has refilled: wait for the slowest.
+    const slowest = refused.reduce((a, b) => (b.ms > a.ms ? b : a));
+    return { admitted: false, reason: LIMIT_REASONS.limited, limit: slowest.charge, retryAfterSeconds: Math.max(1, Math.ceil(slowest.ms / 1000)), neverFits: slowest.charge.points > slowest.charge.rule.points };
+  }
+
+  /** Every limit that applies to the caller, with what is left now. */
+  async report(policy: Policy, services: Iterable<ServiceDefinition>, identity: Pick<Identity, 'kind' | 'subject' | 'groups'>): Promise<LimitStatus[]> {
+    const limits = callerLimits(policy, services, identity);
+    return Promise.all(
+      limits.map(async (l) => {
+        const base = { name: l.name, kind: l.kind, per: l.per, declared: l.declared, server: l.server, ...(l.tool ? { tool: l.tool } : {}), source: l.source, limit: l.rule.points, window_s: l.rule.seconds };
+        try {
+          const now = await this.counters.peek(l.key, l.rule);
+          return { ...base, remaining: now.remaining, resets_in_s: Math.ceil(now.msBeforeNext / 1000) };
+        } catch (err) {
+          if (!(err instanceof LimitStoreUnavailableError)) throw err;
+          return { ...base, remaining: null, resets_in_s: null };
+        }
+      }),
+    );
+  }
+
+  close(): Promise<void> {
+    return this.counters.close();
+  }
+}
+
+/** The answer for a refused request: 429 + Retry-After naming the limit, or 503 when the counters are gone (`closed`). */
+export function limitAnswer(verdict: Exclude<LimitVerdict, { admitted: true }>, replyId: JsonRpcId, server: string, calls: number): AuthdAnswer {
+  if (verdict.reason === LIMIT_REASONS.unavailable) {
+    return rpcError(503, replyId, RPC_ERROR.UNAVAILABLE, 'rate limits cannot be checked now (the shared counters are unreachable and limits.redis.on_unavailable is closed)', { code: 'ERR_LIMITS_UNAVAILABLE', server }, { 'retry-after': '1' });
+  }
+  const { limit, retryAfterSeconds, neverFits } = verdict;
+  const what = calls > 1 ? `the batch of ${calls} calls exceeds` : 'exceeds';
+  const message = neverFits
+    ? `${what} limit "${limit.name}" (${limit.declared}): it needs ${limit.points} calls and the limit allows ${limit.rule.points} per ${limit.rule.seconds}s; the batch is refused as a whole`
+    : `${what} limit "${limit.name}" (${limit.declared})${calls > 1 ? '; the batch is refused as a whole' : ''}; retry in ${retryAfterSeconds}s`;
+  return rpcError(429, replyId, RPC_ERROR.LIMITED, message, { code: 'ERR_RATE_LIMITED', server, limit: limit.name, kind: limit.kind, per: limit.per, declared: limit.declared, source: limit.source, retry_after_s: retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });
+}
