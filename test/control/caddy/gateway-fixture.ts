@@ -49,12 +49,14 @@ export async function startGateway(options: { caddyEnv?: NodeJS.ProcessEnv; allo
 }
 
 /** An upstream that answers every request with the headers and path it received (as JSON). */
-export async function startHeaderEcho(): Promise<{ url: string; last(): { headers: IncomingHttpHeaders; url: string } | undefined; close(): Promise<void> }> {
+export async function startHeaderEcho(): Promise<{ url: string; last(): { headers: IncomingHttpHeaders; url: string } | undefined; /** Requests received so far. */ count(): number; close(): Promise<void> }> {
   let last: { headers: IncomingHttpHeaders; url: string } | undefined;
+  let count = 0;
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (d) => (body += d));
     req.on('end', () => {
+      count++;
       last = { headers: req.headers, url: req.url ?? '' };
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ jsonrpc: '2.0', id: 1, result: { headers: req.headers, body } }));
@@ -62,5 +64,5 @@ export async function startHeaderEcho(): Promise<{ url: string; last(): { header
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/mcp`, last: () => last, close: () => new Promise((r) => server.close(() => r())) };
+  return { url: `http://127.0.0.1:${port}/mcp`, last: () => last, count: () => count, close: () => new Promise((r) => server.close(() => r())) };
 }
