@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { loadProject, type Project } from '../core/config/project.js';
 import { applyIfRunning, applyProject, type ApplyReport } from '../control/caddy/apply.js';
 import { renderForProject } from '../control/caddy/render-input.js';
-import { waitForAuthd } from '../gateway/authd/authd-sync.js';
+import { waitForAuthd } from '../control/registry/authd-sync.js';
 import { CaddyAdminClient } from '../control/caddy/admin-client.js';
 import { renderCaddyfile } from '../control/caddy/caddyfile.js';
 import { CaddyError } from '../control/caddy/errors.js';

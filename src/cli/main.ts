@@ -1,7 +1,7 @@
 // Entry point: run the program and turn errors into one clear line and a documented exit code.
 import { CommanderError } from 'commander';
 import { ConfigInvalidError, formatIssue } from '../core/config/issues.js';
-import { ServiceExistsError, ServiceNotFoundError } from '../control/registry/service-edit.js';
+import { ServiceExistsError, ServiceNotFoundError } from '../core/config/service-files.js';
 import { SecretResolutionError } from '../core/config/secrets.js';
 import { createProgram } from './program.js';
 import { CliError, EXIT } from './exit-codes.js';

@@ -7,7 +7,7 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Project } from '../core/config/project.js';
 import type { ServiceDefinition } from '../core/config/service.js';
-import { ServiceNotFoundError } from '../control/registry/service-edit.js';
+import { ServiceNotFoundError } from '../core/config/service-files.js';
 import { gatewayEndpoint } from '../core/config/service-summary.js';
 import { publicUrl } from '../core/config/settings.js';
 import { currentAccessToken } from '../core/identity/session.js';

@@ -33,20 +33,3 @@ export interface CaddyConfig {
 
 /** The name of the HTTP server mcpgw owns inside Caddy's config. */
 export const SERVER_NAME = 'mcpgw';
-
-/** A JSON text with sorted keys, so two configs compare equal when Caddy reorders fields. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value as Record<string, unknown>)
-        .sort()
-        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
-    );
-  }
-  return value;
-}

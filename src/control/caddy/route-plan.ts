@@ -1,6 +1,7 @@
 // What an apply would change: routes added, changed and removed (by Caddy `@id`), and whether
 // anything outside the routes (listen address, TLS, admin) differs. Pure.
-import { canonicalJson, SERVER_NAME, type CaddyConfig, type CaddyRoute } from './caddy-json.js';
+import { canonicalJson } from '../../core/config/canonical-json.js';
+import { SERVER_NAME, type CaddyConfig, type CaddyRoute } from './caddy-json.js';
 
 export interface RoutePlan {
   added: string[];

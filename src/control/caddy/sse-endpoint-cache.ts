@@ -5,7 +5,7 @@ import { resolveSecretMap } from '../../core/config/secrets.js';
 import { writeFileAtomic } from '../../core/config/atomic-file.js';
 import { readJson } from '../../core/state/snapshots.js';
 import { stateLayout } from '../../core/state/layout.js';
-import { canonicalJson } from './caddy-json.js';
+import { canonicalJson } from '../../core/config/canonical-json.js';
 import { discoverSseEndpoint } from './sse-endpoint.js';
 
 /** service name → the absolute path its SSE upstream announced; {} before the first apply. */

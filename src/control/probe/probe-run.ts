@@ -1,7 +1,7 @@
 // `mcpgw probe`: check many services in parallel with a bound, then record the results.
 import type { Project } from '../../core/config/project.js';
 import type { ServiceDefinition } from '../../core/config/service.js';
-import { ServiceNotFoundError } from '../registry/service-edit.js';
+import { ServiceNotFoundError } from '../../core/config/service-files.js';
 import { stateLayout } from '../../core/state/layout.js';
 import { mapBounded } from './bounded.js';
 import { recordProbes, type RecordedProbe } from './record-probe.js';

@@ -1,6 +1,7 @@
 // Tool changes are a security signal (tool poisoning, rug pulls): compare two tool lists and
 // say which tools were added, removed or rewritten, and in which fields. Pure.
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../core/config/canonical-json.js';
 import type { ToolDefinition } from '../../core/config/service.js';
 
 /** Fields compared between two versions of a tool; `_meta` is excluded because servers may vary it per listing. */
@@ -22,18 +23,6 @@ export interface ToolDiff {
 
 export function isEmptyDiff(diff: ToolDiff): boolean {
   return diff.added.length === 0 && diff.removed.length === 0 && diff.changed.length === 0;
-}
-
-/** JSON with object keys sorted, so equal tools serialise equally whatever the server's key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 function comparable(tool: ToolDefinition): Record<string, unknown> {

@@ -30,7 +30,8 @@ export interface LoadResult<T> {
   issues: ConfigIssue[];
 }
 
-async function readOptional(path: string): Promise<string | undefined> {
+/** A file's text, or undefined when it does not exist. */
+export async function readOptional(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {

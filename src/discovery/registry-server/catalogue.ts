@@ -2,7 +2,7 @@
 // health and the tools they may call, each with the URL to call it through the gateway.
 import type { Project } from '../../core/config/project.js';
 import type { ServiceDefinition, ToolDefinition } from '../../core/config/service.js';
-import { ServiceNotFoundError } from '../../control/registry/service-edit.js';
+import { ServiceNotFoundError } from '../../core/config/service-files.js';
 import { gatewayEndpoint, serviceSummary, type ServiceSummary } from '../../core/config/service-summary.js';
 import { publicUrl } from '../../core/config/settings.js';
 import { stateLayout } from '../../core/state/layout.js';

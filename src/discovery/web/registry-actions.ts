@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { httpUrl } from '../../core/config/common.js';
 import { loadProject, projectPaths } from '../../core/config/project.js';
-import { editService, setServiceEnabled, writeService, ServiceNotFoundError } from '../../control/registry/service-edit.js';
+import { editService, setServiceEnabled, writeService } from '../../control/registry/service-edit.js';
+import { ServiceNotFoundError } from '../../core/config/service-files.js';
 import { renderServiceYaml } from '../../core/config/service-yaml.js';
 import { SERVICE_NAME } from '../../core/config/service.js';
 import { hasRegistryRight } from '../../core/policy/policy.js';

@@ -1,7 +1,7 @@
 // The tools dialog and the tool search box: a service's usable tools with what the person may
 // call, and `mcpgw find`'s engine filtered by the person's scopes.
 import { loadProject } from '../../core/config/project.js';
-import { ServiceNotFoundError } from '../../control/registry/service-edit.js';
+import { ServiceNotFoundError } from '../../core/config/service-files.js';
 import { isToolAllowed, registryRights } from '../../core/policy/policy.js';
 import { stateLayout } from '../../core/state/layout.js';
 import { usableTools } from '../../core/state/tool-approvals.js';

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { loadProject, type Project } from '../../core/config/project.js';
 import { ConfigInvalidError, formatIssue } from '../../core/config/issues.js';
-import { ServiceExistsError, ServiceNotFoundError } from '../../control/registry/service-edit.js';
+import { ServiceExistsError, ServiceNotFoundError } from '../../core/config/service-files.js';
 import { publicUrl } from '../../core/config/settings.js';
 import { registryRights } from '../../core/policy/policy.js';
 import { listenOn } from '../../core/http/listen.js';

@@ -8,7 +8,7 @@ import { loadProjectChecked, type Project } from '../../core/config/project.js';
 import { serviceSchema, type ServiceDefinition } from '../../core/config/service.js';
 import { stateLayout } from '../../core/state/layout.js';
 import { readApiKeys, type ApiKeyRecord } from '../../core/identity/api-keys.js';
-import { definitionsFingerprint } from './authd-sync.js';
+import { definitionsFingerprint } from '../../core/config/definitions-fingerprint.js';
 import { REGISTRY_SERVER, type Policy } from '../../core/policy/policy.js';
 import { REGISTRY_PATH } from '../../core/wire/contract.js';
 

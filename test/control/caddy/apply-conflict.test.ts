@@ -5,7 +5,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaddyConflictError } from '../../../src/control/caddy/errors.js';
-import { canonicalJson } from '../../../src/control/caddy/caddy-json.js';
+import { canonicalJson } from '../../../src/core/config/canonical-json.js';
 import { runCli } from '../../helpers/cli.js';
 import { startGateway, type TestGateway } from './gateway-fixture.js';
 

@@ -1,0 +1,122 @@
+// The project a long-running process works with: loaded once, then reloaded when mcpgw.yaml,
+// scopes.yml or registry.d change — one watcher, one debounce, shared by everything in the
+// process. An edit that does not validate keeps the last good project (listeners are told why).
+import { watch, type FSWatcher } from 'node:fs';
+import { basename } from 'node:path';
+import { ConfigInvalidError, type ConfigIssue } from './issues.js';
+import { loadProjectChecked, type Project } from './project.js';
+
+export interface CurrentProjectOptions {
+  /** Follow the files (daemons). false: load once and never watch (the CLI). Default true. */
+  follow?: boolean;
+  /** Editors and atomic renames fire bursts of events: settle this long before reading. */
+  debounceMs?: number;
+}
+
+type Listener<T> = (value: T) => void;
+
+const DEBOUNCE_MS = 100;
+
+export class CurrentProject {
+  private readonly changeListeners = new Set<Listener<Project>>();
+  private readonly invalidListeners = new Set<Listener<ConfigIssue[]>>();
+  private rootWatcher?: FSWatcher;
+  private registryWatcher?: FSWatcher;
+  private timer?: NodeJS.Timeout;
+  private reloading: Promise<boolean> = Promise.resolve(true);
+  private closed = false;
+  /** Good and rejected reloads so far (for health reports and tests). */
+  reloads = 0;
+  failedReloads = 0;
+
+  private constructor(private current: Project, private readonly debounceMs: number) {}
+
+  /** Load now; throws ConfigInvalidError with every problem when the files do not validate. */
+  static async open(root: string, options: CurrentProjectOptions = {}): Promise<CurrentProject> {
+    const { project, issues } = await loadProjectChecked(root);
+    if (!project) throw new ConfigInvalidError(issues);
+    const current = new CurrentProject(project, options.debounceMs ?? DEBOUNCE_MS);
+    if (options.follow !== false) current.follow();
+    return current;
+  }
+
+  get project(): Project {
+    return this.current;
+  }
+
+  /** Called after each good reload with the new project; returns a function that unsubscribes. */
+  onChange(listener: Listener<Project>): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** Called when the files changed but do not validate (the last good project stays). */
+  onInvalid(listener: Listener<ConfigIssue[]>): () => void {
+    this.invalidListeners.add(listener);
+    return () => this.invalidListeners.delete(listener);
+  }
+
+  /** Read the files now (e.g. right after this process wrote them); serialised with watched reloads. */
+  reload(): Promise<boolean> {
+    clearTimeout(this.timer);
+    this.reloading = this.reloading.then(() => this.readFiles());
+    return this.reloading;
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.rootWatcher?.close();
+    this.registryWatcher?.close();
+  }
+
+  private async readFiles(): Promise<boolean> {
+    if (this.closed) return false;
+    const { project, issues } = await loadProjectChecked(this.current.paths.root).catch((err: Error) => ({
+      project: undefined,
+      issues: [{ code: 'E_READ', severity: 'error' as const, file: this.current.paths.root, message: err.message }],
+    }));
+    if (!project) {
+      this.failedReloads++;
+      for (const listener of this.invalidListeners) listener(issues);
+      return false;
+    }
+    this.current = project;
+    this.reloads++;
+    for (const listener of this.changeListeners) listener(project);
+    return true;
+  }
+
+  private schedule = (): void => {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.reload(), this.debounceMs);
+  };
+
+  /**
+   * Directory watches (inotify), which see atomic renames as well as in-place writes: the
+   * checkout for mcpgw.yaml, scopes.yml and registry.d appearing or being replaced, and
+   * registry.d for its files.
+   */
+  private follow(): void {
+    const { root, settingsFile, scopesFile, registryDir } = this.current.paths;
+    const names = new Set([basename(settingsFile), basename(scopesFile), basename(registryDir)]);
+    this.rootWatcher = watch(root, (_event, name) => {
+      if (name !== null && !names.has(String(name))) return;
+      if (String(name) === basename(registryDir)) this.watchRegistryDir(registryDir);
+      this.schedule();
+    });
+    this.rootWatcher.on('error', () => {});
+    this.watchRegistryDir(registryDir);
+  }
+
+  private watchRegistryDir(dir: string): void {
+    this.registryWatcher?.close();
+    this.registryWatcher = undefined;
+    try {
+      this.registryWatcher = watch(dir, this.schedule);
+      this.registryWatcher.on('error', () => {});
+    } catch {
+      // No registry.d (yet): the checkout's watcher notices when it appears.
+    }
+  }
+}
