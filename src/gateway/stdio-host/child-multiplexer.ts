@@ -1,6 +1,7 @@
 // Many client sessions onto one stdio server. Request ids and progress tokens are rewritten
 // into one namespace per child and mapped back on the way out; the child is initialized once
-// (supervised-child.ts) and each client's initialize is answered from that result.
+// (supervised-child.ts) and each client's initialize is answered from that result. What the
+// child sends on its own reaches only the session(s) it can belong to, never a guess.
 import {
   LATEST_PROTOCOL_VERSION,
   SUPPORTED_PROTOCOL_VERSIONS,
@@ -14,6 +15,7 @@ import type { ClientLink, ConcurrencyGate } from './client-link.js';
 import { ChildUnavailableError, errorResponse, errorResponseFor, LimitReachedError, RPC } from './errors.js';
 import type { ClientIdentity } from './supervised-child.js';
 import { MODERN_PROTOCOL_VERSION } from './modern-request.js';
+import { identityOf } from './host-session.js';
 
 export interface UpstreamChild {
   ready(identity: ClientIdentity): Promise<InitializeResult>;
@@ -28,9 +30,6 @@ interface ForwardedRequest {
   hostToken?: string;
   timer?: NodeJS.Timeout;
 }
-
-const META_CAPABILITIES = 'io.modelcontextprotocol/clientCapabilities';
-const META_CLIENT_INFO = 'io.modelcontextprotocol/clientInfo';
 
 /** The version the host answers a client's initialize with: the client's, when it is one the host speaks. */
 export function negotiatedVersion(requested: unknown): string {
@@ -162,18 +161,36 @@ export class ChildMultiplexer {
       this.child.send({ jsonrpc: '2.0', id: request.id, result: {} });
       return;
     }
-    // Sampling, elicitation, roots: ask the client whose request is most likely waiting on
-    // it — the latest one in flight — since stdio carries no link between the two.
-    const latest = [...this.forwarded.values()].reverse().find((e) => e.session.link.stateful);
-    const session = latest?.session ?? [...this.sessions].reverse().find((s) => s.link.stateful);
+    // Sampling, elicitation, roots. stdio carries no link from this request to the client
+    // request that caused it, so it is delivered only when the child serves one session (the
+    // host gives every session that declares such capabilities a child of its own —
+    // hosted-service.ts); with several sessions any choice would be a guess, so it is refused.
+    const session = this.onlySession();
     if (!session) {
-      this.child.send(errorResponse(request.id, RPC.METHOD_NOT_FOUND, `no connected client can answer ${request.method}`));
+      const why = this.sessions.size === 0 ? 'no client session is connected' : 'this process is shared by several client sessions, so mcpgw cannot tell which one it is for';
+      this.child.send(errorResponse(request.id, RPC.METHOD_NOT_FOUND, `mcpgw refused ${request.method}: ${why}`));
       return;
     }
     const localId = `mcpgw-${this.nextId++}`;
     session.relayedIds.set(localId, request.id);
     this.relayed.set(String(request.id), { session, localId });
-    session.link.send({ ...request, id: localId }, latest?.clientId);
+    session.link.send({ ...request, id: localId }, this.latestInFlight(session));
+  }
+
+  /** The one stateful session on this child, if there is exactly one. */
+  private onlySession(): MuxSession | undefined {
+    if (this.sessions.size !== 1) return undefined;
+    const [only] = this.sessions;
+    return only!.link.stateful ? only : undefined;
+  }
+
+  /** The client's id of the session's newest request still in flight (its response stream is open). */
+  private latestInFlight(session: MuxSession): RequestId | undefined {
+    return this.inFlightOf(session).at(-1);
+  }
+
+  /** @internal */ inFlightOf(session: MuxSession): RequestId[] {
+    return [...this.forwarded.values()].filter((e) => e.session === session).map((e) => e.clientId);
   }
 
   private relayNotification(note: JSONRPCNotification): void {
@@ -191,8 +208,24 @@ export class ChildMultiplexer {
       target.session.link.send({ ...note, params: { ...params, requestId: target.localId } });
       return;
     }
-    // List changes, resource updates, log messages: every session that may receive them.
+    if (note.method === 'notifications/message') {
+      // A log line may carry one caller's data and names no request: only a child's sole session gets it.
+      const only = this.onlySession();
+      if (only) only.link.send(note, this.latestInFlight(only));
+      return;
+    }
+    if (note.method === 'notifications/resources/updated') {
+      const uri = String(params?.uri);
+      for (const session of this.sessions) if (session.link.stateful && session.subscriptions.has(uri)) session.link.send(note);
+      return;
+    }
+    // List changes: every session that may receive them (they say only that a list changed).
     for (const session of this.sessions) if (session.link.stateful) session.link.send(note);
+  }
+
+  /** @internal Another session still subscribed to `uri`: the child's subscription must stay. */
+  subscribedElsewhere(session: MuxSession, uri: string): boolean {
+    return [...this.sessions].some((s) => s !== session && s.subscriptions.has(uri));
   }
 }
 
@@ -200,6 +233,8 @@ export class ChildMultiplexer {
 export class MuxSession {
   /** Ids this client saw on server→client requests → the child's ids. */
   readonly relayedIds = new Map<string, RequestId>();
+  /** Resource URIs this client subscribed to: only it gets their notifications/resources/updated. */
+  readonly subscriptions = new Set<string>();
   private identity?: ClientIdentity;
 
   constructor(
@@ -224,10 +259,7 @@ export class MuxSession {
   private onRequest(request: JSONRPCRequest): void {
     const params = (request.params ?? {}) as Record<string, unknown>;
     if (request.method === 'initialize') {
-      this.identity = {
-        capabilities: (params.capabilities ?? {}) as ClientIdentity['capabilities'],
-        clientInfo: (params.clientInfo ?? { name: 'unknown', version: '0' }) as ClientIdentity['clientInfo'],
-      };
+      this.identity = identityOf(request);
       return this.answer(request, (init) => ({ ...init, protocolVersion: negotiatedVersion(params.protocolVersion) }));
     }
     if (request.method === 'ping') return this.link.send({ jsonrpc: '2.0', id: request.id, result: {} }, request.id);
@@ -239,7 +271,15 @@ export class MuxSession {
         ...(init.instructions ? { instructions: init.instructions } : {}),
       }));
     }
-    this.mux.forward(this, request, this.identityFor(params));
+    if (request.method === 'resources/subscribe' || request.method === 'resources/unsubscribe') {
+      const uri = String(params.uri);
+      const subscribe = request.method === 'resources/subscribe';
+      if (subscribe) this.subscriptions.add(uri);
+      else this.subscriptions.delete(uri);
+      // The child has one subscription for all sessions: keep it while another session needs it.
+      if (!subscribe && this.mux.subscribedElsewhere(this, uri)) return this.link.send({ jsonrpc: '2.0', id: request.id, result: {} }, request.id);
+    }
+    this.mux.forward(this, request, this.identityFor(request));
   }
 
   private onNotification(note: JSONRPCNotification): void {
@@ -254,19 +294,19 @@ export class MuxSession {
   }
 
   private answer(request: JSONRPCRequest, result: (init: InitializeResult) => Record<string, unknown>): void {
-    this.mux.ready(this.identityFor((request.params ?? {}) as Record<string, unknown>)).then(
+    this.mux.ready(this.identityFor(request)).then(
       (init) => this.link.send({ jsonrpc: '2.0', id: request.id, result: result(init) }, request.id),
       (err: Error) => this.link.send(errorResponseFor(request.id, err), request.id),
     );
   }
 
   /** The identity to start the child with: from initialize, or a 2026-07-28 request's _meta. */
-  private identityFor(params: Record<string, unknown>): ClientIdentity {
-    if (this.identity) return this.identity;
-    const meta = (params._meta ?? {}) as Record<string, unknown>;
-    return {
-      capabilities: (meta[META_CAPABILITIES] ?? {}) as ClientIdentity['capabilities'],
-      clientInfo: (meta[META_CLIENT_INFO] ?? { name: 'mcpgw', version: '0' }) as ClientIdentity['clientInfo'],
-    };
+  private identityFor(request: JSONRPCRequest): ClientIdentity {
+    return this.identity ?? identityOf(request);
+  }
+
+  /** @internal The client's ids of this session's requests in flight, oldest first. */
+  inFlight(): RequestId[] {
+    return this.mux.inFlightOf(this);
   }
 }

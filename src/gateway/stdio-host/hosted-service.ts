@@ -1,6 +1,9 @@
 // One stdio service as the host runs it: its child process(es) and the client sessions on
-// them. `per-service` (default) shares one long-lived child by all sessions, so stateful
-// servers keep their state; `per-session` gives each client session a child of its own.
+// them. `per-service` (default) shares one long-lived child by the sessions whose clients
+// declare no capability the server could call back (sampling, elicitation, roots), so
+// stateful servers keep their state; a session that declares one — and every session under
+// `per-session` — gets a child of its own, initialized with its own capabilities (see
+// child-placement.ts for why).
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ServiceDefinition } from '../../core/config/service.js';
@@ -8,7 +11,9 @@ import type { StateLayout } from '../../core/state/layout.js';
 import { childSpec, type ChildSpec } from './child-spec.js';
 import { ConcurrencyGate, type ClientLink } from './client-link.js';
 import { ChildMultiplexer, type MuxSession } from './child-multiplexer.js';
-import { SupervisedChild, type ChildStatus } from './supervised-child.js';
+import { needsOwnChild, placementIdentity } from './child-placement.js';
+import { HostSession } from './host-session.js';
+import { SupervisedChild, type ChildStatus, type ClientIdentity } from './supervised-child.js';
 
 export interface ServiceStatus {
   service: string;
@@ -40,6 +45,8 @@ export class HostedService {
     this.log = createWriteStream(logFile, { flags: 'a' });
     // A log that cannot be written (disk full, stderr after stop) must not take the host down.
     this.log.on('error', () => {});
+    // Every running child pipes its stderr here (one per callback-capable session).
+    this.log.setMaxListeners(0);
     this.gate = new ConcurrencyGate(this.spec.limits.maxConcurrent);
   }
 
@@ -47,13 +54,18 @@ export class HostedService {
     return this.definition.name;
   }
 
-  /** A client session; close it when the client goes away. */
-  open(link: ClientLink): MuxSession {
-    if (this.spec.concurrency === 'per-service') {
-      this.shared ??= this.createChild();
+  /** A client session; it finds its child on its first message. Close it when the client goes away. */
+  open(link: ClientLink): HostSession {
+    return new HostSession(link, (identity) => this.place(link, identity));
+  }
+
+  /** Attach a session to the shared child, or to a new one of its own. */
+  private place(link: ClientLink, identity: ClientIdentity): MuxSession {
+    if (this.spec.concurrency === 'per-service' && !needsOwnChild(identity, link.stateful)) {
+      this.shared ??= this.createChild(true);
       return this.shared.mux.open(link);
     }
-    const own = this.createChild(() => {
+    const own = this.createChild(false, () => {
       // The session's own child ends with it.
       this.perSession.delete(session);
       void own.child.stop();
@@ -81,13 +93,17 @@ export class HostedService {
     await new Promise<void>((resolve) => this.log.end(resolve));
   }
 
-  private createChild(onIdle?: () => void): ChildAndMux {
+  private createChild(shared: boolean, onIdle?: () => void): ChildAndMux {
     let mux: ChildMultiplexer | undefined;
     const child = new SupervisedChild(this.spec, this.log, {
       onMessage: (message) => mux?.fromChild(message),
       onDown: (reason) => mux?.childDown(reason),
     });
-    mux = new ChildMultiplexer(this.name, child, this.gate, { timeoutMs: this.spec.limits.timeoutMs, onIdle });
+    const upstream = {
+      ready: (identity: ClientIdentity) => child.ready(placementIdentity(identity, shared)),
+      send: (message: Parameters<SupervisedChild['send']>[0]) => child.send(message),
+    };
+    mux = new ChildMultiplexer(this.name, upstream, this.gate, { timeoutMs: this.spec.limits.timeoutMs, onIdle });
     return { child, mux };
   }
 }

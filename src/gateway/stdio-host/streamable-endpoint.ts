@@ -4,11 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { isInitializeRequest, isJSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { errorResponse, RPC } from './errors.js';
 import type { HostedService } from './hosted-service.js';
 import { headerValue, readJsonBody, sendJson } from '../../core/http/http-messages.js';
 import { serveStatelessRequest } from './stateless-request.js';
+import { StreamableSessionLink } from './streamable-session-link.js';
 
 /** A session with no open request for this long is ended; most clients never send DELETE. */
 export const SESSION_IDLE_MS = 10 * 60_000;
@@ -21,6 +22,7 @@ interface SessionActivity {
 export class StreamableEndpoint {
   private readonly sessions = new Map<string, StreamableHTTPServerTransport>();
   private readonly activity = new Map<StreamableHTTPServerTransport, SessionActivity>();
+  private readonly links = new Map<StreamableHTTPServerTransport, StreamableSessionLink>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -62,6 +64,7 @@ export class StreamableEndpoint {
     // 404 tells a client its session is gone and it should initialize again (spec 2025-11-25, Session Management).
     if (!transport) return sendJson(res, 404, errorResponse(null, RPC.INVALID_REQUEST, 'Session not found'));
     this.track(transport, res);
+    if (req.method === 'GET') this.links.get(transport)?.watchGetStream(res);
     await transport.handleRequest(req, res, body);
   }
 
@@ -90,17 +93,18 @@ export class StreamableEndpoint {
       onsessioninitialized: (id) => void this.sessions.set(id, transport),
       onsessionclosed: (id) => void this.sessions.delete(id),
     });
-    const session = this.service.open({
-      stateful: true,
-      send(message: JSONRPCMessage, relatedRequestId?: RequestId) {
-        // A response whose stream is gone (client disconnected) has nowhere to go.
-        transport.send(message, relatedRequestId === undefined ? undefined : { relatedRequestId }).catch(() => {});
-      },
-    });
-    transport.onmessage = (message) => session.receive(message);
+    let session: ReturnType<HostedService['open']> | undefined;
+    const link = new StreamableSessionLink(transport, () => session?.inFlight() ?? []);
+    session = this.service.open(link);
+    this.links.set(transport, link);
+    transport.onmessage = (message) => {
+      if (isJSONRPCRequest(message)) link.requestArrived(message.id);
+      session.receive(message);
+    };
     transport.onclose = () => {
       session.close();
       this.activity.delete(transport);
+      this.links.delete(transport);
       if (transport.sessionId) this.sessions.delete(transport.sessionId);
     };
     await transport.start();

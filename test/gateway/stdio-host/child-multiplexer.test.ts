@@ -54,22 +54,60 @@ test('initialize is answered from the child\'s result with the client\'s version
   assert.deepEqual(child.received, []);
 });
 
-test('a server→client request goes to the session whose request is in flight, and its answer back to the child (mock child)', async () => {
+test('a server→client request on a child with one session goes on the stream of its request in flight, and its answer back to the child (mock child)', async () => {
+  const child = mockChild();
+  const mux = new ChildMultiplexer('svc', child, new ConcurrencyGate());
+  const busy = recordingLink();
+  const s = mux.open(busy.link);
+  s.receive({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'sample' } });
+  await settle();
+  mux.fromChild({ jsonrpc: '2.0', id: 99, method: 'sampling/createMessage', params: {} });
+  const relayed = busy.got[0]!;
+  assert.equal(relayed.related, 5, 'sent on the stream of the request it belongs to');
+  s.receive({ jsonrpc: '2.0', id: (relayed.message as { id: RequestId }).id, result: { content: { type: 'text', text: 'hi' } } } as JSONRPCMessage);
+  assert.deepEqual(child.received.at(-1), { jsonrpc: '2.0', id: 99, result: { content: { type: 'text', text: 'hi' } } });
+});
+
+test('a server→client request or log line on a child shared by several sessions is refused, never guessed (mock child)', async () => {
   const child = mockChild();
   const mux = new ChildMultiplexer('svc', child, new ConcurrencyGate());
   const idle = recordingLink();
   const busy = recordingLink();
   mux.open(idle.link);
   const s = mux.open(busy.link);
-  mux.open(recordingLink(false).link); // a stateless request never receives server requests
   s.receive({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'sample' } });
   await settle();
   mux.fromChild({ jsonrpc: '2.0', id: 99, method: 'sampling/createMessage', params: {} });
-  const relayed = busy.got[0]!;
-  assert.equal(relayed.related, 5, 'sent on the stream of the request it belongs to');
+  mux.fromChild({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'secret of someone' } });
   assert.deepEqual(idle.got, []);
-  s.receive({ jsonrpc: '2.0', id: (relayed.message as { id: RequestId }).id, result: { content: { type: 'text', text: 'hi' } } } as JSONRPCMessage);
-  assert.deepEqual(child.received.at(-1), { jsonrpc: '2.0', id: 99, result: { content: { type: 'text', text: 'hi' } } });
+  assert.deepEqual(busy.got, []);
+  const refusal = child.received.at(-1) as { id: number; error: { code: number; message: string } };
+  assert.equal(refusal.id, 99);
+  assert.match(refusal.error.message, /several client sessions/);
+  mux.fromChild({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' });
+  assert.equal(idle.got.length, 1, 'list changes still reach every session');
+});
+
+test('resource updates reach only the sessions that subscribed, and the child stays subscribed while one still is (mock child)', async () => {
+  const child = mockChild();
+  const mux = new ChildMultiplexer('svc', child, new ConcurrencyGate());
+  const a = recordingLink();
+  const b = recordingLink();
+  const sa = mux.open(a.link);
+  const sb = mux.open(b.link);
+  mux.open(recordingLink().link);
+  sa.receive({ jsonrpc: '2.0', id: 1, method: 'resources/subscribe', params: { uri: 'test://r' } });
+  sb.receive({ jsonrpc: '2.0', id: 1, method: 'resources/subscribe', params: { uri: 'test://r' } });
+  await settle();
+  const sent = child.received.length;
+  sa.receive({ jsonrpc: '2.0', id: 2, method: 'resources/unsubscribe', params: { uri: 'test://r' } });
+  await settle();
+  assert.equal(child.received.length, sent, 'b still needs the subscription');
+  assert.deepEqual(a.got.at(-1)?.message, { jsonrpc: '2.0', id: 2, result: {} });
+  const before = a.got.length;
+  mux.fromChild({ jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri: 'test://r' } });
+  assert.equal(a.got.length, before);
+  assert.equal(b.got.at(-1)?.message.method, 'notifications/resources/updated');
 });
 
 test('version negotiation and restart back-off', () => {
