@@ -107,7 +107,7 @@ test('resource updates reach only the sessions that subscribed, and the child st
   const before = a.got.length;
   mux.fromChild({ jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri: 'test://r' } });
   assert.equal(a.got.length, before);
-  assert.equal(b.got.at(-1)?.message.method, 'notifications/resources/updated');
+  assert.equal((b.got.at(-1)?.message as { method?: string }).method, 'notifications/resources/updated');
 });
 
 test('version negotiation and restart back-off', () => {
