@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { withFileLock, writeFileAtomic } from '../config/atomic-file.js';
 import { CredentialError, TokenInvalidError } from './errors.js';
 import type { Identity } from './identity.js';
+import { GROUP_NAME_RULE, isGroupName } from './group-name.js';
 
 export const API_KEY_PREFIX = 'mcpgw_';
 const KEY_FORMAT = /^mcpgw_([a-f0-9]{12})_([A-Za-z0-9_-]{43})$/;
@@ -51,6 +52,8 @@ export function apiKeyInfo(record: ApiKeyRecord): ApiKeyInfo {
 export async function createApiKey(file: string, name: string, groups: string[]): Promise<{ key: string; info: ApiKeyInfo }> {
   if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new CredentialError('ERR_KEY_NAME', `key name "${name}" may hold only letters, digits, ".", "_" and "-"`);
   if (groups.length === 0) throw new CredentialError('ERR_KEY_GROUPS', 'an API key needs at least one --group', 'e.g. mcpgw keys create --name ci --group developers');
+  const bad = groups.find((g) => !isGroupName(g));
+  if (bad !== undefined) throw new CredentialError('ERR_KEY_GROUPS', `group ${JSON.stringify(bad)} is not a group name (${GROUP_NAME_RULE})`, 'use the group names of scopes.yml');
   return withFileLock(file, async () => {
     const keys = await readApiKeys(file);
     if (keys.some((k) => k.name === name)) throw new CredentialError('ERR_KEY_EXISTS', `an API key named "${name}" exists`, `revoke it first: mcpgw keys revoke ${name}`);

@@ -6,23 +6,26 @@ import type { IdentityProvider } from '../config/settings.js';
 import { ProviderUnavailableError, TokenInvalidError } from './errors.js';
 import type { Identity } from './identity.js';
 import { discoverProvider } from './provider-discovery.js';
+import { isGroupName } from './group-name.js';
 
 /** Read a claim by name, or by dotted path when no claim has that exact name (realm_access.roles). */
 export function readClaim(payload: JWTPayload, name: string): unknown {
-  if (name in payload) return payload[name];
+  if (Object.hasOwn(payload, name)) return payload[name];
   let value: unknown = payload;
   for (const part of name.split('.')) {
-    if (typeof value !== 'object' || value === null) return undefined;
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, part)) return undefined;
     value = (value as Record<string, unknown>)[part];
   }
   return value;
 }
 
-/** Groups from the configured claim: an array of strings, or a space-separated string (`scope`). */
+/**
+ * Groups from the configured claim: an array of strings, or a space-separated string (`scope`).
+ * Names that break the group-name rule (control characters, over-long) are dropped.
+ */
 export function groupsFromClaim(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
-  return [];
+  const names = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/\s+/) : [];
+  return [...new Set(names.filter(isGroupName))];
 }
 
 /** Machine tokens: oidc-provider and Auth0 set sub = client id; Entra marks idtyp=app; Auth0 gty. */

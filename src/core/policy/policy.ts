@@ -1,6 +1,7 @@
 // Policy evaluation: the pure core that authd, the search filter, the registry MCP server and
 // the web UI all share. Data in, decision out; no I/O. Anything not granted is denied.
 import { matchesAny, matchesPattern } from '../config/pattern.js';
+import { ownValue } from '../config/own-record.js';
 import { REGISTRY_RIGHTS, type RegistryRight, type ScopesFile, type ServerGrant } from '../config/scopes.js';
 import type { Identity } from '../identity/identity.js';
 
@@ -16,13 +17,16 @@ export interface PolicyRequest {
 }
 
 /** Methods whose target is named, and which list of a grant names the allowed targets. */
-export const NAMED_METHODS: Readonly<Record<string, 'tools' | 'prompts' | 'resources'>> = {
-  'tools/call': 'tools',
-  'prompts/get': 'prompts',
-  'resources/read': 'resources',
-  'resources/subscribe': 'resources',
-  'resources/unsubscribe': 'resources',
-};
+// Null prototype: the method comes from the request, and `constructor` must find nothing here.
+export const NAMED_METHODS: Readonly<Record<string, 'tools' | 'prompts' | 'resources'>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, 'tools' | 'prompts' | 'resources'>, {
+    'tools/call': 'tools',
+    'prompts/get': 'prompts',
+    'resources/read': 'resources',
+    'resources/subscribe': 'resources',
+    'resources/unsubscribe': 'resources',
+  }),
+);
 
 export type PolicyDecision =
   | { allowed: true; /** The scope that granted it. */ scope: string; /** Its server pattern that granted it (absent: admitted by registry rights). */ pattern?: string; reason: string }
@@ -31,7 +35,9 @@ export type PolicyDecision =
 /** Scope names the groups map to, in scopes.yml order, without repeats. */
 export function scopesForGroups(policy: Policy, groups: readonly string[]): string[] {
   const names = new Set<string>();
-  for (const group of groups) for (const scope of policy.groups[group] ?? []) if (policy.scopes[scope]) names.add(scope);
+  // Own keys only (scopes.yml parses into null-prototype maps; Object.hasOwn keeps it so for
+  // hand-built policies): a group called `constructor` or `__proto__` is just a name.
+  for (const group of groups) for (const scope of ownValue(policy.groups, group) ?? []) if (ownValue(policy.scopes, scope)) names.add(scope);
   return [...names];
 }
 
@@ -101,7 +107,7 @@ export const REGISTRY_SERVER = 'mcpgw';
 export function decideRegistryServer(policy: Policy, groups: readonly string[], request: PolicyRequest): PolicyDecision {
   const explicit = decideForGroups(policy, groups, request);
   if (explicit.allowed) return explicit;
-  const scope = scopesForGroups(policy, groups).find((name) => policy.scopes[name]!.registry.length > 0);
+  const scope = scopesForGroups(policy, groups).find((name) => policy.scopes[name]!.registry.rights.length > 0);
   if (!scope) return explicit;
   return { allowed: true, scope, reason: `scope ${scope} holds registry rights, which admit the registry server` };
 }
@@ -119,7 +125,7 @@ export function isToolAllowed(policy: Policy, groups: readonly string[], server:
 /** Registry rights (list, register, enable, disable, remove) the groups hold, in canonical order. */
 export function registryRights(policy: Policy, groups: readonly string[]): RegistryRight[] {
   const held = new Set<RegistryRight>();
-  for (const scope of scopesForGroups(policy, groups)) for (const right of policy.scopes[scope]!.registry) held.add(right);
+  for (const scope of scopesForGroups(policy, groups)) for (const right of policy.scopes[scope]!.registry.rights) held.add(right);
   return REGISTRY_RIGHTS.filter((r) => held.has(r));
 }
 

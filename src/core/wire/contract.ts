@@ -1,15 +1,14 @@
 // The gateway's contract in one place: the headers, paths and default addresses Caddy, authd,
 // the stdio host, the registry server, the web UI and clients agree on. Change them here only.
 
-/** Identity authd sets on a 2xx and Caddy copies onto the proxied request (canonical case). */
-export const IDENTITY_HEADER = {
-  user: 'X-User',
-  groups: 'X-Groups',
-  scopes: 'X-Scopes',
-} as const;
+/**
+ * The identity authd sets on a 2xx and Caddy copies onto the proxied request: base64url(JSON)
+ * written and read only by core/identity/identity-header.ts.
+ */
+export const IDENTITY_HEADER = 'X-Mcpgw-Identity';
 
-/** The identity headers in the order Caddy copies them. */
-export const COPIED_IDENTITY_HEADERS: readonly string[] = [IDENTITY_HEADER.user, IDENTITY_HEADER.groups, IDENTITY_HEADER.scopes];
+/** The identity headers Caddy copies from authd's answer. */
+export const COPIED_IDENTITY_HEADERS: readonly string[] = [IDENTITY_HEADER];
 
 /** Headers Caddy sets on the forward_auth subrequest to authd. */
 export const MCPGW_HEADER = {
@@ -19,8 +18,14 @@ export const MCPGW_HEADER = {
   body: 'X-Mcpgw-Body',
 } as const;
 
-/** Every header name only authd may set: a client's copy is deleted before the check. */
-export const AUTHD_ONLY_HEADERS: readonly string[] = [...COPIED_IDENTITY_HEADERS, 'X-Mcpgw-*'];
+/**
+ * Header names only authd may set; a client's copies are deleted before the check (Caddy
+ * `*` patterns). Caddy compares names in Go's canonical form (`x_user` arrives as `X_user`),
+ * and upstreams behind CGI-style stacks read `X_User` as `X-User`, so the underscore spellings
+ * go too. `X-Mcpgw*` / `X_mcpgw*` cover X-Mcpgw-Identity and every X-Mcpgw header in either
+ * spelling; the older X-User/X-Groups/X-Scopes are no longer sent but never reach an upstream.
+ */
+export const AUTHD_ONLY_HEADERS: readonly string[] = ['X-Mcpgw*', 'X_mcpgw*', 'X-User', 'X_user', 'X-Groups', 'X_groups', 'X-Scopes', 'X_scopes'];
 
 /** MCP transport headers (2026-07-28 adds Mcp-Method / Mcp-Name / Mcp-Param-*). */
 export const MCP_HEADER = {

@@ -1,12 +1,12 @@
 // Who is asking the registry server, and what that lets them see and change. Over HTTP the
-// caller is whoever authd let through: Caddy deletes client-sent X-User/X-Groups/X-Scopes and
-// sets authd's, so these headers are trusted here (the server listens on loopback only). Over
-// stdio the caller is the local operator, who owns the files anyway.
+// caller is whoever authd let through: Caddy deletes a client's X-Mcpgw-Identity and sets
+// authd's, so it is trusted here (the server listens on loopback only) and read with the one
+// decoder in core. Over stdio the caller is the local operator, who owns the files anyway.
 import type { RegistryRight } from '../../core/config/scopes.js';
 import { decideForGroups, hasRegistryRight, isToolAllowed, type Policy } from '../../core/policy/policy.js';
 import { bearerToken } from '../../core/identity/token-verifier.js';
+import { identityFromHeaders, IdentityHeaderError, type HeaderMap } from '../../core/identity/identity-header.js';
 import { CallerUnknownError, RegistryRightError } from './errors.js';
-import { headerKey, IDENTITY_HEADER } from '../../core/wire/contract.js';
 
 export type Caller =
   | {
@@ -19,7 +19,7 @@ export type Caller =
     }
   | { kind: 'operator'; subject: string };
 
-export type HeaderMap = Record<string, string | string[] | undefined>;
+export type { HeaderMap };
 
 export const LOCAL_OPERATOR: Caller = { kind: 'operator', subject: 'local operator (stdio)' };
 
@@ -28,13 +28,17 @@ function header(headers: HeaderMap, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-const list = (text: string | undefined) => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-
-/** The caller of one HTTP request, from the headers authd set (lower-case names, as node gives them). */
+/** The caller of one HTTP request, from the identity authd forwarded (lower-case names, as node gives them). */
 export function callerFromHeaders(headers: HeaderMap | undefined): Caller {
-  const subject = headers && header(headers, headerKey(IDENTITY_HEADER.user));
-  if (!headers || !subject) throw new CallerUnknownError();
-  return { kind: 'agent', subject, groups: list(header(headers, headerKey(IDENTITY_HEADER.groups))), scopes: list(header(headers, headerKey(IDENTITY_HEADER.scopes))), token: bearerToken(header(headers, 'authorization')) };
+  let identity;
+  try {
+    identity = identityFromHeaders(headers);
+  } catch (err) {
+    if (err instanceof IdentityHeaderError) throw new CallerUnknownError(err.message);
+    throw err;
+  }
+  if (!headers || !identity) throw new CallerUnknownError();
+  return { kind: 'agent', subject: identity.subject, groups: identity.groups, scopes: identity.scopes, token: bearerToken(header(headers, 'authorization')) };
 }
 
 /** May the caller call this tool? (The gateway decides for real; this decides what is shown.) */

@@ -10,10 +10,10 @@ export class RegistryServerError extends Error {
   }
 }
 
-/** An HTTP request reached the registry server without the identity headers authd sets. */
+/** An HTTP request reached the registry server without the identity header authd sets. */
 export class CallerUnknownError extends RegistryServerError {
-  constructor() {
-    super('ERR_NO_IDENTITY', `the request carries no ${IDENTITY_HEADER.user}: the registry server is reached through the gateway (<gateway>${REGISTRY_PATH}/mcp), which sets it`, `connect to <gateway>${REGISTRY_PATH}/mcp with a bearer token`);
+  constructor(why = `the request carries no ${IDENTITY_HEADER}`) {
+    super('ERR_NO_IDENTITY', `${why}: the registry server is reached through the gateway (<gateway>${REGISTRY_PATH}/mcp), which sets it`, `connect to <gateway>${REGISTRY_PATH}/mcp with a bearer token`);
     this.name = 'CallerUnknownError';
   }
 }

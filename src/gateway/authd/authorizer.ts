@@ -11,6 +11,7 @@ import { parseMcpRequest, type JsonRpcId, type McpCall } from '../../core/wire/m
 import { decide, scopesForGroups, type PolicyDecision } from '../../core/policy/policy.js';
 import type { PolicySource } from './policy-source.js';
 import { bearerToken, type TokenVerifier } from '../../core/identity/token-verifier.js';
+import { encodeIdentityHeader } from '../../core/identity/identity-header.js';
 import { unavailabilityOf, unavailableAnswer } from './service-availability.js';
 import { headerKey, IDENTITY_HEADER, MCPGW_HEADER, RESOURCE_METADATA_PATH } from '../../core/wire/contract.js';
 import { rpcError, RPC_ERROR, type AuthdAnswer } from './rpc-answer.js';
@@ -56,7 +57,17 @@ export class Authorizer {
     this.decisions.clear();
   }
 
+  /** Decide one subrequest. An unexpected failure is audited before authd answers 503 (fail closed). */
   async authorize(req: VerifyRequest): Promise<AuthdAnswer> {
+    try {
+      return await this.decideRequest(req);
+    } catch (err) {
+      this.record(req.service ?? '', null, undefined, 503, `authd_error: ${(err as Error)?.message ?? err}`);
+      throw err;
+    }
+  }
+
+  private async decideRequest(req: VerifyRequest): Promise<AuthdAnswer> {
     const serviceName = req.service ?? '';
     const deny = (answer: AuthdAnswer, reason: string, identity: Identity | null): AuthdAnswer => {
       this.record(serviceName, identity, undefined, answer.status, reason);
@@ -129,7 +140,7 @@ export class Authorizer {
       return rpcError(403, replyId, RPC_ERROR.FORBIDDEN, message, { code: 'ERR_FORBIDDEN', server: serviceName, missing: first.missing, reason: first.reason, ...(calls.length > 1 ? { denied } : {}) });
     }
     const scopes = scopesForGroups(this.source.current.policy, identity.groups);
-    return { status: 200, headers: { [headerKey(IDENTITY_HEADER.user)]: identity.subject, [headerKey(IDENTITY_HEADER.groups)]: identity.groups.join(','), [headerKey(IDENTITY_HEADER.scopes)]: scopes.join(',') }, body: '' };
+    return { status: 200, headers: { [headerKey(IDENTITY_HEADER)]: encodeIdentityHeader({ ...identity, scopes }) }, body: '' };
   }
 
   private record(server: string, identity: Identity | null, call: McpCall | undefined, status: number, reason: string, limit?: string): void {

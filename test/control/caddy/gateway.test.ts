@@ -121,6 +121,7 @@ describe('gateway through real Caddy', { timeout: 240_000 }, () => {
         'mcp-name': 'get_forecast',
         authorization: 'Bearer client-token',
         'x-user': 'forged-admin',
+        'x-mcpgw-identity': 'forged',
         'x-mcpgw-service': 'forged',
       },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_forecast', arguments: {} } }),
@@ -134,6 +135,7 @@ describe('gateway through real Caddy', { timeout: 240_000 }, () => {
     assert.equal(seen.headers.authorization, 'Bearer s3cret-from-caddy-env', "the definition's credential, not the client's");
     assert.equal(seen.headers['x-team'], 'gateway-tests');
     assert.equal(seen.headers['x-user'], undefined);
+    assert.equal(seen.headers['x-mcpgw-identity'], undefined, 'auth: none: no identity, and not the forged one');
     assert.equal(seen.headers['x-mcpgw-service'], undefined);
     const body = (await res.json()) as { result: { body: string } };
     assert.match(body.result.body, /get_forecast/, 'the JSON-RPC body reaches the upstream');

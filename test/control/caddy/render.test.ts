@@ -38,7 +38,7 @@ test('the authd subrequest carries the body, service and original method/URI, an
   const handlers = config.apps.http.servers.mcpgw!.routes.find((r) => r['@id'] === 'mcpgw-service-weather')!.handle;
   const names = handlers.map((h) => h.handler);
   assert.deepEqual(names, ['request_body', 'headers', 'reverse_proxy', 'rewrite', 'reverse_proxy'], 'order: limit, drop identity, auth, strip, proxy');
-  assert.deepEqual((handlers[1]!.request as { delete: string[] }).delete, ['X-User', 'X-Groups', 'X-Scopes', 'X-Mcpgw-*']);
+  assert.deepEqual((handlers[1]!.request as { delete: string[] }).delete, ['X-Mcpgw*', 'X_mcpgw*', 'X-User', 'X_user', 'X-Groups', 'X_groups', 'X-Scopes', 'X_scopes']);
   const auth = handlers[2] as CaddyHandler & { headers: { request: { set: Record<string, string[]> } }; handle_response: { match: unknown; routes: { handle: { request: { set: Record<string, string[]> } }[] }[] }[] };
   assert.deepEqual(auth.rewrite, { method: 'GET', uri: '/verify' });
   assert.deepEqual(auth.headers.request.set, {
@@ -48,7 +48,7 @@ test('the authd subrequest carries the body, service and original method/URI, an
     'X-Forwarded-Uri': ['{http.request.uri}'],
   });
   assert.deepEqual(auth.handle_response[0]!.match, { status_code: [2] });
-  assert.deepEqual(Object.keys(auth.handle_response[0]!.routes[0]!.handle[0]!.request.set), ['X-User', 'X-Groups', 'X-Scopes']);
+  assert.deepEqual(Object.keys(auth.handle_response[0]!.routes[0]!.handle[0]!.request.set), ['X-Mcpgw-Identity']);
 });
 
 test('upstream credentials come from the definition as {env.X} placeholders, never the client token', async () => {
@@ -80,7 +80,7 @@ test('a stdio service goes to the stdio host as /<name>/<rest>; auth: none still
   assert.deepEqual(memory.upstreams, ['127.0.0.1:18083']);
   assert.deepEqual(memory.rewrite, { stripPrefix: '/memory', uri: '/memory{http.request.uri.path}' });
   const auth = config.apps.http.servers.mcpgw!.routes.find((r) => r['@id'] === 'mcpgw-service-memory')!.handle[2] as CaddyHandler & { handle_response: { routes: { handle: CaddyHandler[] }[] }[] };
-  assert.deepEqual(auth.handle_response[0]!.routes[0]!.handle[0], { handler: 'headers', request: { delete: ['X-User', 'X-Groups', 'X-Scopes'] } });
+  assert.deepEqual(auth.handle_response[0]!.routes[0]!.handle[0], { handler: 'headers', request: { delete: ['X-Mcpgw-Identity'] } });
   assert.ok(warnings.some((w) => w.startsWith('memory: auth: none')));
 });
 

@@ -35,6 +35,8 @@ export interface RegistryGateway {
   root: string;
   /** An API key in group `outsiders` (registry list only, no server). */
   outsider: string;
+  /** A token from the test provider for any subject and groups (an hour valid). */
+  token(sub: string, groups: string[]): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -71,7 +73,7 @@ export async function startRegistryGateway(): Promise<RegistryGateway> {
 
     const now = Math.floor(Date.now() / 1000);
     const token = (sub: string, groups: string[]) => idp.sign({ iss: idp.issuer, aud: url, sub, groups, iat: now, exp: now + 3600 });
-    return { url, dir: project.dir, everything, alice: await token('alice', ['developers']), root: await token('root', ['admins']), outsider, stop };
+    return { url, dir: project.dir, everything, alice: await token('alice', ['developers']), root: await token('root', ['admins']), outsider, token, stop };
   } catch (err) {
     await stop();
     throw err;

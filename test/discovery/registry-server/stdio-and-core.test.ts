@@ -10,6 +10,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { scopesFileSchema } from '../../../src/core/config/scopes.js';
 import { decide } from '../../../src/core/policy/policy.js';
 import { callerFromHeaders, maySeeService, mayCallTool } from '../../../src/discovery/registry-server/caller.js';
+import { encodeIdentityHeader } from '../../../src/core/identity/identity-header.js';
 import { gatewayAnswerOf } from '../../../src/client/gateway-call.js';
 import { MAIN, TSX, tempProject } from '../../helpers/cli.js';
 import { SCOPES_YML } from '../../fixtures/oidc/gateway-project.js';
@@ -46,8 +47,8 @@ test('authd lets holders of any registry right into the registry server, and nob
 });
 
 test('callers see services they may use or list, and only the tools they may call', () => {
-  const outsider = callerFromHeaders({ 'x-user': 'api-key:o', 'x-groups': 'outsiders' });
-  const ci = callerFromHeaders({ 'x-user': 'bot', 'x-groups': 'ci', authorization: 'Bearer abc.def.ghi' });
+  const outsider = callerFromHeaders({ 'x-mcpgw-identity': encodeIdentityHeader({ subject: 'api-key:o', kind: 'api-key', groups: ['outsiders'], scopes: [] }) });
+  const ci = callerFromHeaders({ 'x-mcpgw-identity': encodeIdentityHeader({ subject: 'bot', kind: 'client-credentials', groups: ['ci'], scopes: [] }), authorization: 'Bearer abc.def.ghi' });
   assert.equal(ci.kind === 'agent' && ci.token, 'abc.def.ghi', 'the caller token is kept for call_tool');
   assert.equal(maySeeService(policy, outsider, 'everything'), true, 'the list right shows every service');
   assert.equal(mayCallTool(policy, outsider, 'everything', 'echo'), false);

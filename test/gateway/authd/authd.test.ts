@@ -12,6 +12,7 @@ import { createApiKey, revokeApiKey } from '../../../src/core/identity/api-keys.
 import { discoverProvider } from '../../../src/core/identity/provider-discovery.js';
 import { PolicyLoadError } from '../../../src/gateway/authd/policy-source.js';
 import { stateLayout } from '../../../src/core/state/layout.js';
+import { decodeIdentityHeader } from '../../../src/core/identity/identity-header.js';
 import { startTestIdp, type TestIdp } from '../../fixtures/oidc/test-idp.js';
 import { gatewayProject, SCOPES_YML } from '../../fixtures/oidc/gateway-project.js';
 
@@ -43,6 +44,8 @@ function verify(authd: RunningAuthd, headers: Record<string, string | undefined>
 const call = (id: number, method: string, params?: Record<string, unknown>) => ({ jsonrpc: '2.0', id, method, ...(params ? { params } : {}) });
 const toolCall = (id: number, name: string) => call(id, 'tools/call', { name, arguments: {} });
 const bearer = (token: string) => `Bearer ${token}`;
+/** The identity authd hands to the upstream (X-Mcpgw-Identity), decoded. */
+const identityOf = (res: Answer) => (res.headers['x-mcpgw-identity'] ? decodeIdentityHeader(String(res.headers['x-mcpgw-identity'])) : undefined);
 
 async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -78,9 +81,7 @@ describe('authd', () => {
   test('an allowed tool call gets 2xx with the identity headers for the upstream', async () => {
     const res = await verify(authd, { authorization: bearer(alice), 'x-mcpgw-body': JSON.stringify(toolCall(1, 'echo')) });
     assert.equal(res.status, 200);
-    assert.equal(res.headers['x-user'], 'alice');
-    assert.equal(res.headers['x-groups'], 'developers');
-    assert.equal(res.headers['x-scopes'], 'everyday');
+    assert.deepEqual(identityOf(res), { subject: 'alice', kind: 'oidc', groups: ['developers'], scopes: ['everyday'], issuer: idp.issuer });
   });
 
   test('a tool outside the scopes gets 403 naming the missing right, while tools/list is allowed', async () => {
@@ -137,12 +138,13 @@ describe('authd', () => {
     }
   });
 
-  test('client-sent X-User, X-Groups and X-Scopes are not trusted', async () => {
-    const spoof = { 'x-user': 'admin', 'x-groups': 'admins', 'x-scopes': 'admin' };
+  test('client-sent X-User, X-Groups, X-Scopes and X-Mcpgw-Identity are not trusted', async () => {
+    const forged = Buffer.from(JSON.stringify({ subject: 'admin', kind: 'oidc', groups: ['admins'], scopes: ['admin'] })).toString('base64url');
+    const spoof = { 'x-user': 'admin', 'x-groups': 'admins', 'x-scopes': 'admin', 'x-mcpgw-identity': forged };
     const denied = await verify(authd, { ...spoof, authorization: bearer(alice), 'x-mcpgw-body': JSON.stringify(toolCall(1, 'get-sum')) });
     assert.equal(denied.status, 403);
     const allowed = await verify(authd, { ...spoof, authorization: bearer(alice), 'x-mcpgw-body': JSON.stringify(toolCall(1, 'echo')) });
-    assert.equal(allowed.headers['x-user'], 'alice');
+    assert.equal(identityOf(allowed)?.subject, 'alice');
     const anonymous = await verify(authd, { ...spoof, 'x-mcpgw-body': JSON.stringify(toolCall(1, 'echo')) });
     assert.equal(anonymous.status, 401);
   });
@@ -206,8 +208,8 @@ describe('authd', () => {
     const { access_token: token } = await oidc.clientCredentialsGrant(config, { resource: GATEWAY });
     const sum = await verify(authd, { authorization: bearer(token), 'x-mcpgw-body': JSON.stringify(toolCall(1, 'get-sum')) });
     assert.equal(sum.status, 200);
-    assert.equal(sum.headers['x-user'], 'ci-bot');
-    assert.equal(sum.headers['x-scopes'], 'ci-tools');
+    assert.equal(identityOf(sum)?.subject, 'ci-bot');
+    assert.deepEqual(identityOf(sum)?.scopes, ['ci-tools']);
     assert.equal((await verify(authd, { authorization: bearer(token), 'x-mcpgw-body': JSON.stringify(toolCall(2, 'echo')) })).status, 403);
     assert.equal((await verify(authd, { authorization: bearer(token), 'x-mcpgw-body': JSON.stringify(call(3, 'prompts/list')) })).status, 403);
   });
@@ -218,7 +220,7 @@ describe('authd', () => {
     const sumBody = JSON.stringify(toolCall(1, 'get-sum'));
     await eventually(async () => (await verify(authd, { authorization: bearer(key), 'x-mcpgw-body': sumBody })).status === 200, 'authd to load the new key');
     const res = await verify(authd, { authorization: bearer(key), 'x-mcpgw-body': sumBody });
-    assert.equal(res.headers['x-user'], 'api-key:ci-job');
+    assert.equal(identityOf(res)?.subject, 'api-key:ci-job');
     assert.equal((await verify(authd, { authorization: bearer(key), 'x-mcpgw-body': JSON.stringify(toolCall(2, 'echo')) })).status, 403);
     await revokeApiKey(keysFile, 'ci-job');
     await eventually(async () => (await verify(authd, { authorization: bearer(key), 'x-mcpgw-body': sumBody })).status === 401, 'authd to drop the revoked key');
@@ -250,7 +252,7 @@ describe('authd', () => {
     }
     const open = await verify(authd, { 'x-mcpgw-service': 'open', 'x-mcpgw-body': JSON.stringify(toolCall(1, 'anything')) });
     assert.equal(open.status, 200);
-    assert.equal(open.headers['x-user'], undefined, 'no identity for auth: none');
+    assert.equal(identityOf(open), undefined, 'no identity for auth: none');
     const forgedHeader = await verify(authd, { 'x-mcpgw-service': 'everything', 'x-mcpgw-auth': 'none', 'x-mcpgw-body': JSON.stringify(toolCall(1, 'echo')) });
     assert.equal(forgedHeader.status, 401, 'auth: none comes from the definition, never from a request header');
   });

@@ -1,0 +1,58 @@
+// The identity authd hands to everything behind Caddy, in one unambiguous encoding: the header
+// X-Mcpgw-Identity holds base64url(JSON {subject, kind, groups, scopes, issuer?}). authd writes
+// it with encodeIdentityHeader; the registry server (and anything else behind the gateway)
+// reads it with identityFromHeaders. Caddy deletes any client copy before asking authd.
+import { z } from 'zod';
+import { isGroupName } from './group-name.js';
+import type { Identity } from './identity.js';
+import { headerKey, IDENTITY_HEADER } from '../wire/contract.js';
+
+export { IDENTITY_HEADER };
+
+/** What crosses Caddy about the caller: never a token. */
+export type ForwardedIdentity = Pick<Identity, 'subject' | 'kind' | 'groups' | 'scopes' | 'issuer'>;
+
+const forwardedSchema = z
+  .object({
+    subject: z.string().min(1),
+    kind: z.enum(['oidc', 'api-key', 'client-credentials']),
+    groups: z.array(z.string().refine(isGroupName)),
+    scopes: z.array(z.string()),
+    issuer: z.string().optional(),
+  })
+  .strict();
+
+export class IdentityHeaderError extends Error {
+  readonly code = 'ERR_IDENTITY_HEADER';
+  constructor(message: string) {
+    super(message);
+    this.name = 'IdentityHeaderError';
+  }
+}
+
+export function encodeIdentityHeader(identity: ForwardedIdentity): string {
+  const { subject, kind, groups, scopes, issuer } = identity;
+  return Buffer.from(JSON.stringify({ subject, kind, groups, scopes, ...(issuer ? { issuer } : {}) }), 'utf8').toString('base64url');
+}
+
+export function decodeIdentityHeader(value: string): ForwardedIdentity {
+  if (!/^[A-Za-z0-9_-]+$/.test(value)) throw new IdentityHeaderError(`${IDENTITY_HEADER} is not base64url`);
+  let data: unknown;
+  try {
+    data = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+  } catch {
+    throw new IdentityHeaderError(`${IDENTITY_HEADER} does not hold JSON`);
+  }
+  const parsed = forwardedSchema.safeParse(data);
+  if (!parsed.success) throw new IdentityHeaderError(`${IDENTITY_HEADER} is not an identity: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
+export type HeaderMap = Record<string, string | string[] | undefined>;
+
+/** The identity in node's (lower-cased) request headers; undefined when none was forwarded. */
+export function identityFromHeaders(headers: HeaderMap | undefined): ForwardedIdentity | undefined {
+  const raw = headers?.[headerKey(IDENTITY_HEADER)];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  return value === undefined || value === '' ? undefined : decodeIdentityHeader(value);
+}
