@@ -30,7 +30,7 @@ function matcherLines(m: CaddyMatcher): string[] {
 
 function forwardAuth(h: CaddyHandler): string[] {
   const upstreams = (h.upstreams as { dial: string }[]).map((u) => u.dial).join(' ');
-  const set = ((h.headers as { request: { set: Record<string, string[]> } }).request.set);
+  const { set, replace } = (h.headers as { request: { set: Record<string, string[]>; replace?: Record<string, { search_regexp: string; replace: string }[]> } }).request;
   // auth: none routes copy nothing (their 2xx route only deletes identity headers, which the
   // route's request_header lines have already removed), so they get no copy_headers line.
   const copied = ((h.handle_response as { routes: { handle: { request: { set?: Record<string, unknown> } }[] }[] }[])[0]!.routes[0]!.handle[0]!.request.set);
@@ -39,6 +39,8 @@ function forwardAuth(h: CaddyHandler): string[] {
     ...(copied ? [`copy_headers ${Object.keys(copied).join(' ')}`] : []),
     // forward_auth sets X-Forwarded-Method and X-Forwarded-Uri itself.
     ...Object.entries(set).filter(([k]) => !k.startsWith('X-Forwarded-')).map(([k, v]) => `header_up ${k} ${token(v[0]!)}`),
+    // Three arguments: a regular-expression replace, run after the sets (as in the JSON).
+    ...Object.entries(replace ?? {}).flatMap(([k, ops]) => ops.map((op) => `header_up ${k} ${token(op.search_regexp)} ${token(op.replace)}`)),
   ]);
 }
 

@@ -2,6 +2,7 @@
 // body limit → drop client identity headers → forward_auth subrequest to authd → upstream
 // headers → path rewrite → streaming reverse_proxy.
 import type { CaddyHandler } from './caddy-json.js';
+import { BODY_HEADER_ESCAPES } from '../../core/wire/body-header.js';
 import { AUTHD_ONLY_HEADERS, AUTHD_PATH, COPIED_IDENTITY_HEADERS, MCPGW_HEADER } from '../../core/wire/contract.js';
 
 
@@ -62,6 +63,9 @@ export function forwardAuthHandler(service: string, authd: string, copyIdentity 
           'X-Forwarded-Method': ['{http.request.method}'],
           'X-Forwarded-Uri': ['{http.request.uri}'],
         },
+        // Caddy runs replace after set: CR, LF and other control bytes (pretty-printed JSON)
+        // become markers authd turns back (core/wire/body-header), or the subrequest fails.
+        replace: { [MCPGW_HEADER.body]: BODY_HEADER_ESCAPES.map((e) => ({ search_regexp: e.searchRegexp, replace: e.marker })) },
       },
     },
     // 2xx: continue (with identity when asked); anything else (401/403/400, 503 for a disabled
@@ -104,7 +108,9 @@ export function upstreamProxyHandler(t: ProxyTarget): CaddyHandler {
 
 export function proxyChain(t: ProxyTarget): CaddyHandler[] {
   const chain: CaddyHandler[] = [
-    { handler: 'request_body', max_size: t.maxBodyBytes },
+    // One byte over the limit: Caddy 2.6 silently cuts a longer body at max_size (and would
+    // forward the cut request), so authd must see that there was more — it answers 413.
+    { handler: 'request_body', max_size: t.maxBodyBytes + 1 },
     { handler: 'headers', request: { delete: [...AUTHD_ONLY_HEADERS] } },
   ];
   chain.push(forwardAuthHandler(t.service, t.authd, t.copyIdentity));

@@ -32,7 +32,8 @@ export function routeAnatomy(route: CaddyRoute): RouteAnatomy {
   const a: RouteAnatomy = { match: matchOf(route), rewrite: {} };
   for (const h of flatten(route.handle)) {
     if (h.handler === 'static_response') a.respond = { status: h.status_code as number, body: String(h.body ?? '') };
-    if (h.handler === 'request_body') a.maxBodyBytes = h.max_size as number;
+    // The limit is max_size - 1: Caddy reads one byte more so authd can tell a cut body (proxy-chain).
+    if (h.handler === 'request_body') a.maxBodyBytes = (h.max_size as number) - 1;
     if (h.handler === 'rewrite') {
       if (h.strip_path_prefix) a.rewrite.stripPrefix = h.strip_path_prefix as string;
       if (h.uri) a.rewrite.uri = h.uri as string;

@@ -22,10 +22,13 @@ export class MalformedRequestError extends AuthError {
   }
 }
 
-/** The request body passed in X-Mcpgw-Body exceeds the service's limits.max_body_bytes: 413. */
+/**
+ * The request body exceeds the service's limits.max_body_bytes: 413. authd sees at most one
+ * byte more than the limit (Caddy cuts the rest), so the message names the limit, not a size.
+ */
 export class BodyTooLargeError extends AuthError {
-  constructor(limit: number, size: number) {
-    super('ERR_BODY_TOO_LARGE', `request body of ${size} bytes exceeds the service limit of ${limit} bytes`, 413);
+  constructor(limit: number) {
+    super('ERR_BODY_TOO_LARGE', `the request body is larger than this service accepts (limits.max_body_bytes: ${limit} bytes)`, 413);
   }
 }
 

@@ -15,6 +15,7 @@ import { HealthGateSource } from './health-gate-source.js';
 import { TokenVerifier } from '../../core/identity/token-verifier.js';
 import type { JwtVerifier } from '../../core/identity/jwt-verifier.js';
 import { AUTHD_PATH, headerKey, MCP_HEADER, MCPGW_HEADER, RESOURCE_METADATA_PATH } from '../../core/wire/contract.js';
+import { decodeBodyHeader } from '../../core/wire/body-header.js';
 
 /** Room for the other headers (Authorization, Mcp-*, X-Forwarded-*) beside the body header. */
 const HEADER_ALLOWANCE = 64 * 1024;
@@ -47,11 +48,17 @@ function headerText(req: IncomingMessage, name: string): string | undefined {
   return text === undefined ? undefined : Buffer.from(text, 'latin1').toString('utf8');
 }
 
+/** The body as the client sent it (see core/wire/body-header for the control-byte markers). */
+function bodyText(req: IncomingMessage): string | undefined {
+  const text = headerText(req, headerKey(MCPGW_HEADER.body));
+  return text === undefined ? undefined : decodeBodyHeader(text);
+}
+
 export function verifyRequestOf(req: IncomingMessage): VerifyRequest {
   return {
     authorization: headerText(req, 'authorization'),
     service: headerText(req, headerKey(MCPGW_HEADER.service)),
-    body: headerText(req, headerKey(MCPGW_HEADER.body)),
+    body: bodyText(req),
     mcpMethod: headerText(req, headerKey(MCP_HEADER.method)),
     mcpName: headerText(req, headerKey(MCP_HEADER.name)),
     origin: headerText(req, 'origin'),

@@ -86,6 +86,13 @@ export class Authorizer {
     if (req.origin && !this.originAllowed(req.origin)) {
       return deny(rpcError(403, null, RPC_ERROR.FORBIDDEN, `origin ${req.origin} is not allowed`, { code: 'ERR_ORIGIN', origin: req.origin }), `origin ${req.origin} not allowed`, null);
     }
+    // Caddy reads one byte past the limit (proxy-chain): more than the limit means the body was
+    // longer and Caddy cut it — refuse it whole, auth: none included, before anything is proxied.
+    const size = req.body ? Buffer.byteLength(req.body) : 0;
+    if (size > service.limits.max_body_bytes) {
+      const err = new BodyTooLargeError(service.limits.max_body_bytes);
+      return deny(rpcError(err.status, null, -32600, err.message, { code: err.code, limit: service.limits.max_body_bytes }), err.code, null);
+    }
     // The definition says so, not a request header: a client cannot talk its way past identity.
     if (service.auth === 'none') {
       this.record(serviceName, null, undefined, 200, 'auth: none');
@@ -112,12 +119,10 @@ export class Authorizer {
     let calls: McpCall[];
     let replyId: JsonRpcId;
     try {
-      const size = req.body ? Buffer.byteLength(req.body) : 0;
-      if (size > service.limits.max_body_bytes) throw new BodyTooLargeError(service.limits.max_body_bytes, size);
       ({ calls, replyId } = parseMcpRequest({ body: req.body, mcpMethod: req.mcpMethod, mcpName: req.mcpName }));
     } catch (err) {
-      if (!(err instanceof MalformedRequestError || err instanceof BodyTooLargeError)) throw err;
-      const rpc = err instanceof MalformedRequestError ? err.rpcCode : -32600;
+      if (!(err instanceof MalformedRequestError)) throw err;
+      const rpc = err.rpcCode;
       return deny(rpcError(err.status, null, rpc, err.message, { code: err.code }), err.code, identity);
     }
 
