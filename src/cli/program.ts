@@ -11,7 +11,8 @@ import { registerFindCommands } from './find.js';
 import { registerServeCommand } from './serve.js';
 import { examples } from './help.js';
 
-export const VERSION = '0.1.0';
+export { VERSION } from '../core/version.js';
+import { VERSION } from '../core/version.js';
 
 export function createProgram(): Command {
   const program = new Command('mcpgw')

@@ -4,6 +4,7 @@
 import type { Settings } from '../../core/config/settings.js';
 import type { CaddyConfig, CaddyHandler, CaddyMatcher, CaddyRoute } from './caddy-json.js';
 import { SERVER_NAME } from './caddy-json.js';
+import { ACCESS_LOGGER } from './access-log.js';
 
 const TAB = '\t';
 
@@ -82,6 +83,8 @@ function handlerLines(h: CaddyHandler): string[] {
     }
     case 'reverse_proxy':
       return (h.rewrite as { uri?: string } | undefined)?.uri ? forwardAuth(h) : reverseProxy(h);
+    case 'map':
+      return block(`map ${h.source} ${(h.destinations as string[]).join(' ')}`, [`default ${(h.defaults as string[]).join(' ')}`]);
     default:
       throw new Error(`render --caddyfile: no Caddyfile form for handler "${h.handler}"`);
   }
@@ -107,6 +110,17 @@ function siteAddress(settings: Settings): { address: string; options: string[] }
   return { address: `${settings.gateway.tls ? 'https' : 'http'}://:${listen.slice(i + 1)}`, options };
 }
 
+/** The site's `log` directive for the access logger of the JSON render (its file, roll and field filter). */
+function accessLogLines(config: CaddyConfig): string[] {
+  type Logger = { writer: { filename: string; roll_size_mb: number; roll_keep: number }; encoder: { fields: Record<string, unknown> } };
+  const logger = (config.logging as { logs?: Record<string, Logger> } | undefined)?.logs?.[ACCESS_LOGGER];
+  if (!logger) return [];
+  return block('log', [
+    ...block(`output file ${logger.writer.filename}`, [`roll_size ${logger.writer.roll_size_mb}MiB`, `roll_keep ${logger.writer.roll_keep}`]),
+    ...block('format filter', ['wrap json', ...block('fields', Object.keys(logger.encoder.fields).map((f) => `${f} delete`))]),
+  ]);
+}
+
 export function renderCaddyfile(template: string, config: CaddyConfig, settings: Settings): string {
   const routes = config.apps.http.servers[SERVER_NAME]!.routes;
   const site = siteAddress(settings);
@@ -115,7 +129,7 @@ export function renderCaddyfile(template: string, config: CaddyConfig, settings:
     admin: config.admin.listen,
     global_options: indent(settings.gateway.domain ? [] : ['auto_https off']),
     site_address: site.address,
-    site_options: indent(site.options),
+    site_options: indent([...site.options, ...accessLogLines(config)]),
     routes: indent(routes.flatMap(routeLines)),
   };
   return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole);

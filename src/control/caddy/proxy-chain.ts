@@ -4,6 +4,7 @@
 import type { CaddyHandler } from './caddy-json.js';
 import { BODY_HEADER_ESCAPES } from '../../core/wire/body-header.js';
 import { AUTHD_ONLY_HEADERS, AUTHD_PATH, COPIED_IDENTITY_HEADERS, MCPGW_HEADER } from '../../core/wire/contract.js';
+import { REQUEST_ID_TO_ACCESS_LOG } from './access-log.js';
 
 
 export interface ProxyTarget {
@@ -29,6 +30,8 @@ export interface ProxyTarget {
   stripPrefix?: string;
   /** Put in front of the (stripped) path: the stdio host serves /<name>/… */
   addPrefix?: string;
+  /** Put Caddy's request id in the access line (see access-log.ts). */
+  requestIdToAccessLog?: boolean;
 }
 
 /** `host:port` for Caddy's `dial` from an upstream URL. */
@@ -60,6 +63,8 @@ export function forwardAuthHandler(service: string, authd: string, copyIdentity 
           [MCPGW_HEADER.service]: [service],
           // Caddy buffers the body for this placeholder and still sends it upstream afterwards.
           [MCPGW_HEADER.body]: ['{http.request.body}'],
+          // authd records it with the decision; the access log line carries the same id.
+          [MCPGW_HEADER.requestId]: ['{http.request.uuid}'],
           'X-Forwarded-Method': ['{http.request.method}'],
           'X-Forwarded-Uri': ['{http.request.uri}'],
         },
@@ -116,6 +121,8 @@ export function proxyChain(t: ProxyTarget): CaddyHandler[] {
   chain.push(forwardAuthHandler(t.service, t.authd, t.copyIdentity));
   if (t.stripPrefix) chain.push({ handler: 'rewrite', strip_path_prefix: t.stripPrefix });
   if (t.addPrefix) chain.push({ handler: 'rewrite', uri: `${t.addPrefix}{http.request.uri.path}` });
+  // Only requests authd let through reach this: their access line names the request id authd recorded.
+  if (t.requestIdToAccessLog) chain.push(REQUEST_ID_TO_ACCESS_LOG);
   chain.push(upstreamProxyHandler(t));
   return chain;
 }

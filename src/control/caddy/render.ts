@@ -10,6 +10,7 @@ import { SERVER_NAME, type CaddyConfig, type CaddyRoute, type CaddyServer } from
 import { dialOf, dialOfListen, jsonResponse, proxyChain, type ProxyTarget } from './proxy-chain.js';
 import { caddyHeaderValue } from './upstream-headers.js';
 import { REGISTRY_PATH, RESOURCE_METADATA_PATH, UI_PATH, LIMITS_PATH, AUTHD_PATH } from '../../core/wire/contract.js';
+import { accessLogging, serverAccessLogs } from './access-log.js';
 
 export const ROUTE_ID_PREFIX = 'mcpgw-';
 
@@ -24,6 +25,8 @@ export interface RenderInput {
    * Discovered by apply (sse-endpoints.ts), read from its cache by everything else.
    */
   sseEndpoints?: Readonly<Record<string, string>>;
+  /** The absolute state dir: Caddy writes its access log there (audit.access_log); none, no access log. */
+  stateDir?: string;
 }
 
 export interface RenderResult {
@@ -33,7 +36,7 @@ export interface RenderResult {
 }
 
 export function renderInputOf(project: Project, extras: Pick<RenderInput, 'sseEndpoints' | 'fileSecrets'> = {}): RenderInput {
-  return { settings: project.settings, services: project.services, ...extras };
+  return { settings: project.settings, services: project.services, stateDir: project.stateDir, ...extras };
 }
 
 /** Two SSE services announcing the same bare path cannot both be routed; the first (by name) wins. */
@@ -53,6 +56,8 @@ function routableEndpoints(input: RenderInput, warnings: string[]): Record<strin
   }
   return out;
 }
+
+const accessLogged = (input: RenderInput) => input.settings.audit.access_log && input.stateDir !== undefined;
 
 function targetFor(svc: ServiceDefinition, input: RenderInput, warnings: string[]): ProxyTarget {
   const headers: Record<string, string> = {};
@@ -75,6 +80,7 @@ function targetFor(svc: ServiceDefinition, input: RenderInput, warnings: string[
     responseTimeoutMs: svc.limits.timeout,
     maxConnsPerHost: svc.limits.max_concurrent,
     stripPrefix: svc.path,
+    requestIdToAccessLog: accessLogged(input),
     // The stdio host serves every bridged server under /<name>/ (mcp, sse, messages).
     addPrefix: stdio ? `/${svc.name}` : undefined,
   };
@@ -108,6 +114,7 @@ function registryRoute(input: RenderInput): CaddyRoute {
     upstreams: [{ dial: dialOfListen(input.settings.registry_server.listen), tls: false }],
     maxBodyBytes: 1024 * 1024,
     stripPrefix: REGISTRY_PATH,
+    requestIdToAccessLog: accessLogged(input),
   };
   return { '@id': `${ROUTE_ID_PREFIX}registry`, match: pathMatch(REGISTRY_PATH), handle: proxyChain(target), terminal: true };
 }
@@ -194,8 +201,10 @@ export function renderCaddyConfig(input: RenderInput): RenderResult {
       ],
     },
     ...serverTls(settings),
+    ...(accessLogged(input) ? { logs: serverAccessLogs() } : {}),
   };
   const config: CaddyConfig = { admin: adminSection(settings.caddy.admin), apps: { http: { servers: { [SERVER_NAME]: server } } } };
+  if (accessLogged(input)) config.logging = accessLogging(settings, input.stateDir!);
   if (settings.gateway.tls) {
     config.apps.tls = { certificates: { load_files: [{ certificate: settings.gateway.tls.cert, key: settings.gateway.tls.key }] } };
   }

@@ -1,9 +1,10 @@
 // mcpgw.yaml — gateway settings. Every field has a safe default so a new checkout runs.
 import { z } from 'zod';
-import { duration, httpUrl, listenAddress } from './common.js';
+import { byteSize, duration, httpUrl, listenAddress } from './common.js';
 import type { HintTable } from './yaml-document.js';
 import { DEFAULT_LISTEN } from '../wire/contract.js';
 import { LIMITS_HINTS, limitsSettingsSchema } from './limits.js';
+import { rotationInterval } from '../state/rotated-files.js';
 
 const LOOPBACK_ADMIN = /^(unix\/\/.+|(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d{1,5})$/;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d{1,5}$/;
@@ -79,6 +80,38 @@ export const settingsSchema = z
       .default({}),
     /** Where rate-limit counters live: in each authd (default) or shared through Redis. */
     limits: limitsSettingsSchema,
+    /** Prometheus metrics on a listener of their own (off unless `listen` is set; loopback only). */
+    metrics: z
+      .object({
+        listen: listenAddress.refine((a) => LOOPBACK.test(a), 'must be a loopback address: metrics name services and tools, scrape them locally or through a proxy of your own').optional(),
+      })
+      .strict()
+      .default({}),
+    /** authd's audit trail (state_dir/audit.jsonl) and Caddy's access log beside it. */
+    audit: z
+      .object({
+        /** Also write each audit line to authd's stdout (a cluster's log pipeline). */
+        stdout: z.boolean().default(false),
+        /** Rotate when the file reaches this size. */
+        max_size: byteSize.default('100MB'),
+        /** Rotate at least this often (e.g. 1d); default: by size only. */
+        rotate_every: duration.refine((ms) => rotationInterval(ms) !== undefined, 'must be whole days, or hours dividing 24, or minutes dividing 60 (rotations fall on clock boundaries)').optional(),
+        /** Rotated files kept; older ones are deleted. */
+        keep: z.number().int().min(1).max(1000).default(10),
+        /** Caddy's access log (status, duration per request) for `mcpgw usage` latency and errors. */
+        access_log: z.boolean().default(true),
+      })
+      .strict()
+      .default({}),
+    /** OpenTelemetry traces of authd's decisions, exported over OTLP/HTTP (JSON). Off unless an endpoint is set. */
+    tracing: z
+      .object({
+        /** e.g. http://127.0.0.1:4318/v1/traces */
+        otlp_endpoint: httpUrl.optional(),
+        service_name: z.string().min(1).default('mcpgw-authd'),
+      })
+      .strict()
+      .default({}),
     state_dir: z.string().default('.mcpgw'),
     search: z
       .object({
@@ -88,6 +121,8 @@ export const settingsSchema = z
           .object({ url: httpUrl, model: z.string(), api_key: z.string().optional() })
           .strict()
           .optional(),
+        /** Rank tools that are called more a little higher (from the audit trail); off until it helps on the retrieval benchmark. */
+        popularity_prior: z.boolean().default(false),
       })
       .strict()
       .default({}),
@@ -107,7 +142,10 @@ export const SETTINGS_HINTS: HintTable = {
   url: 'use redis://127.0.0.1:6379 or a reference like ${env:REDIS_URL}',
   'unknown:limits': 'limits has one section: redis',
   'unknown:limits.redis': 'redis has url, on_unavailable, command_timeout, key_prefix',
-  'unknown:': 'allowed sections: gateway, caddy, authd, registry_server, stdio_host, web, identity, limits, state_dir, search',
+  'unknown:': 'allowed sections: gateway, caddy, authd, registry_server, stdio_host, web, identity, limits, metrics, audit, tracing, state_dir, search',
+  max_size: 'use a size, e.g. 100MB',
+  rotate_every: 'use a duration, e.g. 1d or 12h',
+  otlp_endpoint: 'use the collector\'s OTLP/HTTP traces URL, e.g. http://127.0.0.1:4318/v1/traces',
 };
 
 /** The public URL agents use for the gateway. */

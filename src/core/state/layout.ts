@@ -15,8 +15,10 @@ export interface StateLayout {
   approvalsFile(service: string): string;
   /** index/ — persisted search index (written by `mcpgw index`). */
   indexDir: string;
-  /** audit.jsonl — authd decisions, never tokens. */
+  /** audit.jsonl — authd decisions, never tokens (rotated: audit-<time>-<n>.jsonl). */
   auditLog: string;
+  /** access.jsonl — Caddy's access log: status and duration per request, no headers (rotated by Caddy). */
+  accessLog: string;
   /** keys.json — API key hashes (mode 0600). */
   apiKeysFile: string;
   /** run/ — pid files and the processes.json of `mcpgw up`. */
@@ -42,6 +44,7 @@ export function stateLayout(root: string): StateLayout {
     approvalsFile: (service) => join(root, 'approvals', `${service}.json`),
     indexDir: join(root, 'index'),
     auditLog: join(root, 'audit.jsonl'),
+    accessLog: join(root, 'access.jsonl'),
     apiKeysFile: join(root, 'keys.json'),
     runDir: join(root, 'run'),
     processesFile: join(root, 'run', 'processes.json'),

@@ -16,6 +16,8 @@ export const MCPGW_HEADER = {
   service: 'X-Mcpgw-Service',
   /** The request body (Caddy's `{http.request.body}`), so authd can read method and tool. */
   body: 'X-Mcpgw-Body',
+  /** Caddy's request id ({http.request.uuid}): authd records it, the access log line carries it. */
+  requestId: 'X-Mcpgw-Request-Id',
 } as const;
 
 /**

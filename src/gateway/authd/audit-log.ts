@@ -1,37 +1,62 @@
-// The audit trail of authd: one JSON line per decision in the state dir (mode 0600). It records
-// who, what and why — never a token or a key.
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { dirname } from 'node:path';
-import type { Identity } from '../../core/identity/identity.js';
+// The audit trail of authd: one JSON line per decision in the state dir (mode 0600), rotated by
+// size and/or time with a retention (rotating-file-stream), optionally also on stdout for a
+// cluster's log pipeline. It records who, what and why — never a token or a key.
+import { mkdirSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { createStream, type RotatingFileStream } from 'rotating-file-stream';
+import type { AuditEntry } from '../../core/state/audit-trail.js';
+import { rotatedName, rotationInterval } from '../../core/state/rotated-files.js';
 
-export interface AuditEntry {
-  time: string;
-  identity: Pick<Identity, 'subject' | 'kind' | 'groups'> | null;
-  server: string;
-  method: string | null;
-  tool: string | null;
-  decision: 'allow' | 'deny';
-  status: number;
-  /** Why; refusals by a limit say `rate_limited` (or `limits_unavailable`) and name the limit below. */
-  reason: string;
-  /** The limit that refused the call (429), e.g. `scope everyday on everything, tool echo`. */
-  limit?: string;
+export type { AuditEntry };
+
+export interface AuditLogOptions {
+  /** Rotate when the file reaches this many bytes. */
+  maxBytes?: number;
+  /** Rotate at least this often (ms; whole days, hours dividing 24 or minutes dividing 60). */
+  rotateEveryMs?: number;
+  /** Rotated files kept (older ones are deleted). */
+  keep?: number;
+  /** Also write each line to stdout. */
+  stdout?: boolean;
 }
 
 export class AuditLog {
-  private readonly stream: WriteStream;
+  private readonly stream: RotatingFileStream;
+  /** Lines of this tick, written together: one write (and size check) per batch, not per decision. */
+  private pending: string[] = [];
+  private readonly stdout: boolean;
 
-  constructor(readonly file: string) {
+  constructor(readonly file: string, options: AuditLogOptions = {}) {
     mkdirSync(dirname(file), { recursive: true });
-    this.stream = createWriteStream(file, { flags: 'a', mode: 0o600 });
+    const name = basename(file);
+    this.stdout = options.stdout ?? false;
+    this.stream = createStream((time: number | Date | null, index?: number) => (time ? rotatedName(name, time as Date, index ?? 1) : name), {
+      path: dirname(file),
+      size: `${options.maxBytes ?? 100_000_000}B`,
+      ...(options.rotateEveryMs ? { interval: rotationInterval(options.rotateEveryMs) ?? '1d' } : {}),
+      maxFiles: options.keep ?? 10,
+      history: `.${name}.history`,
+      mode: 0o600,
+    });
     this.stream.on('error', (err) => process.stderr.write(`authd: audit log ${file}: ${err.message}\n`));
+    this.stream.on('warning', (err) => process.stderr.write(`authd: audit log ${file}: ${(err as Error).message}\n`));
   }
 
   record(entry: Omit<AuditEntry, 'time'>): void {
-    this.stream.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+    const line = `${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`;
+    if (this.pending.push(line) === 1) setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    if (!this.pending.length) return;
+    const chunk = this.pending.join('');
+    this.pending = [];
+    this.stream.write(chunk);
+    if (this.stdout) process.stdout.write(chunk);
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.stream.end(resolve));
+    this.flush();
+    return new Promise((resolve) => this.stream.end(() => resolve()));
   }
 }

@@ -6,7 +6,8 @@ import type { Socket } from 'node:net';
 import { listenOn } from '../../core/http/listen.js';
 import { publicUrl, type Settings } from '../../core/config/settings.js';
 import { stateLayout } from '../../core/state/layout.js';
-import { AuditLog } from './audit-log.js';
+import { DecisionObserver } from './decision-observer.js';
+import { traceIdOf } from './decision-tracing.js';
 import { Authorizer, resourceMetadataUrl, type AuthdAnswer, type VerifyRequest } from './authorizer.js';
 import { LimitEnforcer, limitCountersFor } from './limit-enforcer.js';
 import { limitsAnswer } from './limits-endpoint.js';
@@ -28,6 +29,8 @@ export interface AuthdOptions {
   log?: (line: string) => void;
   /** Verifiers with their own key sets (tests); default: discovery from settings. */
   jwtVerifiers?: JwtVerifier[];
+  /** Serve metrics here instead of settings.metrics.listen (tests: port 0). */
+  metricsListen?: string;
 }
 
 export interface RunningAuthd {
@@ -36,6 +39,10 @@ export interface RunningAuthd {
   authorizer: Authorizer;
   source: PolicySource;
   limits: LimitEnforcer;
+  /** The audit trail, metrics and tracing around the decisions. */
+  observer: DecisionObserver;
+  /** Where /metrics is served, when metrics are on. */
+  metricsUrl?: string;
   /** The largest header block accepted; a body header beyond it gets 431. */
   maxHeaderSize: number;
   close(): Promise<void>;
@@ -62,6 +69,8 @@ export function verifyRequestOf(req: IncomingMessage): VerifyRequest {
     mcpMethod: headerText(req, headerKey(MCP_HEADER.method)),
     mcpName: headerText(req, headerKey(MCP_HEADER.name)),
     origin: headerText(req, 'origin'),
+    requestId: headerText(req, headerKey(MCPGW_HEADER.requestId)),
+    traceId: traceIdOf(headerText(req, 'traceparent')),
   };
 }
 
@@ -92,12 +101,12 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
   const source = await PolicySource.open(options.root, log);
   const { settings } = source.project;
   const verifier = new TokenVerifier(settings.identity.providers, () => source.current.apiKeys, options.jwtVerifiers);
-  const audit = new AuditLog(stateLayout(source.project.stateDir).auditLog);
+  const observer = await DecisionObserver.start(settings, stateLayout(source.project.stateDir), () => source.current.services, { metricsListen: options.metricsListen });
   const gate = new HealthGateSource(stateLayout(source.project.stateDir).healthFile, () => source.current.services.values(), log);
   await gate.refresh();
   gate.watch();
   const limits = new LimitEnforcer(limitCountersFor(settings, source.project.paths.root, log));
-  const authorizer = new Authorizer(settings, source, verifier, audit, gate, limits);
+  const authorizer = new Authorizer(settings, source, verifier, observer, gate, limits);
   source.watch(() => {
     authorizer.clearCaches();
     gate.recompute();
@@ -119,7 +128,10 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
   const handle = async (req: IncomingMessage): Promise<AuthdAnswer> => {
     const path = new URL(req.url ?? '/', 'http://authd').pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { error: 'method_not_allowed' });
-    if (path === AUTHD_PATH.verify) return authorizer.authorize(verifyRequestOf(req));
+    if (path === AUTHD_PATH.verify) {
+      const verify = verifyRequestOf(req);
+      return observer.observe(req, verify, () => authorizer.authorize(verify));
+    }
     if (path === AUTHD_PATH.limits) return limitsAnswer(headerText(req, 'authorization'), authorizer, source, limits);
     if (path === RESOURCE_METADATA_PATH || path.startsWith(`${RESOURCE_METADATA_PATH}/`)) {
       return protectedResourceMetadata(settings, source, path);
@@ -144,20 +156,25 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
 
   const address = options.listen ?? settings.authd.listen;
   if (address.startsWith('unix//')) throw new Error('authd listens on host:port (Caddy reaches it over TCP)');
-  const { url, port } = await listenOn(server, address);
+  const { url, port } = await listenOn(server, address).catch(async (err: unknown) => {
+    await observer.close();
+    throw err;
+  });
   return {
     url,
     port,
     authorizer,
     source,
     limits,
+    observer,
+    metricsUrl: observer.metricsUrl,
     maxHeaderSize,
     close: async () => {
       source.close();
       gate.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await audit.close();
+      await observer.close();
       await limits.close();
     },
   };

@@ -3,7 +3,7 @@
 // the server around it stays a thin adapter. Every path that is not an explicit allow denies.
 import { publicUrl, type Settings } from '../../core/config/settings.js';
 import type { ServiceDefinition } from '../../core/config/service.js';
-import type { AuditLog } from './audit-log.js';
+import type { AuditEntry } from '../../core/state/audit-trail.js';
 import { ExpiringCache } from './decision-cache.js';
 import { AuthError, MalformedRequestError, BodyTooLargeError } from '../../core/identity/errors.js';
 import type { Identity } from '../../core/identity/identity.js';
@@ -25,6 +25,15 @@ export interface VerifyRequest {
   mcpMethod?: string;
   mcpName?: string;
   origin?: string;
+  /** Caddy's request id (X-Mcpgw-Request-Id), recorded with the decision. */
+  requestId?: string;
+  /** The trace id of the request's W3C traceparent, recorded with the decision. */
+  traceId?: string;
+}
+
+/** Where decisions go: the audit trail, and the metrics when they are on. */
+export interface DecisionSink {
+  record(entry: Omit<AuditEntry, 'time'>): void;
 }
 
 export { RPC_ERROR, type AuthdAnswer };
@@ -44,7 +53,7 @@ export class Authorizer {
     private readonly settings: Settings,
     private readonly source: PolicySource,
     private readonly verifier: TokenVerifier,
-    private readonly audit?: AuditLog,
+    private readonly audit?: DecisionSink,
     /** Services `health.gate` withholds now (see HealthGateSource). */
     private readonly gate: { readonly current: ReadonlySet<string> } = { current: new Set() },
     /** Rate limits, quotas and concurrency caps (limit-enforcer.ts); none: no limits are counted. */
@@ -70,7 +79,7 @@ export class Authorizer {
   private async decideRequest(req: VerifyRequest): Promise<AuthdAnswer> {
     const serviceName = req.service ?? '';
     const deny = (answer: AuthdAnswer, reason: string, identity: Identity | null): AuthdAnswer => {
-      this.record(serviceName, identity, undefined, answer.status, reason);
+      this.record(req, identity, undefined, answer.status, reason);
       return answer;
     };
     if (!serviceName) {
@@ -95,7 +104,7 @@ export class Authorizer {
     }
     // The definition says so, not a request header: a client cannot talk its way past identity.
     if (service.auth === 'none') {
-      this.record(serviceName, null, undefined, 200, 'auth: none');
+      this.record(req, null, undefined, 200, 'auth: none');
       return { status: 200, headers: {}, body: '' };
     }
     const challenge = `Bearer resource_metadata="${resourceMetadataUrl(this.settings, service)}"`;
@@ -135,10 +144,10 @@ export class Authorizer {
     const verdict = denied.length === 0 && this.limits ? await this.limits.admit({ policy: this.source.current.policy, service, identity, calls: decided }) : undefined;
     if (verdict && !verdict.admitted) {
       const answer = limitAnswer(verdict, replyId, serviceName, calls.length);
-      for (const { call } of decided) this.record(serviceName, identity, call, answer.status, verdict.reason, verdict.reason === 'rate_limited' ? verdict.limit.name : undefined);
+      for (const { call } of decided) this.record(req, identity, call, answer.status, verdict.reason, verdict.reason === 'rate_limited' ? verdict.limit.name : undefined);
       return answer;
     }
-    for (const { call, decision } of decided) this.record(serviceName, identity, call, decision.allowed ? 200 : 403, decision.reason);
+    for (const { call, decision } of decided) this.record(req, identity, call, decision.allowed ? 200 : 403, decision.reason);
     if (denied.length > 0) {
       const first = denied[0]!;
       const message = calls.length > 1 ? `${denied.length} of ${calls.length} calls in the batch are not allowed; the batch is refused as a whole` : `not allowed: ${first.missing}`;
@@ -148,16 +157,18 @@ export class Authorizer {
     return { status: 200, headers: { [headerKey(IDENTITY_HEADER)]: encodeIdentityHeader({ ...identity, scopes }) }, body: '' };
   }
 
-  private record(server: string, identity: Identity | null, call: McpCall | undefined, status: number, reason: string, limit?: string): void {
+  private record(req: VerifyRequest, identity: Identity | null, call: McpCall | undefined, status: number, reason: string, limit?: string): void {
     this.audit?.record({
       ...(limit ? { limit } : {}),
       identity: identity && { subject: identity.subject, kind: identity.kind, groups: identity.groups },
-      server,
+      server: req.service ?? '',
       method: call?.method ?? null,
       tool: call?.name ?? null,
       decision: status < 300 ? 'allow' : 'deny',
       status,
       reason,
+      ...(req.requestId ? { request: req.requestId } : {}),
+      ...(req.traceId ? { trace: req.traceId } : {}),
     });
   }
 

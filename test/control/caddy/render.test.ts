@@ -37,13 +37,14 @@ test('the authd subrequest carries the body, service and original method/URI, an
   const { config } = await rendered();
   const handlers = config.apps.http.servers.mcpgw!.routes.find((r) => r['@id'] === 'mcpgw-service-weather')!.handle;
   const names = handlers.map((h) => h.handler);
-  assert.deepEqual(names, ['request_body', 'headers', 'reverse_proxy', 'rewrite', 'reverse_proxy'], 'order: limit, drop identity, auth, strip, proxy');
+  assert.deepEqual(names, ['request_body', 'headers', 'reverse_proxy', 'rewrite', 'map', 'reverse_proxy'], 'order: limit, drop identity, auth, strip, request id for the access log, proxy');
   assert.deepEqual((handlers[1]!.request as { delete: string[] }).delete, ['X-Mcpgw*', 'X_mcpgw*', 'X-User', 'X_user', 'X-Groups', 'X_groups', 'X-Scopes', 'X_scopes']);
   const auth = handlers[2] as CaddyHandler & { headers: { request: { set: Record<string, string[]> } }; handle_response: { match: unknown; routes: { handle: { request: { set: Record<string, string[]> } }[] }[] }[] };
   assert.deepEqual(auth.rewrite, { method: 'GET', uri: '/verify' });
   assert.deepEqual(auth.headers.request.set, {
     'X-Mcpgw-Service': ['weather'],
     'X-Mcpgw-Body': ['{http.request.body}'],
+    'X-Mcpgw-Request-Id': ['{http.request.uuid}'],
     'X-Forwarded-Method': ['{http.request.method}'],
     'X-Forwarded-Uri': ['{http.request.uri}'],
   });
