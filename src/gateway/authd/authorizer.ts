@@ -71,7 +71,7 @@ export class Authorizer {
     try {
       return await this.decideRequest(req);
     } catch (err) {
-      this.record(req.service ?? '', null, undefined, 503, `authd_error: ${(err as Error)?.message ?? err}`);
+      this.record(req, null, undefined, 503, `authd_error: ${(err as Error)?.message ?? err}`);
       throw err;
     }
   }

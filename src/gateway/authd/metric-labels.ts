@@ -26,7 +26,9 @@ const BY_STATUS: Record<number, string> = { 400: 'bad_request', 401: 'unauthenti
 
 export function reasonLabel(entry: Pick<AuditEntry, 'status' | 'reason' | 'decision'>): string {
   if (entry.decision === 'allow') return entry.reason === 'auth: none' ? 'auth_none' : 'granted';
-  if (CODE.test(entry.reason)) return entry.reason.replace(/^ERR_/, '').toLowerCase();
+  // A code, or a code and a message (`authd_error: …`): the code.
+  const code = entry.reason.split(':', 1)[0]!;
+  if (CODE.test(code)) return code.replace(/^ERR_/, '').toLowerCase();
   if (entry.status === 403 && entry.reason.startsWith('origin ')) return 'origin';
   if (entry.status === 403 && entry.reason === 'unknown service') return 'unknown_service';
   return BY_STATUS[entry.status] ?? (entry.status >= 500 ? 'unavailable' : 'denied');
