@@ -169,7 +169,7 @@ export function renderCaddyConfig(input: RenderInput): RenderResult {
       // A caller's own limits and what is left (authd reads the caller's token); before /mcpgw/*.
       '@id': `${ROUTE_ID_PREFIX}limits`,
       match: pathMatch(LIMITS_PATH),
-      handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: authd }], rewrite: { uri: AUTHD_PATH.limits } }],
+      handle: [{ handler: 'rewrite', uri: AUTHD_PATH.limits }, { handler: 'reverse_proxy', upstreams: [{ dial: authd }] }],
       terminal: true,
     },
     registryRoute(input),
