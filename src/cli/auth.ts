@@ -12,6 +12,7 @@ import { contextFor, type CliContext } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { examples } from './help.js';
 import { runUntilStopped } from './daemon.js';
+import { camelCaseKeys } from './json-keys.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -22,10 +23,10 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof CredentialError) {
       const denied = ['ERR_NOT_LOGGED_IN', 'ERR_EXPIRED', 'ERR_REFRESH_REFUSED', 'ERR_LOGIN_DENIED'].includes(err.code);
-      throw new CliError(err.message, denied ? EXIT.DENIED : EXIT.INVALID, err.hint);
+      throw new CliError(err.message, denied ? EXIT.DENIED : EXIT.INVALID, err.hint, { code: err.code });
     }
-    if (err instanceof AuthError) throw new CliError(err.message, err.status === 503 ? EXIT.RUNTIME : EXIT.DENIED);
-    if (err instanceof PolicyLoadError) throw new CliError(err.message, EXIT.INVALID);
+    if (err instanceof AuthError) throw new CliError(err.message, err.status === 503 ? EXIT.RUNTIME : EXIT.DENIED, undefined, { code: err.code });
+    if (err instanceof PolicyLoadError) throw new CliError(err.message, EXIT.INVALID, undefined, { code: err.code });
     throw err;
   }
 }
@@ -156,7 +157,7 @@ export function registerAuthCommands(program: Command): void {
       const ctx = contextFor(cmd);
       const { settings } = await ctx.loadProject();
       const { token, credential, renewed } = await guarded(async () => (await session()).currentAccessToken(settings, { forceRenew: opts.renew }));
-      if (ctx.out.options.json) return ctx.out.json({ access_token: token, kind: credential.kind, expires_at: credential.expires_at ?? null, renewed });
+      if (ctx.out.options.json) return ctx.out.json({ accessToken: token, kind: credential.kind, expiresAt: credential.expires_at ?? null, renewed });
       ctx.out.line(token);
     });
 
@@ -184,7 +185,7 @@ export function registerAuthCommands(program: Command): void {
       const project = await ctx.loadProject();
       for (const g of opts.group) if (!(g in project.scopes.groups)) ctx.out.warn(`group "${g}" is not in scopes.yml: the key will be allowed nothing until it is`);
       const { key, info } = await guarded(() => createApiKey(stateLayout(project.stateDir).apiKeysFile, opts.name, opts.group));
-      if (ctx.out.options.json) return ctx.out.json({ key, ...info });
+      if (ctx.out.options.json) return ctx.out.json(camelCaseKeys({ key, ...info }));
       ctx.out.line(key);
       ctx.out.info(`API key "${info.name}" (groups: ${info.groups.join(', ')}) — shown once; store it now`);
     });
@@ -195,9 +196,9 @@ export function registerAuthCommands(program: Command): void {
     .addHelpText('after', examples('mcpgw keys list', 'mcpgw keys list --json'))
     .action(async (_opts, cmd: Command) => {
       const ctx = contextFor(cmd);
-      const project = await ctx.loadProject();
+      const project = await ctx.loadProjectForReading();
       const list = (await readApiKeys(stateLayout(project.stateDir).apiKeysFile)).map(apiKeyInfo);
-      if (ctx.out.options.json) return ctx.out.json(list);
+      if (ctx.out.options.json) return ctx.out.json({ keys: camelCaseKeys(list) });
       if (list.length === 0) return ctx.out.info('no API keys — create one with `mcpgw keys create --name NAME --group GROUP`');
       ctx.out.table(['NAME', 'ID', 'GROUPS', 'CREATED'], list.map((k) => [k.name, k.id, k.groups.join(','), k.created_at]));
     });
@@ -209,7 +210,7 @@ export function registerAuthCommands(program: Command): void {
       const ctx = contextFor(cmd);
       const project = await ctx.loadProject();
       const info = await guarded(() => revokeApiKey(stateLayout(project.stateDir).apiKeysFile, name));
-      if (ctx.out.options.json) return ctx.out.json({ revoked: info });
+      if (ctx.out.options.json) return ctx.out.json({ revoked: camelCaseKeys(info) });
       ctx.out.info(`revoked API key "${info.name}"`);
     });
 }

@@ -13,10 +13,27 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-/** An error meant for the user: one clear line and an exit code, no stack trace. */
+/** The error code a CliError carries when it names none: one per exit code. */
+export const DEFAULT_ERROR_CODE: Record<ExitCode, string> = {
+  0: 'OK',
+  1: 'ERR_INVALID',
+  2: 'ERR_RUNTIME',
+  3: 'ERR_DRIFT',
+  4: 'ERR_DENIED',
+};
+
+/**
+ * An error meant for the user: one clear line and an exit code, no stack trace. `code` is the
+ * stable name in the --json envelope; `data` is what the command found before failing (the
+ * plan of a drifted apply, the results of an unhealthy probe), printed there as well.
+ */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: ExitCode = EXIT.INVALID, readonly hint?: string) {
+  readonly code: string;
+  readonly data?: unknown;
+  constructor(message: string, readonly exitCode: ExitCode = EXIT.INVALID, readonly hint?: string, extra: { code?: string; data?: unknown } = {}) {
     super(message);
     this.name = 'CliError';
+    this.code = extra.code ?? DEFAULT_ERROR_CODE[exitCode];
+    this.data = extra.data;
   }
 }

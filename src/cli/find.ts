@@ -40,7 +40,7 @@ export function registerFindCommands(program: Command): void {
       const opened = await openIndex(ctx.paths.root, { rebuild: opts.rebuild });
       describeUpdate(ctx, opened.update);
       const scope = await callerScope(ctx.paths.root, opened.settings, opts.token).catch((err: Error) => {
-        throw new CliError(`cannot tell who you are: ${err.message}`, EXIT.DENIED, 'log in again with `mcpgw login`, or pass a valid --token');
+        throw new CliError(`cannot tell who you are: ${err.message}`, EXIT.DENIED, 'log in again with `mcpgw login`, or pass a valid --token', { code: 'ERR_IDENTITY' });
       });
       const found = await findTools(opened, query, { topK, server: opts.server, tags: opts.tag, explain: opts.explain, allow: scope.allow });
       for (const warning of [...opened.warnings, ...found.warnings]) ctx.out.warn(warning);

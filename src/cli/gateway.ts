@@ -24,21 +24,23 @@ import { afterChangeHooks } from './registry.js';
 const PACKAGED_TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'Caddyfile.tmpl');
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** Caddy's failures (missing, unreachable, refused, foreign) are runtime failures: exit 2. */
 function asCliError(err: unknown): never {
-  if (err instanceof CaddyError) throw new CliError(err.message, err.code === 'ERR_CADDY_MISSING' ? EXIT.INVALID : EXIT.RUNTIME, err.hint);
+  if (err instanceof CaddyError) throw new CliError(err.message, EXIT.RUNTIME, err.hint, { code: err.code });
   throw err;
+}
+
+function applyData(report: ApplyReport) {
+  return {
+    inSync: report.inSync,
+    warnings: report.warnings,
+    targets: report.results.map((r) => ({ target: r.target, pushed: r.pushed, plan: r.plan, error: r.error && { code: r.error.code, message: r.error.message, hint: r.error.hint } })),
+  };
 }
 
 function printApply(ctx: CliContext, report: ApplyReport, dryRun: boolean): void {
   for (const w of report.warnings) ctx.out.warn(w);
-  if (ctx.out.options.json) {
-    return ctx.out.json({
-      ok: report.ok,
-      inSync: report.inSync,
-      warnings: report.warnings,
-      targets: report.results.map((r) => ({ target: r.target, pushed: r.pushed, plan: r.plan, error: r.error && { code: r.error.code, message: r.error.message } })),
-    });
-  }
+  if (ctx.out.options.json) return; // the envelope is printed once the outcome is known (applyOutcome)
   const { c } = ctx.out;
   for (const r of report.results) {
     if (r.error) {
@@ -58,9 +60,16 @@ function printApply(ctx: CliContext, report: ApplyReport, dryRun: boolean): void
   }
 }
 
-function applyExitCode(report: ApplyReport, dryRun: boolean): number {
-  if (!report.ok) return EXIT.RUNTIME;
-  return dryRun && !report.inSync ? EXIT.DRIFT : EXIT.OK;
+/** Success prints the envelope; a failed target or (dry run) drift ends the run with its exit code and the report as data. */
+function applyOutcome(ctx: CliContext, report: ApplyReport, dryRun: boolean): void {
+  const data = applyData(report);
+  const failed = report.results.find((r) => r.error)?.error;
+  if (failed) {
+    const many = report.results.filter((r) => r.error).length;
+    throw new CliError(many > 1 ? `${many} targets failed; the first: ${failed.message}` : failed.message, EXIT.RUNTIME, failed.hint, { code: failed.code, data });
+  }
+  if (dryRun && !report.inSync) throw new CliError('the running gateway differs from the files (drift)', EXIT.DRIFT, 'run `mcpgw apply` to push the files', { code: 'ERR_DRIFT', data });
+  if (ctx.out.options.json) ctx.out.json(data);
 }
 
 /**
@@ -68,16 +77,21 @@ function applyExitCode(report: ApplyReport, dryRun: boolean): number {
  * route changes reach Caddy; enable/disable leave it in sync), then wait until authd, which
  * decides enabled/disabled per request, has reloaded the files — so the next request sees it.
  */
-async function applyAfterChange(ctx: CliContext, cmd: Command): Promise<void> {
-  if (cmd.opts<{ apply?: boolean }>().apply === false) return;
+async function applyAfterChange(ctx: CliContext, cmd: Command): Promise<unknown> {
+  if (cmd.opts<{ apply?: boolean }>().apply === false) return { applied: false, reason: '--no-apply' };
   const project = await loadProject(ctx.paths.root);
   const report = await applyIfRunning(project);
-  if (!report) return ctx.out.info('gateway not running — the change applies at the next `mcpgw up` or `mcpgw apply`');
+  if (!report) {
+    ctx.out.info('gateway not running — the change applies at the next `mcpgw up` or `mcpgw apply`');
+    return { applied: false, reason: 'gateway not running' };
+  }
   for (const w of report.warnings) ctx.out.warn(w);
   const failed = report.results.find((r) => r.error);
-  if (failed?.error) throw new CliError(`the files changed, but applying them failed: ${failed.error.message}`, EXIT.RUNTIME, failed.error.hint);
+  if (failed?.error) throw new CliError(`the files changed, but applying them failed: ${failed.error.message}`, EXIT.RUNTIME, failed.error.hint, { code: failed.error.code, data: applyData(report) });
   ctx.out.info(report.inSync ? 'gateway routes unchanged (Caddy not reloaded)' : `applied to ${report.results.map((r) => r.target).join(', ')}`);
-  if ((await waitForAuthd(project)) === 'stale') ctx.out.warn('authd has not reloaded registry.d yet (it reads it within a second); check `mcpgw status`');
+  const authd = await waitForAuthd(project);
+  if (authd === 'stale') ctx.out.warn('authd has not reloaded registry.d yet (it reads it within a second); check `mcpgw status`');
+  return { applied: true, ...applyData(report), authd };
 }
 
 async function statusOf(project: Project) {
@@ -105,6 +119,7 @@ export function registerGatewayCommands(program: Command): void {
       const project = await ctx.loadProject();
       const { config, warnings } = await renderForProject(project);
       for (const w of warnings) ctx.out.warn(w);
+      if (ctx.out.options.json && !opts.out && !opts.caddyfile) return ctx.out.json({ config, warnings });
       let text = `${JSON.stringify(config, null, 2)}\n`;
       if (opts.caddyfile) {
         const template = await readFile(join(project.paths.root, 'Caddyfile.tmpl'), 'utf8').catch(() => readFile(PACKAGED_TEMPLATE, 'utf8'));
@@ -131,7 +146,7 @@ export function registerGatewayCommands(program: Command): void {
       const project = await ctx.loadProject();
       const report = await applyProject(project, { dryRun: opts.dryRun, targets: opts.target });
       printApply(ctx, report, Boolean(opts.dryRun));
-      process.exitCode = applyExitCode(report, Boolean(opts.dryRun));
+      applyOutcome(ctx, report, Boolean(opts.dryRun));
     });
 
   program
@@ -173,6 +188,10 @@ export function registerGatewayCommands(program: Command): void {
     .action(async (_opts, cmd: Command) => {
       const ctx = contextFor(cmd);
       const status = await statusOf(await ctx.loadProject());
+      if (!status.gateway.reachable) {
+        if (ctx.out.options.json) throw new CliError(`Caddy's admin API at ${status.gateway.admin} did not answer`, EXIT.RUNTIME, 'start the gateway with `mcpgw up`', { code: 'ERR_CADDY_UNREACHABLE', data: status });
+        process.exitCode = EXIT.RUNTIME;
+      }
       if (ctx.out.options.json) return ctx.out.json(status);
       const { c } = ctx.out;
       for (const p of status.processes) ctx.out.line(`${p.name.padEnd(16)} ${p.alive ? c.green('running') : c.red('exited ')} pid ${p.pid}  ${p.url ?? ''}`.trimEnd());
@@ -184,7 +203,6 @@ export function registerGatewayCommands(program: Command): void {
           status.routes.map((r) => [r.match, r.auth ? `authd (${r.auth.service})` : r.respond ? '' : 'none', r.upstreams?.join(' ') ?? (r.respond ? `responds ${r.respond.status}` : '')]),
         );
       }
-      if (!g.reachable) process.exitCode = EXIT.RUNTIME;
     });
 
   afterChangeHooks.push(applyAfterChange);

@@ -1,13 +1,28 @@
-// Entry point: run the program and turn errors into one clear line and a documented exit code.
-import { CommanderError } from 'commander';
-import { ConfigInvalidError, formatIssue } from '../core/config/issues.js';
-import { ServiceExistsError, ServiceNotFoundError } from '../core/config/service-files.js';
-import { SecretResolutionError } from '../core/config/secrets.js';
+// Entry point: run the program and turn errors into one clear line (or the --json envelope)
+// and a documented exit code. A reader that stops early (`mcpgw list | head`) ends the run
+// quietly: EPIPE on stdout is handled here, once, for every command.
+import { CommanderError, type Command } from 'commander';
 import { createProgram } from './program.js';
-import { CliError, EXIT } from './exit-codes.js';
+import { EXIT } from './exit-codes.js';
+import { describeError, errorEnvelope, errorLines } from './error-report.js';
+
+/** The reader of our output went away (`| head`): nothing more to say, and nobody to say it to. */
+export function exitQuietlyOnClosedStdout(stream: NodeJS.WriteStream = process.stdout): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode === undefined ? EXIT.OK : Number(process.exitCode));
+    throw err;
+  });
+}
+
+/** Usage errors of subcommands too must reach `report` (for the --json envelope), not process.exit. */
+function throwInsteadOfExit(command: Command): Command {
+  command.exitOverride();
+  for (const sub of command.commands) throwInsteadOfExit(sub);
+  return command;
+}
 
 export async function run(argv: string[]): Promise<number> {
-  const program = createProgram().exitOverride();
+  const program = throwInsteadOfExit(createProgram());
   const debug = argv.includes('--debug');
   const json = argv.includes('--json');
   try {
@@ -22,29 +37,18 @@ function report(err: unknown, debug: boolean, json: boolean): number {
   const write = (line: string) => process.stderr.write(`${line}\n`);
   if (err instanceof CommanderError) {
     // Help and version exit 0; usage errors were already printed by commander.
-    return err.exitCode === 0 ? EXIT.OK : EXIT.INVALID;
-  }
-  if (err instanceof ConfigInvalidError) {
-    if (json) process.stdout.write(`${JSON.stringify({ ok: false, issues: err.issues }, null, 2)}\n`);
-    for (const issue of err.issues) write(`${issue.severity === 'error' ? 'error' : 'warning'}: ${formatIssue(issue)}`);
+    if (err.exitCode === 0) return EXIT.OK;
+    if (json) process.stdout.write(`${JSON.stringify(errorEnvelope({ exitCode: EXIT.INVALID, code: 'ERR_USAGE', message: err.message.replace(/^error: /, ''), hint: 'run with --help for usage' }))}\n`);
     return EXIT.INVALID;
   }
-  if (err instanceof CliError) {
-    write(`error: ${err.message}${err.hint ? `\nhint: ${err.hint}` : ''}`);
-    if (debug) write(err.stack ?? '');
-    return err.exitCode;
-  }
-  if (err instanceof ServiceNotFoundError || err instanceof ServiceExistsError || err instanceof SecretResolutionError) {
-    write(`error: ${err.message}`);
-    return EXIT.INVALID;
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  write(`error: ${message}`);
+  const described = describeError(err);
+  if (json) process.stdout.write(`${JSON.stringify(errorEnvelope(described), null, 2)}\n`);
+  for (const line of errorLines(described)) write(line);
   if (debug && err instanceof Error) write(err.stack ?? '');
-  else write('(run with --debug for details)');
-  return EXIT.RUNTIME;
+  return described.exitCode;
 }
 
 // Run when executed directly (bin/mcpgw.js imports this module).
+exitQuietlyOnClosedStdout();
 const code = await run(process.argv);
 process.exitCode = code;

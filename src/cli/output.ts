@@ -1,4 +1,6 @@
 // Printing for the CLI: colour only on a TTY, --json for machines, --quiet for scripts.
+// Every --json answer is one envelope: `{"ok": true, "data": …}`, or on failure (printed by
+// main.ts) `{"ok": false, "error": {"code", "message", "hint"?}, "data"?}`. Keys are camelCase.
 import { Chalk, type ChalkInstance } from 'chalk';
 
 export interface OutputOptions {
@@ -31,8 +33,14 @@ export class Output {
     this.err.write(`${this.c.red('error:')} ${text}\n`);
   }
 
-  json(value: unknown): void {
-    this.out.write(`${JSON.stringify(value, null, 2)}\n`);
+  /** The result of a command that succeeded, in the envelope. */
+  json(data: unknown): void {
+    this.out.write(`${JSON.stringify({ ok: true, data }, null, 2)}\n`);
+  }
+
+  /** One event of a command that keeps running (`--watch`): one envelope per line. */
+  jsonLine(data: unknown): void {
+    this.out.write(`${JSON.stringify({ ok: true, data })}\n`);
   }
 
   table(headers: string[], rows: string[][]): void {

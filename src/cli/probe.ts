@@ -43,10 +43,7 @@ function colourStatus(out: Output, text: string): string {
 
 function printProbeResults(ctx: CliContext, project: Project, results: RecordedProbe[]): void {
   const { out } = ctx;
-  if (out.options.json) {
-    out.json({ ok: allHealthy(results), results: results.map(({ tools: _tools, previous: _previous, ...r }) => r) });
-    return;
-  }
+  if (out.options.json) return; // printed with the outcome (probeOutcome)
   out.table(
     ['NAME', 'STATUS', 'TOOLS', 'LATENCY', 'PROTOCOL', 'SERVER'],
     results.map((r) => [
@@ -72,12 +69,12 @@ async function runProbeWatch(ctx: CliContext, project: Project, options: { concu
   const loop = startProbeLoop(project, options);
   const { out } = ctx;
   loop.on('health-change', (change) => {
-    if (out.options.json) return out.line(JSON.stringify({ event: 'health-change', ...change }));
+    if (out.options.json) return out.jsonLine({ event: 'health-change', ...change });
     const from = change.previous ? `${describeHealth(change.previous)} → ` : '';
     out.line(`${change.current.checkedAt}  ${change.service}  ${from}${colourStatus(out, describeHealth(change.current))}`);
   });
   loop.on('tools-change', (record) => {
-    if (out.options.json) return out.line(JSON.stringify({ event: 'tools-change', ...record }));
+    if (out.options.json) return out.jsonLine({ event: 'tools-change', ...record });
     out.line(`${record.detectedAt}  ${record.service}  tools changed — ${summarizeDiff(record)}`);
   });
   loop.on('error', (err) => out.error(err.message));
@@ -122,7 +119,7 @@ async function runStatusWatch(ctx: CliContext, project: Project, intervalMs: num
     const status = await gatewayStatus(project);
     if (ctx.out.options.json) {
       const text = JSON.stringify(status);
-      if (text !== last) ctx.out.line(text); // one JSON object per line, only when something changed
+      if (text !== last) ctx.out.jsonLine(status); // one envelope per line, only when something changed
       last = text;
       return;
     }
@@ -159,12 +156,15 @@ export function registerProbeCommands(program: Command): void {
       if (opts.watch) return runProbeWatch(ctx, project, options);
       const services = selectServices(project, names);
       if (services.length === 0) {
-        if (ctx.out.options.json) return ctx.out.json({ ok: true, results: [] });
+        if (ctx.out.options.json) return ctx.out.json({ results: [] });
         return ctx.out.info('no enabled services to probe — see `mcpgw list`');
       }
       const results = await probeServices(project, services, options);
       printProbeResults(ctx, project, results);
-      if (!allHealthy(results)) process.exitCode = EXIT.RUNTIME;
+      const data = { results: results.map(({ tools: _tools, previous: _previous, ...r }) => r) };
+      const failing = results.filter((r) => r.health.status !== 'healthy').map((r) => r.service);
+      if (!allHealthy(results)) throw new CliError(`not healthy: ${failing.join(', ')}`, EXIT.RUNTIME, 'see the STATUS column (`mcpgw status` keeps the last results)', { code: 'ERR_UNHEALTHY', data });
+      if (ctx.out.options.json) ctx.out.json(data);
     });
 
   program
@@ -175,10 +175,10 @@ export function registerProbeCommands(program: Command): void {
     .addHelpText('after', examples('mcpgw status', 'mcpgw status --json', 'mcpgw status --watch --interval 5s'))
     .action(async (opts: { watch?: boolean; interval: number }, cmd: Command) => {
       const ctx = contextFor(cmd);
-      const project = await ctx.loadProject();
+      const project = await ctx.loadProjectForReading();
       if (opts.watch) return runStatusWatch(ctx, project, opts.interval);
       const status = await gatewayStatus(project);
-      if (ctx.out.options.json) return ctx.out.json(status);
+      if (ctx.out.options.json) return ctx.out.json({ ...status, leftOut: project.leftOut });
       printStatus(ctx.out, status);
     });
 

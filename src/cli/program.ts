@@ -10,6 +10,9 @@ import { registerWebCommand } from './web.js';
 import { registerFindCommands } from './find.js';
 import { registerServeCommand } from './serve.js';
 import { examples } from './help.js';
+import { assertCheckout } from '../core/config/checkout.js';
+import { projectPaths } from '../core/config/paths.js';
+import { checkoutRoot } from './context.js';
 
 export { VERSION } from '../core/version.js';
 import { VERSION } from '../core/version.js';
@@ -31,6 +34,11 @@ export function createProgram(): Command {
         '\nExit codes: 0 ok, 1 invalid input or usage, 2 runtime failure, 3 drift (apply --dry-run), 4 denied.\n',
     );
   program.configureHelp({ showGlobalOptions: true });
+  // Every command but `init` works on an existing checkout: `-C /typo up` must not create /typo.
+  program.hook('preAction', (_program, action) => {
+    if (action.name() === 'init' && action.parent === program) return;
+    assertCheckout(projectPaths(checkoutRoot(action)));
+  });
   registerInitCommand(program);
   registerRegistryCommands(program);
   registerGatewayCommands(program);

@@ -4,14 +4,15 @@ import { relative } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadProjectChecked } from '../core/config/project.js';
 import { formatIssue, hasErrors, ConfigInvalidError } from '../core/config/issues.js';
-import { removeService, setServiceEnabled, writeService } from '../control/registry/service-edit.js';
+import { removeService, setServicesEnabled, writeService } from '../control/registry/service-edit.js';
 import { renderServiceYaml, type ServiceFields } from '../core/config/service-yaml.js';
 import { importService, ImportFormatError } from '../control/registry/import-formats.js';
 import { serviceSummary } from '../core/config/service-summary.js';
 import { TRANSPORTS } from '../core/config/service.js';
 import { contextFor, type CliContext } from './context.js';
-import { CliError, EXIT } from './exit-codes.js';
+import { CliError } from './exit-codes.js';
 import { examples } from './help.js';
+import { camelCaseKeys, DEFINITION_DATA_FIELDS } from './json-keys.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -23,14 +24,11 @@ export function registerRegistryCommands(program: Command): void {
     .action(async (_opts, cmd: Command) => {
       const ctx = contextFor(cmd);
       const { project, issues } = await loadProjectChecked(ctx.paths.root);
-      const ok = !hasErrors(issues);
-      if (ctx.out.options.json) {
-        ctx.out.json({ ok, services: project?.services.length ?? 0, issues });
-      } else {
-        for (const issue of issues) (issue.severity === 'error' ? ctx.out.error.bind(ctx.out) : ctx.out.warn.bind(ctx.out))(formatIssue(issue));
-        if (ok) ctx.out.info(ctx.out.c.green(`✓ ${project!.services.length} service(s) valid`));
-      }
-      if (!ok) process.exitCode = EXIT.INVALID;
+      // Errors end the run through main.ts (every issue, errors and warnings, or the envelope).
+      if (hasErrors(issues) || !project) throw new ConfigInvalidError(issues);
+      if (ctx.out.options.json) return ctx.out.json({ services: project.services.length, issues });
+      for (const issue of issues) ctx.out.warn(formatIssue(issue));
+      ctx.out.info(ctx.out.c.green(`✓ ${project.services.length} service(s) valid`));
     });
 
   program
@@ -43,12 +41,12 @@ export function registerRegistryCommands(program: Command): void {
     .addHelpText('after', examples('mcpgw list', 'mcpgw list --enabled --tag forecast', 'mcpgw list --json'))
     .action(async (opts: { enabled?: boolean; disabled?: boolean; tag?: string[] }, cmd: Command) => {
       const ctx = contextFor(cmd);
-      const project = await ctx.loadProject();
+      const project = await ctx.loadProjectForReading();
       const services = project.services
         .filter((s) => (opts.enabled ? s.enabled : true) && (opts.disabled ? !s.enabled : true))
         .filter((s) => !opts.tag || opts.tag.every((t) => s.tags.includes(t)))
         .map(serviceSummary);
-      if (ctx.out.options.json) return ctx.out.json(services);
+      if (ctx.out.options.json) return ctx.out.json({ services, leftOut: project.leftOut });
       if (services.length === 0) return ctx.out.info('no services — add one with `mcpgw register`');
       const { c } = ctx.out;
       ctx.out.table(
@@ -63,10 +61,12 @@ export function registerRegistryCommands(program: Command): void {
     .addHelpText('after', examples('mcpgw show weather', 'mcpgw show weather --json'))
     .action(async (name: string, _opts, cmd: Command) => {
       const ctx = contextFor(cmd);
-      const project = await ctx.loadProject();
+      const project = await ctx.loadProjectForReading();
       const svc = project.services.find((s) => s.name === name);
-      if (!svc) throw new CliError(`no service "${name}" in registry.d — see \`mcpgw list\``);
-      if (ctx.out.options.json) return ctx.out.json({ ...serviceSummary(svc), definition: svc });
+      const leftOut = project.leftOut.find((l) => l.file.replace(/^.*\//, '').replace(/\.ya?ml$/, '') === name);
+      if (leftOut) throw new ConfigInvalidError(leftOut.issues);
+      if (!svc) throw new CliError(`no service "${name}" in registry.d — see \`mcpgw list\``, undefined, undefined, { code: 'ERR_SERVICE_NOT_FOUND' });
+      if (ctx.out.options.json) return ctx.out.json({ ...serviceSummary(svc), definition: camelCaseKeys(svc, DEFINITION_DATA_FIELDS) });
       const s = serviceSummary(svc);
       const { c } = ctx.out;
       ctx.out.line(`${c.bold(s.name)}  ${s.enabled ? c.green('enabled') : c.dim('disabled')}  ${s.file}`);
@@ -86,11 +86,11 @@ export function registerRegistryCommands(program: Command): void {
       .addHelpText('after', examples(`mcpgw ${verb} weather`, `mcpgw ${verb} weather github --quiet`))
       .action(async (names: string[], _opts, cmd: Command) => {
         const ctx = contextFor(cmd);
-        for (const name of names) {
-          const changed = await setServiceEnabled(ctx.paths, name, enabled);
-          ctx.out.info(changed ? `${name}: ${verb}d` : `${name}: already ${verb}d`);
-        }
-        await afterChange(ctx, cmd);
+        // Every name is checked before any file is written: `disable weather nope` changes nothing.
+        const results = await setServicesEnabled(ctx.paths, names, enabled);
+        for (const r of results) ctx.out.info(r.changed ? `${r.service}: ${verb}d` : `${r.service}: already ${verb}d`);
+        const gateway = await afterChange(ctx, cmd);
+        if (ctx.out.options.json) ctx.out.json({ changed: results.filter((r) => r.changed).map((r) => r.service), unchanged: results.filter((r) => !r.changed).map((r) => r.service), gateway });
       });
   }
 
@@ -104,7 +104,8 @@ export function registerRegistryCommands(program: Command): void {
       const ctx = contextFor(cmd);
       const file = await removeService(ctx.paths, name);
       ctx.out.info(`removed ${relative(ctx.paths.root, file)}`);
-      await afterChange(ctx, cmd);
+      const gateway = await afterChange(ctx, cmd);
+      if (ctx.out.options.json) ctx.out.json({ removed: name, file: relative(ctx.paths.root, file), gateway });
     });
 
   program
@@ -135,7 +136,8 @@ export function registerRegistryCommands(program: Command): void {
       const fields = registerFields(answered);
       const file = await writeService(ctx.paths, fields.name, renderServiceYaml(fields), opts.force);
       ctx.out.info(`wrote ${relative(ctx.paths.root, file)}`);
-      await afterChange(ctx, cmd);
+      const gateway = await afterChange(ctx, cmd);
+      if (ctx.out.options.json) ctx.out.json({ registered: fields.name, file: relative(ctx.paths.root, file), gateway });
     });
 
   program
@@ -172,8 +174,8 @@ export function registerRegistryCommands(program: Command): void {
         results.push({ file, service: fields.name, written: relative(ctx.paths.root, written) });
         ctx.out.info(`${file} → ${relative(ctx.paths.root, written)}`);
       }
-      if (ctx.out.options.json) ctx.out.json(results);
-      if (!opts.dryRun) await afterChange(ctx, cmd);
+      const gateway = opts.dryRun ? undefined : await afterChange(ctx, cmd);
+      if (ctx.out.options.json) ctx.out.json({ imported: results, ...(gateway === undefined ? {} : { gateway }) });
     });
 }
 
@@ -214,12 +216,15 @@ function registerFields(opts: RegisterOptions): ServiceFields & { name: string }
   };
 }
 
-/** After a registry.d change: hooks (such as applying to a running gateway) run here. */
-async function afterChange(ctx: CliContext, cmd: Command): Promise<void> {
-  for (const hook of afterChangeHooks) await hook(ctx, cmd);
+/** After a registry.d change: hooks (such as applying to a running gateway) run here; the last one's outcome is reported. */
+async function afterChange(ctx: CliContext, cmd: Command): Promise<unknown> {
+  let outcome: unknown = null;
+  for (const hook of afterChangeHooks) outcome = (await hook(ctx, cmd)) ?? outcome;
+  return outcome;
 }
 
-export type AfterChangeHook = (ctx: CliContext, cmd: Command) => Promise<void>;
+/** What the change did to a running gateway, for --json (null when nothing ran). */
+export type AfterChangeHook = (ctx: CliContext, cmd: Command) => Promise<unknown>;
 /** Feature command groups add what should follow a registry.d change (e.g. apply). */
 export const afterChangeHooks: AfterChangeHook[] = [];
 

@@ -15,5 +15,5 @@ test('bin/mcpgw.js runs the built CLI: --version, and list --json in an empty ch
   const version = await run(process.execPath, [bin, '--version'], { cwd: p.dir });
   assert.match(version.stdout.trim(), /^\d+\.\d+\.\d+$/);
   const list = await run(process.execPath, [bin, 'list', '--json'], { cwd: p.dir });
-  assert.deepEqual(JSON.parse(list.stdout), []);
+  assert.deepEqual(JSON.parse(list.stdout), { ok: true, data: { services: [], leftOut: [] } });
 });

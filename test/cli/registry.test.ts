@@ -22,7 +22,7 @@ test('register writes registry.d/weather.yaml and list --json shows it', async (
   assert.match(text, /^upstream: http:\/\/127.0.0.1:9000\/mcp$/m);
   const list = await runCli(['list', '--json'], { cwd: p.dir });
   assert.equal(list.code, 0, list.stderr);
-  const services = JSON.parse(list.stdout);
+  const services = JSON.parse(list.stdout).data.services;
   assert.equal(services.length, 1);
   assert.deepEqual(
     { name: services[0].name, path: services[0].path, enabled: services[0].enabled, transport: services[0].transport, tags: services[0].tags, description: services[0].description },
@@ -45,7 +45,7 @@ test('disable then enable flip the service and keep a comment written by hand', 
   const disabled = await readFile(file, 'utf8');
   assert.match(disabled, /^enabled: false$/m);
   assert.equal(disabled, handWritten.replace('enabled: true', 'enabled: false'), 'only the enabled line changed');
-  const list = JSON.parse((await runCli(['list', '--json', '--disabled'], { cwd: p.dir })).stdout);
+  const list = JSON.parse((await runCli(['list', '--json', '--disabled'], { cwd: p.dir })).stdout).data.services;
   assert.deepEqual(list.map((s: { name: string }) => s.name), ['weather']);
   assert.equal((await runCli(['enable', 'weather'], { cwd: p.dir })).code, 0);
   assert.equal(await readFile(file, 'utf8'), handWritten);
@@ -56,7 +56,7 @@ test('list filters by state and tag; show prints one service', async (t) => {
   t.after(p.cleanup);
   await runCli(WEATHER, { cwd: p.dir });
   await runCli(['register', '--name', 'git', '--upstream', 'http://127.0.0.1:9001/mcp', '--tag', 'code', '--disabled'], { cwd: p.dir });
-  const names = async (...args: string[]) => JSON.parse((await runCli(['list', '--json', ...args], { cwd: p.dir })).stdout).map((s: { name: string }) => s.name);
+  const names = async (...args: string[]) => JSON.parse((await runCli(['list', '--json', ...args], { cwd: p.dir })).stdout).data.services.map((s: { name: string }) => s.name);
   assert.deepEqual(await names(), ['git', 'weather']);
   assert.deepEqual(await names('--enabled'), ['weather']);
   assert.deepEqual(await names('--disabled'), ['git']);
@@ -65,7 +65,7 @@ test('list filters by state and tag; show prints one service', async (t) => {
   assert.match(table.stdout, /^NAME\s+PATH\s+ENABLED/m);
   assert.doesNotMatch(table.stdout, /\u001b\[/, 'no colour when not a TTY');
   const show = await runCli(['show', 'git', '--json'], { cwd: p.dir });
-  assert.equal(JSON.parse(show.stdout).definition.upstream, 'http://127.0.0.1:9001/mcp');
+  assert.equal(JSON.parse(show.stdout).data.definition.upstream, 'http://127.0.0.1:9001/mcp');
   assert.equal((await runCli(['show', 'nope'], { cwd: p.dir })).code, 1);
 });
 
@@ -131,7 +131,8 @@ test('validate --json reports ok and every issue for scripts', async (t) => {
   assert.equal(r.code, 1);
   const report = JSON.parse(r.stdout);
   assert.equal(report.ok, false);
-  assert.deepEqual(report.issues.map((i: { field: string }) => i.field), ['upstream', 'extra']);
+  assert.equal(report.error.code, 'ERR_CONFIG_INVALID');
+  assert.deepEqual(report.error.issues.map((i: { field: string }) => i.field), ['upstream', 'extra']);
 });
 
 test('import turns reference JSON and an MCP Registry server.json into definitions that validate', async (t) => {
@@ -140,9 +141,9 @@ test('import turns reference JSON and an MCP Registry server.json into definitio
   const fixtures = join(REPO_ROOT, 'test', 'fixtures', 'import');
   const r = await runCli(['import', join(fixtures, 'reference-currenttime.json'), join(fixtures, 'server.json'), '--json'], { cwd: p.dir });
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(JSON.parse(r.stdout).map((x: { service: string }) => x.service), ['currenttime', 'weather-forecasts']);
+  assert.deepEqual(JSON.parse(r.stdout).data.imported.map((x: { service: string }) => x.service), ['currenttime', 'weather-forecasts']);
   assert.equal((await runCli(['validate'], { cwd: p.dir })).code, 0);
-  const services = JSON.parse((await runCli(['show', 'currenttime', '--json'], { cwd: p.dir })).stdout);
+  const services = JSON.parse((await runCli(['show', 'currenttime', '--json'], { cwd: p.dir })).stdout).data;
   assert.equal(services.definition.upstream, 'http://currenttime-server:8000/');
   assert.equal(services.definition.tools[0].name, 'current_time_by_timezone');
   assert.equal(services.definition.metadata.license, 'MIT');
@@ -165,7 +166,7 @@ test('20 concurrent enable/disable processes on different services lose no updat
   // Even services get disabled, odd ones enabled: every file must flip.
   const results = await Promise.all(names.map((name, i) => runCli([i % 2 === 0 ? 'disable' : 'enable', name], { cwd: p.dir, timeoutMs: 120_000 })));
   assert.deepEqual(results.map((r) => r.code), names.map(() => 0), results.map((r) => r.stderr).join('\n'));
-  const listed = JSON.parse((await runCli(['list', '--json'], { cwd: p.dir })).stdout) as { name: string; enabled: boolean }[];
+  const listed = JSON.parse((await runCli(['list', '--json'], { cwd: p.dir })).stdout).data.services as { name: string; enabled: boolean }[];
   for (const [i, name] of names.entries()) {
     assert.equal(listed.find((s) => s.name === name)?.enabled, i % 2 === 1, name);
     assert.match(await readFile(join(p.dir, 'registry.d', `${name}.yaml`), 'utf8'), new RegExp(`^# service ${i}$`, 'm'));
@@ -192,7 +193,7 @@ test('concurrent edits of the same file are serialised by the lock', async (t) =
 });
 
 test('every command has --help with examples; init scaffolds a valid checkout', async (t) => {
-  const p = await tempProject();
+  const p = await tempProject(undefined, { empty: true });
   t.after(p.cleanup);
   for (const cmd of ['init', 'validate', 'register', 'list', 'show', 'enable', 'disable', 'remove', 'import']) {
     const r = await runCli([cmd, '--help'], { cwd: p.dir });
@@ -203,7 +204,7 @@ test('every command has --help with examples; init scaffolds a valid checkout', 
   assert.equal(init.code, 0, init.stderr);
   assert.equal((await runCli(['validate'], { cwd: p.dir })).code, 0);
   const again = await runCli(['init', '--json'], { cwd: p.dir });
-  assert.equal(JSON.parse(again.stdout).created.length, 0, 'init never overwrites without --force');
+  assert.equal(JSON.parse(again.stdout).data.created.length, 0, 'init never overwrites without --force');
   const usage = await runCli(['list', '--bogus'], { cwd: p.dir });
   assert.equal(usage.code, 1);
 });

@@ -64,7 +64,7 @@ describe('mcpgw login --device', () => {
     assert.equal(await authdVerdict(authd, token.stdout.trim(), 'echo'), 200);
     const who = await cli('whoami', '--json');
     assert.equal(who.code, 0, who.stderr);
-    const report = JSON.parse(who.stdout);
+    const report = JSON.parse(who.stdout).data;
     assert.equal(report.identity.subject, 'alice');
     assert.deepEqual(report.identity.groups, ['developers']);
   });

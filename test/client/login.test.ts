@@ -61,7 +61,7 @@ describe('mcpgw login, token, whoami, logout', () => {
     assert.equal(token.stdout.trim(), (await credentials()).access_token);
     const who = await cli('whoami', '--json');
     assert.equal(who.code, 0, who.stderr);
-    const report = JSON.parse(who.stdout);
+    const report = JSON.parse(who.stdout).data;
     assert.equal(report.identity.subject, 'alice');
     assert.deepEqual(report.identity.groups, ['developers']);
     assert.deepEqual(report.identity.scopes, ['everyday']);
@@ -101,13 +101,13 @@ describe('mcpgw login, token, whoami, logout', () => {
     assert.ok(!raw.includes(MACHINE_SECRET), 'the secret itself is not stored');
     const stored = await credentials();
     assert.equal(stored.client_secret_ref, '${env:CI_BOT_SECRET}');
-    const who = JSON.parse((await cli('whoami', '--json')).stdout);
+    const who = JSON.parse((await cli('whoami', '--json')).stdout).data;
     assert.equal(who.identity.kind, 'client-credentials');
     assert.deepEqual(who.identity.groups, ['ci']);
     assert.equal(await authdVerdict(authd, stored.access_token, 'get-sum'), 200);
     assert.equal(await authdVerdict(authd, stored.access_token, 'echo'), 403);
     const renewed = await cli('token', '--renew', '--json');
-    assert.equal(JSON.parse(renewed.stdout).renewed, true);
+    assert.equal(JSON.parse(renewed.stdout).data.renewed, true);
   });
 
   test('keys create prints the key once, list never shows it, revoke removes it', async () => {
@@ -119,12 +119,12 @@ describe('mcpgw login, token, whoami, logout', () => {
     assert.equal((await stat(keysFile)).mode & 0o777, 0o600);
     assert.ok(!(await readFile(keysFile, 'utf8')).includes(key));
     const list = await cli('keys', 'list', '--json');
-    assert.deepEqual(JSON.parse(list.stdout).map((k: { name: string; groups: string[] }) => [k.name, k.groups]), [['ci', ['ci']]]);
+    assert.deepEqual(JSON.parse(list.stdout).data.keys.map((k: { name: string; groups: string[] }) => [k.name, k.groups]), [['ci', ['ci']]]);
     assert.ok(!list.stdout.includes(key));
     const dup = await cli('keys', 'create', '--name', 'ci', '--group', 'ci');
     assert.equal(dup.code, 1);
     assert.equal((await cli('keys', 'revoke', 'ci')).code, 0);
-    assert.deepEqual(JSON.parse((await cli('keys', 'list', '--json')).stdout), []);
+    assert.deepEqual(JSON.parse((await cli('keys', 'list', '--json')).stdout).data.keys, []);
     assert.equal((await cli('keys', 'revoke', 'ci')).code, 1);
   });
 });

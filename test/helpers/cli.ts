@@ -31,10 +31,15 @@ export function runCli(args: string[], options: { cwd: string; env?: NodeJS.Proc
   });
 }
 
-/** A temporary mcpgw checkout; `fixture` names a folder under test/fixtures to copy in. */
-export async function tempProject(fixture?: string): Promise<{ dir: string; cleanup(): Promise<void> }> {
+/**
+ * A temporary mcpgw checkout; `fixture` names a folder under test/fixtures to copy in. Without
+ * one it holds an empty mcpgw.yaml (defaults everywhere) — a checkout, which every command but
+ * `init` requires; `{ empty: true }` gives a bare directory.
+ */
+export async function tempProject(fixture?: string, options: { empty?: boolean } = {}): Promise<{ dir: string; cleanup(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'mcpgw-test-'));
   if (fixture) await cp(join(REPO_ROOT, 'test', 'fixtures', fixture), dir, { recursive: true });
+  else if (!options.empty) await writeFile(join(dir, 'mcpgw.yaml'), '# a test checkout: every setting at its default\n');
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 

@@ -18,7 +18,7 @@ export interface StartedProcess {
 export function assertCaddyInstalled(binary: string): void {
   const probe = spawnSync(binary, ['version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
-    throw new CaddyError('ERR_CADDY_MISSING', `Caddy ("${binary}") is not installed or does not run`, 'install it: sudo apt-get install caddy (Debian/Ubuntu), or set caddy.binary in mcpgw.yaml');
+    throw new CaddyError('ERR_CADDY_MISSING', `Caddy ("${binary}") is not installed or does not run`, 'install it with `sudo apt-get install -y caddy` (Debian/Ubuntu; `npm run setup` does this when it may), or set caddy.binary in mcpgw.yaml to its path');
   }
 }
 

@@ -85,3 +85,9 @@ export async function removeService(paths: ProjectPaths, name: string): Promise<
   await editRegistry(paths, [removalEdit(name)]);
   return file;
 }
+
+/** enable/disable several services in one transaction: a name that does not exist changes nothing. */
+export async function setServicesEnabled(paths: ProjectPaths, names: readonly string[], enabled: boolean): Promise<{ service: string; changed: boolean }[]> {
+  const results = await editRegistry(paths, [...new Set(names)].map((name) => enabledEdit(name, enabled)));
+  return results.map((r) => ({ service: r.service, changed: r.changed }));
+}

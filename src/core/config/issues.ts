@@ -15,12 +15,12 @@ export interface ConfigIssue {
   hint?: string;
 }
 
+/** `file:line:column field: message — hint`. The severity is the caller's prefix (`error:`, `warning:`), said once. */
 export function formatIssue(issue: ConfigIssue): string {
   const where = [issue.file, issue.line, issue.column].filter((p) => p !== undefined).join(':');
   const field = issue.field ? ` ${issue.field}:` : '';
   const hint = issue.hint ? ` — ${issue.hint}` : '';
-  const level = issue.severity === 'warning' ? ' warning:' : '';
-  return `${where}${level}${field} ${issue.message}${hint}`;
+  return `${where}${field} ${issue.message}${hint}`;
 }
 
 export function hasErrors(issues: readonly ConfigIssue[]): boolean {

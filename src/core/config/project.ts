@@ -47,35 +47,72 @@ export function loadYamlText<T>(display: string, text: string, schema: ZodType<T
   return { ...validateYaml(parsed, schema, hints), parsed };
 }
 
-export function loadServiceText(display: string, text: string): LoadResult<ServiceDefinition> & { parsed?: ParsedYaml } {
+/** Name and path as written, read even when the file does not validate, so cross-file checks still run. */
+export interface ServiceIdentity {
+  file: string;
+  name: string;
+  path: string;
+}
+
+function writtenIdentity(display: string, data: unknown): ServiceIdentity | undefined {
+  if (data === null || typeof data !== 'object') return undefined;
+  const { name, path } = data as { name?: unknown; path?: unknown };
+  if (typeof name !== 'string' || name === '') return undefined;
+  return { file: display, name, path: typeof path === 'string' ? path : `/${name}` };
+}
+
+/** The env variable an inline header secret should come from, e.g. GITHUB_TOKEN for github's Authorization. */
+function secretReferenceHint(service: string | undefined, header: string): string {
+  const prefix = (service ?? 'service').toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  const isAuth = /^(proxy-)?authorization$/i.test(header);
+  const variable = isAuth ? `${prefix}_TOKEN` : `${prefix}_${header.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
+  const value = isAuth ? `"Bearer \${env:${variable}}"` : `"\${env:${variable}}"`;
+  return `write it by reference: headers: { ${header}: ${value} } (or \${file:/run/secrets/${service ?? 'service'}})`;
+}
+
+export function loadServiceText(display: string, text: string): LoadResult<ServiceDefinition> & { parsed?: ParsedYaml; identity?: ServiceIdentity } {
   const result = loadYamlText(display, text, serviceSchema, SERVICE_HINTS);
-  if (!result.value || !result.parsed) return { issues: result.issues, parsed: result.parsed };
-  const issues: ConfigIssue[] = [];
+  if (!result.parsed) return { issues: result.issues };
+  const identity = writtenIdentity(display, result.parsed.data);
+  const issues: ConfigIssue[] = result.issues.map((issue) =>
+    issue.code === 'E_INLINE_SECRET' && issue.field?.startsWith('headers.') ? { ...issue, hint: secretReferenceHint(identity?.name, issue.field.slice('headers.'.length)) } : issue,
+  );
+  // The file-name rule holds whatever else is wrong in the file: one pass reports every problem.
   const stem = basename(display, extname(display));
-  if (result.value.name !== stem) {
+  if (identity && identity.name !== stem) {
     issues.push({
       code: 'E_NAME_MISMATCH',
       severity: 'error',
       file: display,
       ...result.parsed.locate(['name']),
       field: 'name',
-      message: `"${result.value.name}" does not match the file name "${stem}"`,
-      hint: `rename the file to ${result.value.name}${extname(display)} or set name: ${stem}`,
+      message: `"${identity.name}" does not match the file name "${stem}"`,
+      hint: `rename the file to ${identity.name}${extname(display)} or set name: ${stem}`,
     });
   }
-  return { value: { ...result.value, file: display }, issues, parsed: result.parsed };
+  if (!result.value) return { issues: sortIssues(issues), parsed: result.parsed, identity };
+  return { value: { ...result.value, file: display }, issues: sortIssues(issues), parsed: result.parsed, identity };
 }
 
-export async function loadRegistry(paths: ProjectPaths): Promise<LoadResult<ServiceDefinition[]>> {
+export interface RegistryLoad extends LoadResult<ServiceDefinition[]> {
+  /** Files that did not load (YAML or schema errors); the other services are in `value`. */
+  badFiles: string[];
+  /** Every service name written in registry.d, valid or not. */
+  names: { name: string }[];
+}
+
+export async function loadRegistry(paths: ProjectPaths): Promise<RegistryLoad> {
   let entries: string[];
   try {
     entries = (await readdir(paths.registryDir)).filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('.')).sort();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { value: [], issues: [] };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { value: [], issues: [], badFiles: [], names: [] };
     throw err;
   }
   const issues: ConfigIssue[] = [];
   const services: ServiceDefinition[] = [];
+  const identities: ServiceIdentity[] = [];
+  const badFiles: string[] = [];
   const parsedByName = new Map<string, ParsedYaml>();
   await Promise.all(
     entries.map(async (entry) => {
@@ -83,21 +120,22 @@ export async function loadRegistry(paths: ProjectPaths): Promise<LoadResult<Serv
       const text = await readFile(join(paths.registryDir, entry), 'utf8');
       const loaded = loadServiceText(display, text);
       issues.push(...loaded.issues);
-      if (loaded.value && loaded.parsed) {
-        services.push(loaded.value);
-        parsedByName.set(loaded.value.file, loaded.parsed);
-      }
+      if (loaded.parsed) parsedByName.set(display, loaded.parsed);
+      if (loaded.identity) identities.push(loaded.identity);
+      if (loaded.value) services.push(loaded.value);
+      if (!loaded.value || hasErrors(loaded.issues)) badFiles.push(display);
     }),
   );
   services.sort((a, b) => a.name.localeCompare(b.name));
-  issues.push(...crossServiceIssues(services, parsedByName));
-  return { value: services, issues };
+  identities.sort((a, b) => a.name.localeCompare(b.name) || a.file.localeCompare(b.file));
+  issues.push(...crossServiceIssues(identities, parsedByName));
+  return { value: services, issues, badFiles: badFiles.sort(), names: identities.map(({ name }) => ({ name })) };
 }
 
-export function crossServiceIssues(services: ServiceDefinition[], parsed: Map<string, ParsedYaml>): ConfigIssue[] {
+export function crossServiceIssues(services: readonly ServiceIdentity[], parsed: Map<string, ParsedYaml>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const firstByPath = new Map<string, ServiceDefinition>();
-  const firstByName = new Map<string, ServiceDefinition>();
+  const firstByPath = new Map<string, ServiceIdentity>();
+  const firstByName = new Map<string, ServiceIdentity>();
   const reserved = RESERVED_PATHS;
   for (const svc of services) {
     const at = (field: string) => parsed.get(svc.file)?.locate([field]) ?? {};
@@ -134,13 +172,27 @@ export async function loadSettings(paths: ProjectPaths): Promise<LoadResult<Sett
   return loadOptionalYaml(paths.settingsFile, paths.root, settingsSchema, SETTINGS_HINTS);
 }
 
-export async function loadScopes(paths: ProjectPaths, services?: ServiceDefinition[]): Promise<LoadResult<ScopesFile>> {
+export async function loadScopes(paths: ProjectPaths, services?: readonly { name: string }[]): Promise<LoadResult<ScopesFile>> {
   const result = await loadOptionalYaml(paths.scopesFile, paths.root, scopesFileSchema, SCOPES_HINTS);
-  if (!result.value || !result.parsed) return result;
-  return { value: result.value, issues: scopeReferenceIssues(result.value, result.parsed, services) };
+  if (!result.parsed) return result;
+  // References are checked on what is written even when the schema failed: one pass, every problem.
+  const references = scopeReferenceIssues(result.value ?? writtenScopes(result.parsed.data), result.parsed, services);
+  return { value: result.value, issues: [...result.issues, ...references] };
 }
 
-export function scopeReferenceIssues(scopes: ScopesFile, parsed: ParsedYaml, services?: ServiceDefinition[]): ConfigIssue[] {
+type ScopeReferences = { groups: Record<string, readonly string[]>; scopes: Record<string, { servers: Record<string, unknown> }> };
+
+/** The groups and scopes of a scopes.yml that does not validate, as far as they have the right shape. */
+function writtenScopes(data: unknown): ScopeReferences {
+  const record = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const { groups, scopes } = record(data);
+  return {
+    groups: Object.fromEntries(Object.entries(record(groups)).map(([g, names]) => [g, Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : []])),
+    scopes: Object.fromEntries(Object.entries(record(scopes)).map(([name, scope]) => [name, { servers: record(record(scope).servers) }])),
+  };
+}
+
+export function scopeReferenceIssues(scopes: ScopeReferences, parsed: ParsedYaml, services?: readonly { name: string }[]): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const defined = Object.keys(scopes.scopes);
   for (const [group, names] of Object.entries(scopes.groups)) {
@@ -187,7 +239,7 @@ export function stateDirFor(paths: ProjectPaths, settings: Settings): string {
 export async function loadProjectChecked(root: string): Promise<{ project?: Project; issues: ConfigIssue[] }> {
   const paths = projectPaths(root);
   const [settings, registry] = await Promise.all([loadSettings(paths), loadRegistry(paths)]);
-  const scopes = await loadScopes(paths, registry.value);
+  const scopes = await loadScopes(paths, registry.names);
   const issues = sortIssues([...settings.issues, ...registry.issues, ...scopes.issues]);
   if (hasErrors(issues) || !settings.value || !registry.value || !scopes.value) return { issues };
   const stateDir = stateDirFor(paths, settings.value);
@@ -202,4 +254,31 @@ export async function loadProject(root: string): Promise<Project> {
   const { project, issues } = await loadProjectChecked(root);
   if (!project) throw new ConfigInvalidError(issues);
   return project;
+}
+
+/** A project for read-only commands, and the registry.d files it had to leave out. */
+export interface ReadableProject {
+  project: Project;
+  /** The errors of each registry.d file that was left out (file → its error issues). */
+  leftOut: { file: string; issues: ConfigIssue[] }[];
+}
+
+/**
+ * For commands that only read (list, status, find, keys list): one bad file in registry.d must
+ * not hide the other services, so it is left out and named. mcpgw.yaml and scopes.yml still
+ * have to validate — without them nothing can be shown correctly.
+ */
+export async function loadProjectForReading(root: string): Promise<ReadableProject> {
+  const paths = projectPaths(root);
+  const [settings, registry] = await Promise.all([loadSettings(paths), loadRegistry(paths)]);
+  const scopes = await loadScopes(paths, registry.names);
+  const issues = sortIssues([...settings.issues, ...registry.issues, ...scopes.issues]);
+  if (hasErrors(settings.issues) || hasErrors(scopes.issues) || !settings.value || !scopes.value) throw new ConfigInvalidError(issues);
+  const bad = new Set(registry.badFiles);
+  const leftOut = registry.badFiles.map((file) => ({ file, issues: issues.filter((i) => i.file === file && i.severity === 'error') }));
+  const services = (registry.value ?? []).filter((s) => !bad.has(s.file));
+  return {
+    project: { paths, settings: settings.value, services, scopes: scopes.value, stateDir: stateDirFor(paths, settings.value), warnings: issues.filter((i) => !bad.has(i.file)) },
+    leftOut,
+  };
 }

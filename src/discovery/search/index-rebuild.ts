@@ -3,8 +3,8 @@
 // fresh index does not load the project, the prober's approvals or the writer.
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { ConfigInvalidError, hasErrors } from '../../core/config/issues.js';
-import { loadProject, loadServiceText, projectPaths } from '../../core/config/project.js';
+import { formatIssue, hasErrors, type ConfigIssue } from '../../core/config/issues.js';
+import { loadProjectForReading, loadServiceText, projectPaths } from '../../core/config/project.js';
 import type { ServiceDefinition, ToolDefinition } from '../../core/config/service.js';
 import { gatewayEndpoint } from '../../core/config/service-summary.js';
 import { publicUrl, type Settings } from '../../core/config/settings.js';
@@ -34,7 +34,7 @@ export interface IndexUpdate {
  * The definitions of the named services only: an incremental update need not parse the other
  * registry files (most of its time at 400 services). A full rebuild still loads the project.
  */
-async function loadServices(root: string, names: readonly string[]): Promise<ServiceDefinition[]> {
+async function loadServices(root: string, names: readonly string[], warnings: string[]): Promise<ServiceDefinition[]> {
   const paths = projectPaths(root);
   const files = await readdir(paths.registryDir);
   const services: ServiceDefinition[] = [];
@@ -43,10 +43,23 @@ async function loadServices(root: string, names: readonly string[]): Promise<Ser
     if (!file) continue;
     const path = join(paths.registryDir, file);
     const loaded = loadServiceText(relative(root, path) || file, await readFile(path, 'utf8'));
-    if (!loaded.value || hasErrors(loaded.issues)) throw new ConfigInvalidError(loaded.issues);
-    services.push(loaded.value);
+    // A bad file is left out (named), so one typo does not stop search over the others.
+    if (!loaded.value || hasErrors(loaded.issues)) warnings.push(leftOutWarning(relative(root, path) || file, loaded.issues));
+    else services.push(loaded.value);
   }
   return services;
+}
+
+function leftOutWarning(file: string, issues: ConfigIssue[]): string {
+  const first = issues.find((i) => i.severity === 'error');
+  return `${file} left out of the index: ${first ? formatIssue(first) : 'does not validate'} (see \`mcpgw validate\`)`;
+}
+
+/** Every service that validates; files that do not are named in `warnings`. */
+async function loadReadableServices(root: string, warnings: string[]): Promise<ServiceDefinition[]> {
+  const { project, leftOut } = await loadProjectForReading(root);
+  for (const bad of leftOut) warnings.push(leftOutWarning(bad.file, bad.issues));
+  return project.services;
 }
 
 export async function rebuild(
@@ -62,7 +75,7 @@ export async function rebuild(
   const base = publicUrl(at.settings);
   const previous = plan.full ? undefined : await loadIndex(layout.indexDir);
   const full = !previous;
-  const services = full ? (await loadProject(at.root)).services : await loadServices(at.root, plan.changed);
+  const services = full ? await loadReadableServices(at.root, warnings) : await loadServices(at.root, plan.changed, warnings);
   const names = full ? services.map((s) => s.name) : [...plan.changed, ...plan.removed];
   const wanted = new Set(names);
   const docs: ToolDocument[] = [];

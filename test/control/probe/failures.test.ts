@@ -60,7 +60,8 @@ test('mcpgw probe exits 0 when every probed service is healthy and 2 when any is
   assert.equal(all.code, 2, all.stderr);
   const report = JSON.parse(all.stdout);
   assert.equal(report.ok, false);
-  assert.deepEqual(report.results.map((r: { service: string; health: { status: string } }) => [r.service, r.health.status]).sort(), [['down', 'unhealthy'], ['up', 'healthy']]);
+  assert.equal(report.error.code, 'ERR_UNHEALTHY');
+  assert.deepEqual(report.data.results.map((r: { service: string; health: { status: string } }) => [r.service, r.health.status]).sort(), [['down', 'unhealthy'], ['up', 'healthy']]);
 
   const unknown = await runCli(['probe', 'nope'], { cwd: checkout.dir });
   assert.equal(unknown.code, 1);

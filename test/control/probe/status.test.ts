@@ -24,7 +24,7 @@ test('mcpgw status lists each service with enabled, health, tools, latency and l
 
   const json = await runCli(['status', '--json'], { cwd: checkout.dir });
   assert.equal(json.code, 0, json.stderr);
-  const status = JSON.parse(json.stdout);
+  const status = JSON.parse(json.stdout).data;
   assert.equal(status.processes, undefined);
   const weather = status.services.find((s: { name: string }) => s.name === 'weather');
   assert.deepEqual({ enabled: weather.enabled, status: weather.status, toolCount: weather.toolCount, gated: weather.gated }, { enabled: true, status: 'healthy', toolCount: 1, gated: false });
@@ -50,7 +50,7 @@ test('mcpgw status shows the gateway\'s managed processes and whether each is st
       caddy: { pid: dead, startedAt: new Date().toISOString(), log: 'logs/caddy.log' },
     }),
   );
-  const status = JSON.parse((await runCli(['status', '--json'], { cwd: checkout.dir })).stdout);
+  const status = JSON.parse((await runCli(['status', '--json'], { cwd: checkout.dir })).stdout).data;
   assert.deepEqual(status.processes.map((p: { name: string; alive: boolean }) => [p.name, p.alive]), [['authd', true], ['caddy', false]]);
   const text = (await runCli(['status'], { cwd: checkout.dir })).stdout;
   assert.match(text, /^authd\s+\d+\s+running\s+http:\/\/127.0.0.1:8081/m);

@@ -35,10 +35,10 @@ test('mcpgw probe --watch prints health changes as JSON lines and stops cleanly 
   const watch = startCli(['probe', '--watch', '--json'], checkout.dir);
   t.after(() => stopChild(watch.child));
 
-  const first = JSON.parse((await watch.waitFor(/\n/)).split('\n')[0]!);
+  const first = JSON.parse((await watch.waitFor(/\n/)).split('\n')[0]!).data;
   assert.deepEqual({ event: first.event, service: first.service, status: first.current.status }, { event: 'health-change', service: 'weather', status: 'healthy' });
   await server.close();
-  const lines = (await watch.waitFor(/"unhealthy"/)).trim().split('\n').map((l) => JSON.parse(l));
+  const lines = (await watch.waitFor(/"unhealthy"/)).trim().split('\n').map((l) => JSON.parse(l).data);
   assert.equal(lines.at(-1).current.status, 'unhealthy');
   watch.child.kill('SIGTERM');
   const [code] = await once(watch.child, 'exit');
@@ -53,10 +53,10 @@ test('mcpgw status --watch --json prints the status again when it changes', asyn
   const watch = startCli(['status', '--watch', '--json', '--interval', '200ms'], checkout.dir);
   t.after(() => stopChild(watch.child));
 
-  const before = JSON.parse((await watch.waitFor(/\n/)).split('\n')[0]!);
+  const before = JSON.parse((await watch.waitFor(/\n/)).split('\n')[0]!).data;
   assert.equal(before.services[0].status, 'unknown');
   const probe = startCli(['probe'], checkout.dir);
   await once(probe.child, 'exit');
-  const after = JSON.parse((await watch.waitFor(/"healthy"/)).trim().split('\n').at(-1)!);
+  const after = JSON.parse((await watch.waitFor(/"healthy"/)).trim().split('\n').at(-1)!).data;
   assert.equal(after.services[0].status, 'healthy');
 });

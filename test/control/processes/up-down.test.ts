@@ -63,6 +63,6 @@ test('up says how to install Caddy when the binary is missing', async (t) => {
   t.after(project.cleanup);
   await writeFile(join(project.dir, 'mcpgw.yaml'), 'caddy: { binary: /nonexistent/caddy }\n');
   const up = await runCli(['up'], { cwd: project.dir });
-  assert.equal(up.code, 1);
-  assert.match(up.stderr, /apt-get install caddy/);
+  assert.equal(up.code, 2, 'a missing Caddy is a runtime failure');
+  assert.match(up.stderr, /apt-get install -y caddy/);
 });

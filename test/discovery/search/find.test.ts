@@ -21,7 +21,7 @@ describe('mcpgw find', () => {
   const find = async (query: string, ...args: string[]) => {
     const r = await runCli(['find', query, '--json', ...args], { cwd: project.dir });
     assert.equal(r.code, 0, r.stderr);
-    return JSON.parse(r.stdout) as FindJson;
+    return JSON.parse(r.stdout).data as FindJson;
   };
 
   it('ranks the forecast tool first for "will it rain in Paris", which shares no word with it', async () => {
@@ -95,7 +95,7 @@ describe('mcpgw find', () => {
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /warning: the embeddings endpoint http:\/\/127\.0\.0\.1:\d+\/v1\/embeddings did not answer/);
       assert.match(r.stderr, /searching by full text only; fix: check that .* answers/);
-      assert.equal((JSON.parse(r.stdout) as FindJson).results[0]?.tool, 'send_email');
+      assert.equal((JSON.parse(r.stdout).data as FindJson).results[0]?.tool, 'send_email');
     } finally {
       await down.cleanup();
     }

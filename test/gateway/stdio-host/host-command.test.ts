@@ -27,7 +27,7 @@ test('mcpgw host --listen 127.0.0.1:0 --json prints its URL, serves the stdio se
     printed += line;
     if (line === '}') break;
   }
-  const started = JSON.parse(printed) as { url: string; services: string[] };
+  const started = (JSON.parse(printed) as { data: { url: string; services: string[] } }).data;
   assert.deepEqual(started.services, ['everything']);
   const client = new Client({ name: 'test', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${started.url}/everything/mcp`)));
