@@ -164,7 +164,7 @@ test('disable weather nope writes nothing: every name is checked first', async (
   const before = await readFile(join(p.dir, 'registry.d', 'weather.yaml'), 'utf8');
   const r = await runCli(['disable', 'weather', 'nope', '--no-apply'], { cwd: p.dir });
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /no service "nope" in registry.d .*nothing was changed/);
+  assert.match(r.stderr, /no service "nope" in registry.d/);
   assert.equal(await readFile(join(p.dir, 'registry.d', 'weather.yaml'), 'utf8'), before);
   assert.deepEqual((await readdir(join(p.dir, 'registry.d'))).sort(), ['weather.yaml']);
 });
