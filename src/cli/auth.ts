@@ -8,6 +8,7 @@ import { AuthError, CredentialError } from '../core/identity/errors.js';
 import type { LoginTarget } from '../client/login-flows.js';
 import { PolicyLoadError } from '../gateway/authd/policy-source.js';
 import type { IdentityReport } from '../client/whoami.js';
+import type { CallerLimitsReport } from '../client/caller-limits.js';
 import { contextFor, type CliContext } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { examples } from './help.js';
@@ -46,6 +47,17 @@ function printReport(ctx: CliContext, report: IdentityReport): void {
       report.servers.map(({ server, scope, grant }) => [server, scope, grant.methods.join(','), grant.tools.join(',') || '-', grant.prompts.join(',') || '-', grant.resources.join(',') || '-']),
     );
   }
+}
+
+function printLimits(ctx: CliContext, report: CallerLimitsReport): void {
+  if (report.limits.length === 0) return;
+  const { c } = ctx.out;
+  ctx.out.line('');
+  ctx.out.table(
+    ['LIMIT', 'DECLARED', 'PER', 'LEFT', 'RESETS IN'],
+    report.limits.map((l) => [l.name, l.declared, l.per === 'caller' ? 'you' : 'all callers', l.remaining === null ? '?' : `${l.remaining}/${l.limit}`, l.resets_in_s ? `${l.resets_in_s}s` : '-']),
+  );
+  if (report.note) ctx.out.line(c.dim(`  ${report.note}`));
 }
 
 /** After a login: say who we are now, and warn when authd would refuse the token. */
@@ -163,14 +175,19 @@ export function registerAuthCommands(program: Command): void {
 
   program
     .command('whoami')
-    .description('show your identity at the gateway, your groups and what they allow')
+    .description('show your identity at the gateway, your groups, what they allow, and your limits with what is left')
     .addHelpText('after', examples('mcpgw whoami', 'mcpgw whoami --json'))
     .action(async (_opts, cmd: Command) => {
       const ctx = contextFor(cmd);
       const project = await ctx.loadProject();
-      const report = await guarded(async () => describeToken(project, (await (await session()).currentAccessToken(project.settings)).token));
-      if (ctx.out.options.json) return ctx.out.json({ gateway: (await session()).gatewayKey(project.settings), credentials: credentialsFile(), ...report });
+      const { report, limits } = await guarded(async () => {
+        const { token } = await (await session()).currentAccessToken(project.settings);
+        const report = await describeToken(project, token);
+        return { report, limits: await (await import('../client/caller-limits.js')).callerLimitsReport(project, report.identity, token) };
+      });
+      if (ctx.out.options.json) return ctx.out.json({ gateway: (await session()).gatewayKey(project.settings), credentials: credentialsFile(), ...report, limits });
       printReport(ctx, report);
+      printLimits(ctx, limits);
     });
 
   const keys = program.command('keys').description('API keys for machines (stored as hashes in the state dir)');

@@ -168,7 +168,7 @@ export function renderCaddyConfig(input: RenderInput): RenderResult {
     {
       // A caller's own limits and what is left (authd reads the caller's token); before /mcpgw/*.
       '@id': `${ROUTE_ID_PREFIX}limits`,
-      match: pathMatch(LIMITS_PATH),
+      match: [{ path: [LIMITS_PATH] }],
       handle: [{ handler: 'rewrite', uri: AUTHD_PATH.limits }, { handler: 'reverse_proxy', upstreams: [{ dial: authd }] }],
       terminal: true,
     },

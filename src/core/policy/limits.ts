@@ -143,3 +143,35 @@ export function callerLimits(policy: Policy, services: Iterable<ServiceDefinitio
   }
   return out;
 }
+
+/** One limit as a caller sees it: declared, counted as, and what is left (null: not known now). */
+export interface LimitStatus {
+  name: string;
+  kind: ApplicableLimit['kind'];
+  per: ApplicableLimit['per'];
+  declared: string;
+  server: string;
+  tool?: string;
+  source: string;
+  /** Calls per window and the window in seconds, as counted. */
+  limit: number;
+  window_s: number;
+  remaining: number | null;
+  resets_in_s: number | null;
+}
+
+export function limitStatus(l: ApplicableLimit & { server: string; tool?: string }, now?: { remaining: number; msBeforeNext: number }): LimitStatus {
+  return {
+    name: l.name,
+    kind: l.kind,
+    per: l.per,
+    declared: l.declared,
+    server: l.server,
+    ...(l.tool ? { tool: l.tool } : {}),
+    source: l.source,
+    limit: l.rule.points,
+    window_s: l.rule.seconds,
+    remaining: now ? now.remaining : null,
+    resets_in_s: now ? Math.ceil(now.msBeforeNext / 1000) : null,
+  };
+}

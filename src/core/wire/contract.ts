@@ -48,6 +48,8 @@ export const AUTHD_PATH = {
   healthz: '/healthz',
   /** The caller's own limits and what is left (by the caller's bearer token). */
   limits: '/limits',
+  /** The limits of a signed-in web UI person (subject, kind, groups in the query); loopback only, Caddy never routes it. */
+  limitsOf: '/limits/of',
 } as const;
 
 /** RFC 9728 protected resource metadata, for the gateway and (suffixed with its path) each service. */

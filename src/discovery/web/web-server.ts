@@ -17,6 +17,7 @@ import { applyIfRunning, editDefinition, editRequestSchema, parseRequest, refres
 import { loadRegistryState } from './registry-state.js';
 import { sameSecret, SessionStore, type WebSession } from './session-store.js';
 import { searchTools, toolsOf } from './tools-api.js';
+import { limitsOfPerson } from './limits-api.js';
 import { newCodeVerifier, WebLogin } from './web-login.js';
 
 export interface WebServerOptions {
@@ -119,6 +120,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       if (path === '/me') return sendJson(res, 200, { subject: session.subject, groups: session.groups, rights: await rightsOf(session), csrf: session.csrf, expiresAt: new Date(session.expiresAt).toISOString() });
       if (path === '/events') return live.open(res, session);
       if (path === '/services') return sendJson(res, 200, (await loadRegistryState(root)).viewFor(session.groups));
+      if (path === '/limits') return sendJson(res, 200, await limitsOfPerson(await loadProject(root), session));
       if (path === '/search') return sendJson(res, 200, await searchTools(root, session.groups, url.searchParams.get('q') ?? '', url.searchParams.get('server') || undefined));
       const tools = /^\/services\/([a-z0-9-]+)\/tools$/.exec(path);
       if (tools) return sendJson(res, 200, await toolsOf(root, session.groups, tools[1]!));

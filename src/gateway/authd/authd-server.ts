@@ -10,7 +10,7 @@ import { DecisionObserver } from './decision-observer.js';
 import { traceIdOf } from './decision-tracing.js';
 import { Authorizer, resourceMetadataUrl, type AuthdAnswer, type VerifyRequest } from './authorizer.js';
 import { LimitEnforcer, limitCountersFor } from './limit-enforcer.js';
-import { limitsAnswer } from './limits-endpoint.js';
+import { limitsAnswer, limitsOfAnswer } from './limits-endpoint.js';
 import { PolicySource } from './policy-source.js';
 import { HealthGateSource } from './health-gate-source.js';
 import { TokenVerifier } from '../../core/identity/token-verifier.js';
@@ -133,6 +133,7 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
       return observer.observe(req, verify, () => authorizer.authorize(verify));
     }
     if (path === AUTHD_PATH.limits) return limitsAnswer(headerText(req, 'authorization'), authorizer, source, limits);
+    if (path === AUTHD_PATH.limitsOf) return limitsOfAnswer(new URL(req.url ?? '/', 'http://authd').searchParams, source, limits);
     if (path === RESOURCE_METADATA_PATH || path.startsWith(`${RESOURCE_METADATA_PATH}/`)) {
       return protectedResourceMetadata(settings, source, path);
     }

@@ -4,7 +4,7 @@
 import { resolveSecrets } from '../../core/config/secrets.js';
 import type { Settings } from '../../core/config/settings.js';
 import type { JsonRpcId } from '../../core/wire/mcp-request.js';
-import { limitCharges, callerLimits, type ApplicableLimit, type LimitCharge, type LimitRequest } from '../../core/policy/limits.js';
+import { limitCharges, callerLimits, limitStatus, type LimitCharge, type LimitRequest, type LimitStatus } from '../../core/policy/limits.js';
 import type { ServiceDefinition } from '../../core/config/service.js';
 import type { Identity } from '../../core/identity/identity.js';
 import type { Policy } from '../../core/policy/policy.js';
@@ -19,22 +19,6 @@ export type LimitVerdict =
   | { admitted: true }
   | { admitted: false; reason: typeof LIMIT_REASONS.limited; limit: LimitCharge; retryAfterSeconds: number; /** The request alone needs more than the limit's whole window. */ neverFits: boolean }
   | { admitted: false; reason: typeof LIMIT_REASONS.unavailable; message: string };
-
-export interface LimitStatus {
-  name: string;
-  kind: ApplicableLimit['kind'];
-  per: ApplicableLimit['per'];
-  declared: string;
-  server: string;
-  tool?: string;
-  source: string;
-  /** Calls per window and the window in seconds, as counted. */
-  limit: number;
-  window_s: number;
-  /** null: the counters cannot be reached now. */
-  remaining: number | null;
-  resets_in_s: number | null;
-}
 
 /** The counters mcpgw.yaml asks for: Redis when `limits.redis` is set, this process otherwise. */
 export function limitCountersFor(settings: Settings, root: string, log: (line: string) => void): LimitCounters {
@@ -73,13 +57,11 @@ export class LimitEnforcer {
     const limits = callerLimits(policy, services, identity);
     return Promise.all(
       limits.map(async (l) => {
-        const base = { name: l.name, kind: l.kind, per: l.per, declared: l.declared, server: l.server, ...(l.tool ? { tool: l.tool } : {}), source: l.source, limit: l.rule.points, window_s: l.rule.seconds };
         try {
-          const now = await this.counters.peek(l.key, l.rule);
-          return { ...base, remaining: now.remaining, resets_in_s: Math.ceil(now.msBeforeNext / 1000) };
+          return limitStatus(l, await this.counters.peek(l.key, l.rule));
         } catch (err) {
           if (!(err instanceof LimitStoreUnavailableError)) throw err;
-          return { ...base, remaining: null, resets_in_s: null };
+          return limitStatus(l);
         }
       }),
     );

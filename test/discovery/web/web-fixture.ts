@@ -47,7 +47,7 @@ export async function startWebGateway(): Promise<WebGateway> {
     stops.push(() => everything.stop());
     const caddy: RunningCaddy = await startCaddy();
     stops.push(() => caddy.stop());
-    const project = await gatewayProject({ issuer: idp.issuer, audience: url, gatewayListen: `127.0.0.1:${gwPort}`, authdListen: `127.0.0.1:${authdPort}`, upstream: everything.url, caddyAdmin: caddy.admin });
+    const project = await gatewayProject({ issuer: idp.issuer, audience: url, gatewayListen: `127.0.0.1:${gwPort}`, authdListen: `127.0.0.1:${authdPort}`, upstream: everything.url, caddyAdmin: caddy.admin, everydayLimits: '{ tools: { echo: { rate: 1000/min } } }' });
     stops.push(() => project.cleanup());
     // Full-text search keeps the test independent of the bundled word vectors' load time.
     await appendFile(join(project.dir, 'mcpgw.yaml'), `web:\n  listen: 127.0.0.1:${webPort}\n  client_id: mcpgw-web\nsearch:\n  embedder: none\n`);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadProject } from '../../../src/core/config/project.js';
 import { probeServices } from '../../../src/control/probe/probe-run.js';
 import { routeStatus, routeStatusBecomes, startWebGateway, type WebGateway } from './web-fixture.js';
+import { callTools } from '../../fixtures/limits/limited-calls.js';
 
 describe('web UI in a browser (real chromium, oidc-provider, Caddy, authd, server-everything)', () => {
   let gw: WebGateway;
@@ -172,6 +173,23 @@ describe('web UI in a browser (real chromium, oidc-provider, Caddy, authd, serve
       const session = (await context.cookies()).find((c) => c.name === 'mcpgw_session');
       assert.ok(session);
       assert.deepEqual([session.httpOnly, session.secure, session.sameSite, session.path], [true, true, 'Lax', '/ui']);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a developer sees their echo limit under "Your limits"; after calls through the gateway, Refresh shows what is left', async () => {
+    const { context, page } = await gw.signIn('dev');
+    try {
+      const row = page.locator('#limits tr[data-limit="scope everyday on everything, tool echo"]');
+      await row.waitFor();
+      assert.deepEqual(await row.locator('td').allTextContents().then((cells) => cells.slice(0, 2)), ['1000/min', 'you']);
+      assert.match((await page.locator('#limits-note').textContent()) ?? '', /Counted by this gateway node/);
+      const left = Number(/^(\d+) of 1000$/.exec((await row.locator('.limit-left').textContent()) ?? '')?.[1]);
+      for (let i = 0; i < 3; i++) await callTools(`${gw.url}/everything/mcp`, await gw.token('dev'), 'echo');
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await row.locator('.limit-left', { hasText: `${left - 3} of 1000` }).waitFor();
+      await gw.screenshot(page, 'limits-panel');
     } finally {
       await context.close();
     }

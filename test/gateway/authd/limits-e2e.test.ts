@@ -2,29 +2,18 @@
 // reaches it. Callers are API keys verified by authd; counters are authd's own (no Redis).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAuthd, type RunningAuthd } from '../../../src/gateway/authd/authd-server.js';
 import { stateLayout } from '../../../src/core/state/layout.js';
 import { freePort } from '../../helpers/ports.js';
+import { runCli } from '../../helpers/cli.js';
 import { eventually } from '../../helpers/eventually.js';
 import { startGateway, startHeaderEcho, type TestGateway } from '../../control/caddy/gateway-fixture.js';
-import { callerKeys, callTools } from '../../fixtures/limits/limited-calls.js';
+import { callerKeys, callTools, limitedScopes } from '../../fixtures/limits/limited-calls.js';
 
-const SCOPES = `groups:
-  devs: [dev]
-scopes:
-  dev:
-    servers:
-      echo:
-        tools: ["*"]
-        limits:
-          tools:
-            slow: { rate: 2/3s }
-            batchy: { rate: 3/min }
-      leased:
-        tools: ["*"]
-`;
+const SCOPES = limitedScopes({ slow: '{ rate: 2/3s }', batchy: '{ rate: 3/min }' }, '      leased:\n        tools: ["*"]\n');
 
 describe('rate limits through Caddy and authd', () => {
   let gw: TestGateway;
@@ -115,6 +104,23 @@ describe('rate limits through Caddy and authd', () => {
     const batchy = report.limits.find((l) => l.name === 'scope dev on echo, tool batchy')!;
     assert.deepEqual([batchy.limit, batchy.remaining], [3, 3], "bob's own budget is untouched by alice's calls");
     assert.equal((await fetch(`${gw.url}/mcpgw/limits`)).status, 401);
+  });
+
+  test('mcpgw whoami shows the caller\'s limits and what is left, counted by the gateway', async (t) => {
+    // A stored credential whose access token is bob's API key (no expiry, so never renewed).
+    const configDir = await mkdtemp(join(tmpdir(), 'mcpgw-whoami-'));
+    t.after(() => rm(configDir, { recursive: true, force: true }));
+    const credential = { kind: 'client-credentials', issuer: 'api-key', client_id: 'bob', resource: gw.url, access_token: keys.bob, obtained_at: new Date().toISOString() };
+    await writeFile(join(configDir, 'credentials.json'), JSON.stringify({ gateways: { [gw.url]: credential } }), { mode: 0o600 });
+    const env = { MCPGW_CONFIG_DIR: configDir };
+    const json = await runCli(['whoami', '--json'], { cwd: gw.dir, env });
+    assert.equal(json.code, 0, json.stderr);
+    const report = JSON.parse(json.stdout) as { limits: { live: boolean; limits: { name: string; remaining: number | null }[] } };
+    assert.equal(report.limits.live, true);
+    assert.equal(report.limits.limits.find((l) => l.name === 'service echo, tool shared')?.remaining, 0);
+    const text = await runCli(['whoami'], { cwd: gw.dir, env });
+    assert.match(text.stdout, /LIMIT\s+DECLARED\s+PER\s+LEFT/);
+    assert.match(text.stdout, /scope dev on echo, tool batchy\s+3\/min\s+you\s+3\/3/);
   });
 
   test('the audit log records each refused call as rate_limited with the limit it hit', async () => {

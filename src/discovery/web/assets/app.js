@@ -5,6 +5,7 @@ import { $, $$, h, toast } from './dom.js';
 import { setUpComfort } from './comfort.js';
 import { openEditDialog, openToolsDialog, setUpEditDialog, setUpToolsDialog } from './dialogs.js';
 import { renderCards, renderStats, tickAges } from './services-view.js';
+import { renderLimits } from './limits-view.js';
 
 const page = { view: undefined, filter: 'all', text: '', events: undefined };
 
@@ -77,6 +78,14 @@ function connectLive() {
   };
 }
 
+async function showLimits() {
+  try {
+    renderLimits(await api.limits());
+  } catch (err) {
+    toast(err.message, 'error');
+  }
+}
+
 async function findTools(query) {
   const list = $('#find-results');
   if (!query.trim()) return list.replaceChildren();
@@ -117,6 +126,7 @@ function wire() {
     findTools($('#find-query').value);
   });
   $('#register').addEventListener('click', () => openEditDialog());
+  $('#limits-refresh').addEventListener('click', showLimits);
   $('#sign-out').addEventListener('click', async () => {
     await api.signOut();
     page.events?.close();
@@ -138,6 +148,7 @@ async function start() {
     page.view = await api.services();
     draw();
     connectLive();
+    showLimits();
   } catch (err) {
     if (err.status === 401) return showSignIn(error ? `Sign-in failed: ${error}` : undefined);
     toast(err.message, 'error');
