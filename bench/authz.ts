@@ -1,5 +1,6 @@
 // authd throughput: the pure policy core, the full decision with a warm cache (in process),
-// a cold JWT verification, /verify over HTTP on loopback, and the gateway-overhead comparison.
+// a cold JWT verification, /verify over HTTP on loopback, the same with rate limits on (counters
+// in process and in Redis, and Redis stopped), and the gateway-overhead comparison.
 // Prints one JSON object. Usage: npm run bench -- authz
 import { Agent } from 'node:http';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -10,6 +11,7 @@ import { gatewayProject } from '../test/fixtures/oidc/gateway-project.js';
 import { freePort } from '../test/helpers/ports.js';
 import { httpStatus, loadLoop } from './_load.js';
 import { measureGatewayOverhead } from './_gateway-overhead.js';
+import { measureLimits } from './_limits.js';
 
 const GATEWAY = 'http://127.0.0.1:18099';
 const ISSUER = 'http://127.0.0.1:1/bench-issuer';
@@ -28,7 +30,8 @@ const { privateKey, publicKey } = await generateKeyPair('RS256');
 const jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' }] });
 const [gwPort, adminPort, authdPort] = [await freePort(), await freePort(), await freePort()];
 const upstreamUrl = 'http://127.0.0.1:1/mcp'; // never called: /verify is measured alone
-const project = await gatewayProject({ issuer: ISSUER, audience: GATEWAY, gatewayListen: `127.0.0.1:${gwPort}`, authdListen: `127.0.0.1:${authdPort}`, upstream: upstreamUrl, caddyAdmin: `127.0.0.1:${adminPort}` });
+const projectOptions = { issuer: ISSUER, audience: GATEWAY, gatewayListen: `127.0.0.1:${gwPort}`, authdListen: `127.0.0.1:${authdPort}`, upstream: upstreamUrl, caddyAdmin: `127.0.0.1:${adminPort}` };
+const project = await gatewayProject(projectOptions);
 const provider = { issuer: ISSUER, audience: GATEWAY, client_id: 'mcpgw-cli', groups_claim: 'groups', algorithms: ['RS256' as const], clock_skew: 5000 };
 const verifier = new JwtVerifier(provider, jwks);
 const sign = () =>
@@ -52,6 +55,9 @@ try {
   await loadLoop(() => httpStatus(agent, { url, headers }), { concurrency: 8, durationMs: 500 }); // warm-up
   const http = await loadLoop(() => httpStatus(agent, { url, headers }), { concurrency: 16, durationMs: 3_000 });
 
+  // Limits on: which limits a call spends (pure), then whole decisions counting them.
+  const limits = await measureLimits(projectOptions, verifier, token, body);
+
   // The gateway as a whole (direct, plain Caddy, mcpgw route, + authd): the shared benchmark.
   const overhead = await measureGatewayOverhead();
   agent.destroy();
@@ -67,6 +73,7 @@ try {
         http_loopback_warm_cache: http.requests_per_s,
       },
       http: { concurrency: 16, duration_ms: 3000, p50_ms: http.p50_ms, p99_ms: http.p99_ms, non_2xx: http.non_2xx, keep_alive: true },
+      limits_on: limits,
       gateway_overhead: overhead,
     })}\n`,
   );
