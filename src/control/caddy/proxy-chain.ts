@@ -3,6 +3,7 @@
 // headers → path rewrite → streaming reverse_proxy.
 import type { CaddyHandler } from './caddy-json.js';
 import { BODY_HEADER_ESCAPES } from '../../core/wire/body-header.js';
+import { escapeLiteral } from './upstream-headers.js';
 import { AUTHD_ONLY_HEADERS, AUTHD_PATH, COPIED_IDENTITY_HEADERS, MCPGW_HEADER } from '../../core/wire/contract.js';
 import { REQUEST_ID_TO_ACCESS_LOG } from './access-log.js';
 
@@ -32,6 +33,14 @@ export interface ProxyTarget {
   addPrefix?: string;
   /** Put Caddy's request id in the access line (see access-log.ts). */
   requestIdToAccessLog?: boolean;
+  /** The upstream URL's own query (`profile=free`), sent before the client's query. */
+  upstreamQuery?: string;
+}
+
+/** The query an upstream URL carries (without `?`), or undefined. */
+export function upstreamQueryOf(url: string): string | undefined {
+  const query = new URL(url).search.slice(1);
+  return query || undefined;
 }
 
 /** `host:port` for Caddy's `dial` from an upstream URL. */
@@ -123,6 +132,8 @@ export function proxyChain(t: ProxyTarget): CaddyHandler[] {
   if (t.addPrefix) chain.push({ handler: 'rewrite', uri: `${t.addPrefix}{http.request.uri.path}` });
   // Only requests authd let through reach this: their access line names the request id authd recorded.
   if (t.requestIdToAccessLog) chain.push(REQUEST_ID_TO_ACCESS_LOG);
+  // Caddy drops an empty `&{…}` pair, so a request without a query gets exactly the upstream's.
+  if (t.upstreamQuery) chain.push({ handler: 'rewrite', uri: `{http.request.uri.path}?${escapeLiteral(t.upstreamQuery)}&{http.request.uri.query}` });
   chain.push(upstreamProxyHandler(t));
   return chain;
 }

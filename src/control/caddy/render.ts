@@ -7,7 +7,7 @@ import type { Project } from '../../core/config/project.js';
 import type { ServiceDefinition } from '../../core/config/service.js';
 import { publicUrl, type Settings } from '../../core/config/settings.js';
 import { SERVER_NAME, type CaddyConfig, type CaddyRoute, type CaddyServer } from './caddy-json.js';
-import { dialOf, dialOfListen, jsonResponse, proxyChain, type ProxyTarget } from './proxy-chain.js';
+import { dialOf, dialOfListen, jsonResponse, proxyChain, upstreamQueryOf, type ProxyTarget } from './proxy-chain.js';
 import { caddyHeaderValue } from './upstream-headers.js';
 import { REGISTRY_PATH, RESOURCE_METADATA_PATH, UI_PATH, LIMITS_PATH, AUTHD_PATH } from '../../core/wire/contract.js';
 import { accessLogging, serverAccessLogs } from './access-log.js';
@@ -69,6 +69,8 @@ function targetFor(svc: ServiceDefinition, input: RenderInput, warnings: string[
     }
   }
   const stdio = svc.transport === 'stdio';
+  const queries = stdio ? [] : [...new Set(svc.upstreams.map(upstreamQueryOf))];
+  if (queries.length > 1) warnings.push(`${svc.name}: its upstreams carry different query strings; Caddy sends the first one's (${queries[0] ?? 'none'}) to all — give them the same query`);
   return {
     service: svc.name,
     copyIdentity: svc.auth === 'required',
@@ -83,6 +85,7 @@ function targetFor(svc: ServiceDefinition, input: RenderInput, warnings: string[
     requestIdToAccessLog: accessLogged(input),
     // The stdio host serves every bridged server under /<name>/ (mcp, sse, messages).
     addPrefix: stdio ? `/${svc.name}` : undefined,
+    upstreamQuery: queries[0],
   };
 }
 

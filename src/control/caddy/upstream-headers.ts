@@ -13,7 +13,7 @@ export interface CaddyHeaderValue {
 }
 
 /** Literal braces would be read as Caddy placeholders; Caddy unescapes `\{` and `\}`. */
-function escapeLiteral(text: string): string {
+export function escapeLiteral(text: string): string {
   return text.replace(/[{}]/g, (ch) => `\\${ch}`);
 }
 

@@ -9,8 +9,31 @@ import { callerLimitsSchema, LIMITS_HINTS } from './limits.js';
 export const REGISTRY_RIGHTS = ['list', 'register', 'enable', 'disable', 'remove'] as const;
 export type RegistryRight = (typeof REGISTRY_RIGHTS)[number];
 
-/** Methods a server grant allows when it lists none: what a client needs to connect and discover. */
-export const DEFAULT_METHODS = ['initialize', 'ping', 'notifications/*', 'tools/list', 'tools/call'];
+/**
+ * Methods a server grant allows when it lists none: what standard clients do on connect
+ * (inspector-cli sets logging/setLevel, IDEs list prompts and resources, 2026-07-28 clients
+ * ask server/discover and listen for subscriptions) and what uses a grant's lists. The named
+ * ones (tools/call, prompts/get, resources/read, resources/(un)subscribe) still need their
+ * target in `tools:`, `prompts:` or `resources:`, which default to none.
+ */
+export const DEFAULT_METHODS = [
+  'initialize',
+  'ping',
+  'notifications/*',
+  'server/discover',
+  'logging/setLevel',
+  'completion/complete',
+  'subscriptions/listen',
+  'tools/list',
+  'tools/call',
+  'prompts/list',
+  'prompts/get',
+  'resources/list',
+  'resources/templates/list',
+  'resources/read',
+  'resources/subscribe',
+  'resources/unsubscribe',
+];
 
 const pattern = z.string().min(1);
 

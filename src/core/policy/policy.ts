@@ -96,6 +96,14 @@ export function decideForGroups(policy: Policy, groups: readonly string[], reque
   return { allowed: true, scope: granted.scope, pattern: granted.pattern, reason: `scope ${granted.scope} grants ${describeRight(request)}` };
 }
 
+/**
+ * The groups whose scopes would allow `request` — what a caller refused for a missing grant
+ * must obtain (the `scope` of an RFC 6750 insufficient_scope challenge), in scopes.yml order.
+ */
+export function groupsGranting(policy: Policy, request: PolicyRequest): string[] {
+  return Object.keys(policy.groups).filter((group) => decide(policy, { groups: [group] }, request).allowed);
+}
+
 /** The registry MCP server's name for authd and in scopes.yml (Caddy mounts it at /mcpgw). */
 export const REGISTRY_SERVER = 'mcpgw';
 

@@ -83,13 +83,18 @@ function json(status: number, value: unknown): AuthdAnswer {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
 }
 
+/**
+ * RFC 9728 metadata for a well-known path. Clients build it by inserting the well-known prefix
+ * before the path of the URL they use (§3.1), so it answers for the service path and for every
+ * endpoint under it (`/<path>/mcp`, `/<path>/sse`, …); `resource` is that URL (§3.3).
+ */
 function protectedResourceMetadata(settings: Settings, source: PolicySource, path: string): AuthdAnswer {
-  const servicePath = path.slice(RESOURCE_METADATA_PATH.length);
-  const service = servicePath ? [...source.current.services.values()].find((s) => s.path === servicePath) : undefined;
-  if (servicePath && !service) return json(404, { error: 'not_found', error_description: `no service at ${servicePath}` });
+  const resourcePath = path.slice(RESOURCE_METADATA_PATH.length).replace(/\/+$/, '');
+  const service = resourcePath ? [...source.current.services.values()].find((s) => resourcePath === s.path || resourcePath.startsWith(`${s.path}/`)) : undefined;
+  if (resourcePath && !service) return json(404, { error: 'not_found', error_description: `no service at ${resourcePath}` });
   // RFC 9728 §2: the resource identifier, and the authorization servers that issue tokens for it.
   return json(200, {
-    resource: `${publicUrl(settings)}${service?.path ?? ''}`,
+    resource: `${publicUrl(settings)}${resourcePath}`,
     authorization_servers: settings.identity.providers.map((p) => p.issuer),
     bearer_methods_supported: ['header'],
     resource_name: service ? `mcpgw: ${service.name}` : 'mcpgw gateway',

@@ -8,7 +8,7 @@ import { ExpiringCache } from './decision-cache.js';
 import { AuthError, MalformedRequestError, BodyTooLargeError } from '../../core/identity/errors.js';
 import type { Identity } from '../../core/identity/identity.js';
 import { parseMcpRequest, type JsonRpcId, type McpCall } from '../../core/wire/mcp-request.js';
-import { decide, scopesForGroups, type PolicyDecision } from '../../core/policy/policy.js';
+import { decide, groupsGranting, scopesForGroups, type PolicyDecision } from '../../core/policy/policy.js';
 import type { PolicySource } from './policy-source.js';
 import { bearerToken, type TokenVerifier } from '../../core/identity/token-verifier.js';
 import { encodeIdentityHeader } from '../../core/identity/identity-header.js';
@@ -151,10 +151,26 @@ export class Authorizer {
     if (denied.length > 0) {
       const first = denied[0]!;
       const message = calls.length > 1 ? `${denied.length} of ${calls.length} calls in the batch are not allowed; the batch is refused as a whole` : `not allowed: ${first.missing}`;
-      return rpcError(403, replyId, RPC_ERROR.FORBIDDEN, message, { code: 'ERR_FORBIDDEN', server: serviceName, missing: first.missing, reason: first.reason, ...(calls.length > 1 ? { denied } : {}) });
+      return rpcError(403, replyId, RPC_ERROR.FORBIDDEN, message, { code: 'ERR_FORBIDDEN', server: serviceName, missing: first.missing, reason: first.reason, ...(calls.length > 1 ? { denied } : {}) }, {
+        'www-authenticate': this.insufficientScope(service, serviceName, denied),
+      });
     }
     const scopes = scopesForGroups(this.source.current.policy, identity.groups);
     return { status: 200, headers: { [headerKey(IDENTITY_HEADER)]: encodeIdentityHeader({ ...identity, scopes }) }, body: '' };
+  }
+
+  /**
+   * RFC 6750 §3.1 / MCP 2025-11-25 "Scope Challenge Handling": what a refused caller needs. The
+   * scope names the identity-provider groups (the groups claim; a `scope` claim when
+   * groups_claim is scope) whose scopes.yml scopes would allow every refused call.
+   */
+  private insufficientScope(service: Pick<ServiceDefinition, 'path'>, server: string, denied: { method: string | null; name: string | null }[]): string {
+    const policy = this.source.current.policy;
+    const needed = denied.map((d) => new Set(groupsGranting(policy, { server, method: d.method ?? undefined, name: d.name ?? undefined })));
+    // A scope token cannot hold spaces, quotes or backslashes (RFC 6750 §3): such group names are left out.
+    const groups = [...(needed[0] ?? [])].filter((g) => needed.every((set) => set.has(g)) && /^[\x21\x23-\x5B\x5D-\x7E]+$/.test(g));
+    const scope = groups.length ? `, scope="${groups.join(' ')}"` : '';
+    return `Bearer error="insufficient_scope"${scope}, resource_metadata="${resourceMetadataUrl(this.settings, service)}"`;
   }
 
   private record(req: VerifyRequest, identity: Identity | null, call: McpCall | undefined, status: number, reason: string, limit?: string): void {

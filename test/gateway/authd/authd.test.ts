@@ -92,6 +92,8 @@ describe('authd', () => {
     assert.equal(body.id, 7);
     assert.equal(body.error.code, -32003);
     assert.equal(body.error.data.missing, 'tools/call everything:get-sum');
+    // RFC 6750 §3.1 insufficient_scope: the groups whose scopes grant get-sum (ci, admins), and the metadata.
+    assert.equal(denied.headers['www-authenticate'], `Bearer error="insufficient_scope", scope="ci admins", resource_metadata="${GATEWAY}/.well-known/oauth-protected-resource/everything"`);
     const list = await verify(authd, { authorization: bearer(alice), 'x-mcpgw-body': JSON.stringify(call(2, 'tools/list')) });
     assert.equal(list.status, 200);
   });
@@ -115,6 +117,15 @@ describe('authd', () => {
     const root = await (await fetch(`${authd.url}/.well-known/oauth-protected-resource`)).json();
     assert.equal(root.resource, GATEWAY);
     assert.equal((await fetch(`${authd.url}/.well-known/oauth-protected-resource/nope`)).status, 404);
+    // RFC 9728 §3.1: clients insert the well-known prefix before the path of the endpoint they use.
+    for (const endpoint of ['mcp', 'sse', 'messages']) {
+      const res = await fetch(`${authd.url}/.well-known/oauth-protected-resource/everything/${endpoint}`);
+      assert.equal(res.status, 200, endpoint);
+      const meta = await res.json();
+      assert.equal(meta.resource, `${GATEWAY}/everything/${endpoint}`, 'resource is the URL the client derived it from (§3.3)');
+      assert.deepEqual(meta.authorization_servers, [idp.issuer]);
+    }
+    assert.equal((await fetch(`${authd.url}/.well-known/oauth-protected-resource/everythingelse/mcp`)).status, 404);
   });
 
   test('expired, not-yet-valid, wrong audience, wrong issuer, tampered, alg none and HS256-with-public-key tokens get 401', async () => {

@@ -4,7 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -14,7 +15,22 @@ import { startAuthd, type RunningAuthd } from '../../../src/gateway/authd/authd-
 import { startEverything, stopChild, type RunningServer } from '../../helpers/everything.js';
 import { freePort, waitForPort } from '../../helpers/ports.js';
 import { startTestIdp, type TestIdp } from '../../fixtures/oidc/test-idp.js';
-import { gatewayProject } from '../../fixtures/oidc/gateway-project.js';
+import { gatewayProject, SCOPES_YML } from '../../fixtures/oidc/gateway-project.js';
+import { startHeaderEcho } from '../../control/caddy/gateway-fixture.js';
+import { eventually } from '../../helpers/eventually.js';
+
+const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
+const INSPECTOR_CLI = join(REPO_ROOT, 'node_modules', '.bin', 'mcp-inspector-cli');
+// inspector-cli reads its package.json relative to the working directory: run it from its build folder.
+const INSPECTOR_CWD = join(REPO_ROOT, 'node_modules', '@modelcontextprotocol', 'inspector-cli', 'build');
+
+function inspector(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(INSPECTOR_CLI, args, { cwd: INSPECTOR_CWD, timeout: 120_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 2) : 0, stdout, stderr });
+    });
+  });
+}
 
 describe('gateway end to end (real Caddy, authd, server-everything)', () => {
   let idp: TestIdp;
@@ -25,6 +41,7 @@ describe('gateway end to end (real Caddy, authd, server-everything)', () => {
   let gateway: string;
   let counter: Server;
   let counterHits = 0;
+  let echo: Awaited<ReturnType<typeof startHeaderEcho>>;
   const tokens: Record<string, string> = {};
 
   before(async () => {
@@ -40,6 +57,8 @@ describe('gateway end to end (real Caddy, authd, server-everything)', () => {
     await new Promise<void>((r) => counter.listen(0, '127.0.0.1', r));
     project = await gatewayProject({ issuer: idp.issuer, audience: gateway, gatewayListen: `127.0.0.1:${gwPort}`, authdListen: `127.0.0.1:${authdPort}`, upstream: everything.url, caddyAdmin: `127.0.0.1:${adminPort}` });
     await writeFile(join(project.dir, 'registry.d', 'counter.yaml'), `name: counter\ntransport: streamable-http\nupstream: http://127.0.0.1:${(counter.address() as { port: number }).port}/mcp\n`);
+    echo = await startHeaderEcho();
+    await writeFile(join(project.dir, 'registry.d', 'profiled.yaml'), `name: profiled\ntransport: streamable-http\nupstream: ${echo.url}?profile=free\nauth: none\n`);
     const bootstrap = join(project.dir, 'caddy-bootstrap.json');
     await writeFile(bootstrap, JSON.stringify({ admin: { listen: `127.0.0.1:${adminPort}` } }));
     caddy = spawn('caddy', ['run', '--config', bootstrap], { stdio: 'ignore' });
@@ -58,6 +77,7 @@ describe('gateway end to end (real Caddy, authd, server-everything)', () => {
     if (caddy) await stopChild(caddy);
     await everything?.stop();
     counter?.close();
+    await echo?.close();
     await idp?.close();
     await project?.cleanup();
   });
@@ -94,6 +114,58 @@ describe('gateway end to end (real Caddy, authd, server-everything)', () => {
     assert.equal(res.headers.get('www-authenticate'), `Bearer resource_metadata="${gateway}/.well-known/oauth-protected-resource/everything"`);
     const meta = await (await fetch(`${gateway}/.well-known/oauth-protected-resource/everything`)).json();
     assert.deepEqual(meta.authorization_servers, [idp.issuer]);
+  });
+
+  test('a refused tool call gets 403 with an insufficient_scope challenge; metadata is served at the endpoint\'s path-inserted URL', async () => {
+    const res = await fetch(`${gateway}/everything/mcp`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.alice}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'get-sum', arguments: { a: 1, b: 2 } } }),
+    });
+    assert.equal(res.status, 403);
+    assert.equal(res.headers.get('www-authenticate'), `Bearer error="insufficient_scope", scope="ci admins", resource_metadata="${gateway}/.well-known/oauth-protected-resource/everything"`);
+    for (const endpoint of ['mcp', 'sse']) {
+      const meta = await fetch(`${gateway}/.well-known/oauth-protected-resource/everything/${endpoint}`);
+      assert.equal(meta.status, 200, endpoint);
+      assert.equal((await meta.json()).resource, `${gateway}/everything/${endpoint}`);
+    }
+  });
+
+  test('an upstream URL with a query string receives it through the gateway, before the client\'s own', async () => {
+    const post = (path: string) =>
+      fetch(`${gateway}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
+    assert.equal((await post('/profiled/mcp')).status, 200);
+    assert.equal(echo.last()?.url, '/mcp?profile=free');
+    await post('/profiled/mcp?trace=1');
+    assert.equal(echo.last()?.url, '/mcp?profile=free&trace=1');
+  });
+
+  test('with the shipped scopes.yml, inspector-cli connects (logging/setLevel on connect) and calls the one tool its group was granted', async () => {
+    await copyFile(join(REPO_ROOT, 'scopes.yml'), join(project.dir, 'scopes.yml'));
+    try {
+      const base = ['--cli', `${gateway}/everything/mcp`, '--transport', 'http', '--header', `Authorization: Bearer ${tokens.alice}`];
+      const called = await eventually(async () => {
+        const run = await inspector([...base, '--method', 'tools/call', '--tool-name', 'get-sum', '--tool-arg', 'a=2', 'b=40']);
+        assert.equal(run.code, 0, run.stderr);
+        return run;
+      });
+      assert.match(called.stdout, /42/, 'developers are granted get-sum by the shipped scopes.yml');
+      const listed = await inspector([...base, '--method', 'tools/list']);
+      assert.equal(listed.code, 0, listed.stderr);
+      const refused = await inspector([...base, '--method', 'tools/call', '--tool-name', 'get-env']);
+      assert.notEqual(refused.code, 0, 'a tool outside the grant is still refused');
+    } finally {
+      await writeFile(join(project.dir, 'scopes.yml'), SCOPES_YML);
+      await eventually(async () => {
+        const res = await fetch(`${gateway}/everything/mcp`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${tokens.root}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+        });
+        // The upstream answers 400 (no session); authd would have answered 403 with the shipped scopes.
+        assert.notEqual(res.status, 403, 'the fixture scopes are back');
+      });
+    }
   });
 
   test('with authd stopped, Caddy answers an error and never proxies the request', async () => {
