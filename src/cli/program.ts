@@ -9,6 +9,7 @@ import { registerHostCommand } from './host.js';
 import { registerWebCommand } from './web.js';
 import { registerFindCommands } from './find.js';
 import { registerServeCommand } from './serve.js';
+import { registerMonitoringCommands } from './monitoring.js';
 import { examples } from './help.js';
 import { assertCheckout } from '../core/config/checkout.js';
 import { projectPaths } from '../core/config/paths.js';
@@ -48,5 +49,6 @@ export function createProgram(): Command {
   registerHostCommand(program);
   registerWebCommand(program);
   registerServeCommand(program);
+  registerMonitoringCommands(program);
   return program;
 }

@@ -1,7 +1,7 @@
 // One naming rule for rotated JSON-lines logs (authd's audit trail, Caddy's access log) and
 // one reader that streams a log's lines oldest first: rotated files (plain or .gz), then the live one.
 import { createReadStream } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
@@ -29,7 +29,7 @@ export function rotationInterval(ms: number): string | undefined {
 }
 
 /**
- * The files of a log, oldest first: every `<base>-*<ext>` (our names and lumberjack's, which
+ * The files of a log, oldest first (by last write): every `<base>-*<ext>` (our names and lumberjack's, which
  * Caddy uses: `<base>-2006-01-02T15-04-05.000<ext>`), optionally gzipped, then `file` itself.
  */
 export async function logFiles(file: string): Promise<string[]> {
@@ -44,8 +44,11 @@ export async function logFiles(file: string): Promise<string[]> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  const rotated = entries.filter((e) => e.startsWith(`${base}-`) && (e.endsWith(ext) || e.endsWith(`${ext}.gz`))).sort();
-  return [...rotated.map((e) => join(dir, e)), ...(entries.includes(name) ? [file] : [])];
+  const names = entries.filter((e) => e.startsWith(`${base}-`) && (e.endsWith(ext) || e.endsWith(`${ext}.gz`)));
+  // By last write, not name: a rotation reuses the lowest free index once retention deleted it.
+  const rotated = await Promise.all(names.map(async (e) => ({ path: join(dir, e), mtime: (await stat(join(dir, e)).catch(() => undefined))?.mtimeMs ?? 0 })));
+  rotated.sort((a, b) => a.mtime - b.mtime || (a.path < b.path ? -1 : 1));
+  return [...rotated.map((r) => r.path), ...(entries.includes(name) ? [file] : [])];
 }
 
 /** Every line of a log and its rotated files, oldest first; unparsable lines are skipped. */

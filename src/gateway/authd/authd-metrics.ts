@@ -43,8 +43,8 @@ export class AuthdMetrics {
     this.upstream = new UpstreamMetrics(this.registry, layout.accessLog);
   }
 
-  /** Load the tool names that bound the tool label (at start; every scrape refreshes them). */
-  async warmUp(): Promise<void> {
+  /** Load the snapshots' tool names that bound the tool label (at start and on reloads; every scrape refreshes them too). */
+  async refreshTools(): Promise<void> {
     await this.known.refreshTools();
   }
 

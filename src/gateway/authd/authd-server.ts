@@ -115,6 +115,7 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
   source.watch(() => {
     authorizer.clearCaches();
     gate.recompute();
+    observer.definitionsChanged();
   });
   for (const err of await verifier.warmUp()) log(`warning: ${err.message} (will retry on the next request)`);
 

@@ -1,6 +1,7 @@
 // Caddy's own Prometheus metrics (its admin endpoint /metrics), passed through on mcpgw's
 // metrics listener so one scrape sees the whole node. Only the caddy_* families are kept: the
-// Go runtime's go_* / process_* would collide with authd's own process metrics.
+// Go runtime's go_* / process_* would collide with authd's own process metrics. The Host header
+// node sends (the admin address itself) is one Caddy's admin API accepts.
 import { request } from 'node:http';
 import { parseListenAddress } from '../../core/http/listen.js';
 
@@ -11,7 +12,7 @@ export function fetchCaddyMetrics(admin: string): Promise<string> {
   const parsed = parseListenAddress(admin);
   const target = 'socket' in parsed ? { socketPath: parsed.socket } : parsed;
   return new Promise((resolve, reject) => {
-    const req = request({ ...target, path: '/metrics', method: 'GET', timeout: TIMEOUT_MS, headers: { host: 'localhost' } }, (res) => {
+    const req = request({ ...target, path: '/metrics', method: 'GET', timeout: TIMEOUT_MS }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (text += d));

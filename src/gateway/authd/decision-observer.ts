@@ -33,7 +33,7 @@ export class DecisionObserver implements DecisionSink {
     const metrics = listen ? new AuthdMetrics(layout, definitions, settings.caddy.admin) : undefined;
     const observer = new DecisionObserver(audit, metrics, DecisionTracing.fromSettings(settings));
     if (metrics && listen) {
-      await metrics.warmUp();
+      await metrics.refreshTools();
       const server = createServer((req, res) => {
         if (new URL(req.url ?? '/', 'http://metrics').pathname !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
           res.writeHead(404, { 'content-type': 'text/plain' }).end('metrics are at /metrics\n');
@@ -48,6 +48,11 @@ export class DecisionObserver implements DecisionSink {
       observer.metricsUrl = (await listenOn(server, listen)).url;
     }
     return observer;
+  }
+
+  /** registry.d or the keys reloaded: services and tools may have changed. */
+  definitionsChanged(): void {
+    void this.metrics?.refreshTools().catch(() => {});
   }
 
   record(entry: DecisionRecord): void {

@@ -16,8 +16,8 @@ const MCP_METHODS = new Set([
 
 export interface KnownNames {
   hasService(service: string): boolean;
-  /** service → tool names from its definition's `tools:` and its last snapshot. */
-  tools(service: string): ReadonlySet<string> | undefined;
+  /** Is this a tool of the service's definition (`tools:`) or of its last snapshot? */
+  hasTool(service: string, tool: string): boolean;
 }
 
 /** Reasons that are codes (ERR_NO_TOKEN, service_disabled …) are kept; sentences map by status. */
@@ -45,7 +45,7 @@ export function methodLabel(method: string | null): string {
 
 export function toolLabel(known: KnownNames, service: string, tool: string | null): string {
   if (tool === null) return 'none';
-  return known.tools(service)?.has(tool) ? tool : OTHER;
+  return known.hasTool(service, tool) ? tool : OTHER;
 }
 
 /** All labels of mcpgw_decisions_total for one audit entry. */

@@ -8,7 +8,10 @@ import { usableTools } from '../../core/state/tool-approvals.js';
 import type { KnownNames } from './metric-labels.js';
 
 export class StateMetrics implements KnownNames {
+  /** Tool names of the snapshots (refreshed at start, on reload and on every scrape). */
   private toolNames = new Map<string, Set<string>>();
+  /** Tool names of each definition object (a reload makes new objects). */
+  private readonly definitionTools = new WeakMap<ServiceDefinition, Set<string>>();
 
   constructor(
     registry: Registry,
@@ -87,8 +90,14 @@ export class StateMetrics implements KnownNames {
     return this.definitions().has(service);
   }
 
-  tools(service: string): ReadonlySet<string> | undefined {
-    return this.toolNames.get(service);
+  /** Does the definition (its `tools:`) or the last snapshot name this tool? */
+  hasTool(service: string, tool: string): boolean {
+    if (this.toolNames.get(service)?.has(tool)) return true;
+    const definition = this.definitions().get(service);
+    if (!definition?.tools?.length) return false;
+    let names = this.definitionTools.get(definition);
+    if (!names) this.definitionTools.set(definition, (names = new Set(definition.tools.map((t) => t.name))));
+    return names.has(tool);
   }
 
   /** Re-read snapshots and approvals: the tool label's names and the tool gauges. */

@@ -3,13 +3,8 @@
 // service and tool. The request id joins an access line to authd's decision (see access-log.ts).
 import { open, stat } from 'node:fs/promises';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import type { AccessLine } from '../../core/state/access-log.js';
 
-export interface AccessLine {
-  request?: { uri?: string; method?: string };
-  user_id?: string;
-  duration?: number;
-  status?: number;
-}
 
 /** Decisions waiting for their access line; the oldest go first beyond this many. */
 const PENDING_LIMIT = 100_000;

@@ -22,7 +22,7 @@ export interface TestGateway {
 }
 
 /** `authdListen`: the test starts (and stops) authd itself there; otherwise the fixture runs one. */
-export async function startGateway(options: { caddyEnv?: NodeJS.ProcessEnv; allowedOrigins?: string[]; authdListen?: string } = {}): Promise<TestGateway> {
+export async function startGateway(options: { caddyEnv?: NodeJS.ProcessEnv; allowedOrigins?: string[]; authdListen?: string; /** More mcpgw.yaml sections (metrics, audit, tracing …). */ settingsYaml?: string } = {}): Promise<TestGateway> {
   const caddy = await startCaddy(options.caddyEnv);
   const project = await tempProject();
   const port = await freePort();
@@ -30,7 +30,7 @@ export async function startGateway(options: { caddyEnv?: NodeJS.ProcessEnv; allo
   await mkdir(join(project.dir, 'registry.d'));
   await writeFile(
     join(project.dir, 'mcpgw.yaml'),
-    `gateway:\n  listen: 127.0.0.1:${port}\n  allowed_origins: ${JSON.stringify(options.allowedOrigins ?? [])}\ncaddy:\n  admin: ${caddy.admin}\nauthd:\n  listen: ${authdListen}\n`,
+    `gateway:\n  listen: 127.0.0.1:${port}\n  allowed_origins: ${JSON.stringify(options.allowedOrigins ?? [])}\ncaddy:\n  admin: ${caddy.admin}\nauthd:\n  listen: ${authdListen}\n${options.settingsYaml ?? ''}`,
   );
   const authd = options.authdListen ? undefined : await startAuthd({ root: project.dir, log: () => {} });
   return {
