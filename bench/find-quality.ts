@@ -1,48 +1,92 @@
-// Retrieval quality of `mcpgw find` on a labelled tool set (default ../shared/bench-data/
-// reference-servers): recall@1/5/10 and nDCG@10 for full text alone, the embedder alone and
-// hybrid. `--set=<dir>` picks another set with the same tools.json + queries.jsonl format.
-import { readFile, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+// Retrieval quality of `mcpgw find` on labelled tool sets (default: the development sets
+// ../shared/bench-data/reference-servers and livemcpbench; `--set=DIR`, repeatable, for others).
+// Per set, pool and query kind: recall@1/5/10 and nDCG@10 of a textbook BM25 baseline, find's
+// full text alone, the embedder alone and the final ranking, and a paired bootstrap interval of
+// final − BM25 on nDCG@10. Pools: `small` is the set's own tools; `full` adds every other set's
+// tools as distractors. `--verbose` lists the final ranking's misses on stderr.
+import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openIndex } from '../src/discovery/search/index-update.js';
 import { findTools } from '../src/discovery/search/find-tools.js';
 import type { RankMode } from '../src/discovery/search/rank.js';
-import { toolCheckout, type ToolCatalogue } from './_tool-checkout.js';
+import { loadBenchSet, type BenchSet, type LabelledQuery } from './_bench-sets.js';
+import { plainBm25 } from './_plain-bm25.js';
+import { meanScores, pairedBootstrap, scoreQuery, type QueryScores } from './_retrieval-metrics.js';
+import { checkoutName, toolCheckout, type ToolCatalogue } from './_tool-checkout.js';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const setArg = process.argv.find((a) => a.startsWith('--set='))?.slice(6);
-const setDir = resolve(setArg ?? join(here, '..', '..', 'shared', 'bench-data', 'reference-servers'));
+/** shared/bench-data beside the checkout or beside one of its parents (worktrees sit a level deeper). */
+function benchData(): string {
+  for (let dir = fileURLToPath(new URL('..', import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    const candidate = join(dirname(dir), 'shared', 'bench-data');
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error('no shared/bench-data found above the checkout: pass --set=DIR');
+}
+const setArgs = process.argv.filter((a) => a.startsWith('--set=')).map((a) => resolve(a.slice(6)));
+const devDirs = () => ['reference-servers', 'livemcpbench'].map((d) => join(benchData(), d));
 const verbose = process.argv.includes('--verbose');
 
-const catalogue = JSON.parse(await readFile(join(setDir, 'tools.json'), 'utf8')) as ToolCatalogue;
-const queries = (await readFile(join(setDir, 'queries.jsonl'), 'utf8'))
-  .split('\n')
-  .filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as { query: string; relevant: string[] });
+const measured = await Promise.all((setArgs.length ? setArgs : devDirs()).map(loadBenchSet));
+const distractorSets = setArgs.length ? await Promise.all(devDirs().map(loadBenchSet)) : [];
 
-const dir = await toolCheckout(catalogue);
-try {
-  const opened = await openIndex(dir);
-  const out: Record<string, unknown> = { set: setDir, tools: Object.values(catalogue).flat().length, queries: queries.length, embedderId: opened.embedder?.id ?? 'none', warnings: opened.warnings };
-  for (const mode of ['text', 'vector', 'hybrid'] as RankMode[]) {
-    let r1 = 0, r5 = 0, r10 = 0, ndcg = 0;
-    for (const q of queries) {
-      const { results } = await findTools(opened, q.query, { topK: 10, mode });
-      const ranks = results.map((r, i) => (q.relevant.includes(`${r.server}/${r.tool}`) ? i + 1 : 0)).filter(Boolean);
-      const first = ranks[0] ?? Infinity;
-      r1 += first <= 1 ? 1 : 0;
-      r5 += first <= 5 ? 1 : 0;
-      r10 += first <= 10 ? 1 : 0;
-      const dcg = ranks.reduce((s, r) => s + 1 / Math.log2(r + 1), 0);
-      const ideal = q.relevant.slice(0, 10).reduce((s, _r, i) => s + 1 / Math.log2(i + 2), 0);
-      ndcg += dcg / ideal;
-      if (verbose && mode === 'hybrid' && first > 1) process.stderr.write(`miss@1 ${q.query} → ${results.slice(0, 3).map((r) => `${r.server}/${r.tool}`).join(', ')} (want ${q.relevant.join(', ')}, at ${first})\n`);
-    }
-    const n = queries.length;
-    const round = (x: number) => Math.round((x / n) * 1000) / 1000;
-    out[mode === 'text' ? 'fullText' : mode === 'vector' ? 'embedder' : 'hybrid'] = { recallAt1: round(r1), recallAt5: round(r5), recallAt10: round(r10), ndcgAt10: round(ndcg) };
+/** Every set's tools in one catalogue (servers of the same name are one server). */
+function union(sets: readonly BenchSet[]): { catalogue: ToolCatalogue; descriptions: Record<string, string> } {
+  const catalogue: ToolCatalogue = {};
+  const descriptions: Record<string, string> = {};
+  for (const set of sets) {
+    for (const [server, tools] of Object.entries(set.catalogue)) catalogue[server] ??= tools;
+    Object.assign(descriptions, set.descriptions);
   }
-  process.stdout.write(`${JSON.stringify(out)}\n`);
-} finally {
-  await rm(dir, { recursive: true, force: true });
+  return { catalogue, descriptions };
 }
+
+const MODES: [string, RankMode | 'bm25'][] = [['bm25', 'bm25'], ['fullText', 'text'], ['embedder', 'vector'], ['final', 'hybrid']];
+
+async function measurePool(set: BenchSet, pool: { catalogue: ToolCatalogue; descriptions: Record<string, string> }) {
+  const dir = await toolCheckout(pool.catalogue, (s) => pool.descriptions[s] ?? '');
+  try {
+    const opened = await openIndex(dir);
+    const baseline = plainBm25(pool.catalogue, pool.descriptions, checkoutName);
+    const rankedBy = async (mode: RankMode | 'bm25', q: LabelledQuery) =>
+      mode === 'bm25' ? baseline.search(q.query, 10) : (await findTools(opened, q.query, { topK: 10, mode })).results.map((r) => `${r.server}/${r.tool}`);
+    const perQuery: Record<string, QueryScores[]> = Object.fromEntries(MODES.map(([name]) => [name, []]));
+    const kinds: Record<string, unknown> = {};
+    for (const [kindName, kind] of Object.entries(set.kinds)) {
+      const scores: Record<string, QueryScores[]> = {};
+      for (const [name, mode] of MODES) {
+        scores[name] = [];
+        for (const q of kind.queries) {
+          const ranked = await rankedBy(mode, q);
+          const s = scoreQuery(ranked, q, kind.recall);
+          scores[name].push(s);
+          if (verbose && name === 'final' && s.recallAt1 < 1) process.stderr.write(`${set.name}/${kindName} miss@1 ${q.query.slice(0, 100)} → ${ranked.slice(0, 3).join(', ')} (want ${q.groups.map((g) => g[0]).join(', ')})\n`);
+        }
+        perQuery[name]!.push(...scores[name]);
+      }
+      kinds[kindName] = { queries: kind.queries.length, ...summary(scores) };
+    }
+    return { tools: Object.values(pool.catalogue).flat().length, embedder: opened.index.manifest.embedder, warnings: opened.warnings, all: summary(perQuery), kinds };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function summary(scores: Record<string, QueryScores[]>) {
+  const ndcg = (name: string) => scores[name]!.map((s) => s.ndcgAt10);
+  const interval = pairedBootstrap(ndcg('final'), ndcg('bm25'));
+  return {
+    ...Object.fromEntries(MODES.map(([name]) => [name, meanScores(scores[name]!)])),
+    finalMinusBm25NdcgAt10: { ...interval, beatsBm25: interval.low > 0 },
+  };
+}
+
+const out: Record<string, unknown> = {};
+for (const set of measured) {
+  const pools = { small: union([set]), full: union([set, ...measured, ...distractorSets]) };
+  const result: Record<string, unknown> = {};
+  for (const [poolName, pool] of Object.entries(pools)) result[poolName] = await measurePool(set, pool);
+  out[set.name] = result;
+}
+process.stdout.write(`${JSON.stringify(out)}\n`);
