@@ -31,7 +31,7 @@ export function registerFindCommands(program: Command): void {
     .option('--explain', 'show which fields and words matched, and both scores')
     .option('--token <token>', 'filter for this bearer token (default: your `mcpgw login`, if any)')
     .option('--rebuild', 'rebuild the whole index first')
-    .addHelpText('after', examples('mcpgw find "stock prices"', 'mcpgw find "will it rain in Paris" --top-k 3 --json', 'mcpgw find "open a ticket" --server jira --explain'))
+    .addHelpText('after', examples('mcpgw find "stock prices"', 'mcpgw find "will it rain tomorrow" --top-k 3 --json', 'mcpgw find "open a ticket" --server jira --explain'))
     .action(async (query: string, opts: FindOptions, cmd: Command) => {
       const ctx = contextFor(cmd);
       const topK = Number(opts.topK);
@@ -45,10 +45,10 @@ export function registerFindCommands(program: Command): void {
       const found = await findTools(opened, query, { topK, server: opts.server, tags: opts.tag, explain: opts.explain, allow: scope.allow });
       for (const warning of [...opened.warnings, ...found.warnings]) ctx.out.warn(warning);
       if (ctx.out.options.json) return ctx.out.json({ query: found.query, results: found.results });
-      if (found.results.length === 0) return ctx.out.info(`no tools match "${query}"${scope.subject ? ` that ${scope.subject} may call` : ''}`);
+      if (found.results.length === 0) return ctx.out.info(`no tools match "${query}"${scope.subject ? ` that ${scope.subject} may call` : ''}: no word of it (or a spelling or meaning close to one) is in any tool's text`);
       const { c } = ctx.out;
       for (const r of found.results) {
-        ctx.out.line(`${c.bold(`${r.server}/${r.tool}`)}  ${c.dim(r.score.toFixed(3))}  ${r.url}`);
+        ctx.out.line(`${c.bold(`${r.server}/${r.tool}`)}  ${c.dim(r.score.toFixed(3))}  ${r.url}${r.confidence === 'low' ? `  ${c.dim('(low confidence: matched by meaning only)')}` : ''}`);
         if (r.description) ctx.out.line(`  ${r.description.split('\n')[0]}`);
         if (r.explain) {
           const matched = Object.entries(r.explain.matched).map(([field, words]) => `${field}: ${words.join(' ')}`).join('; ');

@@ -21,7 +21,8 @@ export function registerDiscoveryTools(server: McpServer, ctx: RegistryContext):
       description:
         'Search every MCP tool registered on this gateway by what it does, in plain words ("echo a message back", "weather forecast for a city"). ' +
         'Returns the best matches you are allowed to call, best first, each with its server, tool name, description, JSON input schema and the gateway URL of its server. ' +
-        'To use a result, call call_tool with its server, tool and arguments matching inputSchema (or connect an MCP client to its url).',
+        'To use a result, call call_tool with its server, tool and arguments matching inputSchema (or connect an MCP client to its url). ' +
+        'A result with confidence "low" matched by meaning only (none of your words is in its text); a query nothing matches returns no results — rephrase it.',
       inputSchema: {
         query: z.string().min(1).describe('What you want to do, in a few words.'),
         top_k: z.number().int().min(1).max(50).optional().describe('How many results to return (default 5).'),

@@ -6,7 +6,7 @@
 // the sections, each starting at a multiple of 4 from the data start (header.sections says where).
 import { closeSync, openSync, readSync } from 'node:fs';
 
-export type SectionArray = Uint8Array | Int8Array | Uint32Array | Float32Array;
+export type SectionArray = Uint8Array | Int8Array | Uint16Array | Uint32Array | Float32Array;
 type SectionType<T extends SectionArray> = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number };
 
 const align4 = (n: number) => (n + 3) & ~3;

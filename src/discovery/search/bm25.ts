@@ -1,60 +1,70 @@
-// Pure BM25 over an inverted index, scored as Orama 3 scores its full-text fields (the ranking
-// was tuned on it): each field counts a word once, so a word's frequency is 1 / (the field's
-// distinct words); query words match every indexed word they begin ("rain" → "rainfall"); a
-// document's score is the sum over words and fields of BM25 × the field's boost.
+// Pure BM25F (Robertson, Zaragoza & Taylor, 2004) over the index's per-field inverted lists. A
+// term's frequencies in each field are length-normalised with that field's own b, weighted, and
+// summed before one saturation: a word said three times in a long description counts little more
+// than once, and cannot outweigh the same word in the tool's name. One document frequency per
+// term (documents holding it in any field) gives one idf.
 
-/** Orama's defaults: k1, b, and the BM25+ floor d. */
-export const BM25_PARAMS = { k: 1.2, b: 0.75, d: 0.5 } as const;
+/** k1: how fast repeated words saturate; the textbook value. */
+export const BM25_K1 = 1.2;
 
-export function bm25(tf: number, documentFrequency: number, documentCount: number, fieldLength: number, averageFieldLength: number): number {
-  const { k, b, d } = BM25_PARAMS;
-  const idf = Math.log(1 + (documentCount - documentFrequency + 0.5) / (documentFrequency + 0.5));
-  return (idf * (d + tf * (k + 1))) / (tf + k * (1 - b + (b * fieldLength) / averageFieldLength));
+export function idf(documentFrequency: number, documentCount: number): number {
+  return Math.log(1 + (documentCount - documentFrequency + 0.5) / (documentFrequency + 0.5));
 }
 
 /** One text field's inverted index, as the compact index file holds it. */
 export interface FieldPostings {
-  /** Terms [from, to) that begin with `prefix`, in the field's sorted vocabulary. */
-  prefixRange(prefix: string): [number, number];
-  /** Documents (by number) that contain term `term`. */
+  /** Position of `term` in the field's sorted vocabulary, or -1. */
+  termIndex(term: string): number;
+  /** Documents (by number) that contain term `term`, ascending. */
   postings(term: number): Uint32Array;
-  /** Distinct words of each document's field (0: empty field). */
+  /** How often the term occurs in each of those documents (same order). */
+  frequencies(term: number): Uint16Array;
+  /** Terms of each document's field, repeats counted (0: empty field). */
   readonly lengths: Uint32Array;
   readonly averageLength: number;
 }
 
 export interface WeightedField {
   field: FieldPostings;
-  boost: number;
+  /** How much one occurrence in this field counts. */
+  weight: number;
+  /** Length normalisation (0: none, 1: full). */
+  b: number;
 }
 
+/** A query term and its weight (1 for the query's own words; less for corrections and expansions). */
+export type QueryTerms = ReadonlyMap<string, number>;
+
 /**
- * Scores of every document that holds a query token in some field; `accept` (optional) skips
- * documents a filter excludes. Returns the sparse result: the documents touched and a score
- * array indexed by document number.
+ * Scores of every document that holds a query term in some field; `accept` (optional) skips
+ * documents a filter excludes. Returns the documents touched and a score array indexed by
+ * document number.
  */
-export function scoreBm25(
-  fields: readonly WeightedField[],
-  queryTokens: readonly string[],
-  documentCount: number,
-  accept?: (doc: number) => boolean,
-): { docs: number[]; scores: Float64Array } {
+export function scoreBm25f(fields: readonly WeightedField[], terms: QueryTerms, documentCount: number, accept?: (doc: number) => boolean): { docs: number[]; scores: Float64Array } {
   const scores = new Float64Array(documentCount);
   const docs: number[] = [];
-  for (const { field, boost } of fields) {
-    for (const token of queryTokens) {
-      const [from, to] = field.prefixRange(token);
-      for (let term = from; term < to; term++) {
-        const postings = field.postings(term);
-        const df = postings.length;
-        for (let i = 0; i < df; i++) {
-          const doc = postings[i]!;
-          if (accept && !accept(doc)) continue;
-          const length = field.lengths[doc]!;
-          if (scores[doc] === 0) docs.push(doc);
-          scores[doc]! += boost * bm25(1 / length, df, documentCount, length, field.averageLength);
-        }
+  const pseudoFrequency = new Float64Array(documentCount);
+  for (const [term, queryWeight] of terms) {
+    const touched: number[] = [];
+    for (const { field, weight, b } of fields) {
+      const t = field.termIndex(term);
+      if (t < 0) continue;
+      const postings = field.postings(t);
+      const frequencies = field.frequencies(t);
+      const average = field.averageLength || 1;
+      for (let i = 0; i < postings.length; i++) {
+        const doc = postings[i]!;
+        if (pseudoFrequency[doc] === 0) touched.push(doc);
+        pseudoFrequency[doc]! += (weight * frequencies[i]!) / (1 - b + (b * field.lengths[doc]!) / average);
       }
+    }
+    const termIdf = idf(touched.length, documentCount);
+    for (const doc of touched) {
+      const tf = pseudoFrequency[doc]!;
+      pseudoFrequency[doc] = 0;
+      if (accept && !accept(doc)) continue;
+      if (scores[doc] === 0) docs.push(doc);
+      scores[doc]! += (queryWeight * termIdf * tf * (BM25_K1 + 1)) / (BM25_K1 + tf);
     }
   }
   return { docs, scores };

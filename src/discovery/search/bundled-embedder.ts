@@ -18,6 +18,7 @@ export function sifWeight(rank: number): number {
 export class BundledEmbedder implements Embedder, WordMatcher {
   readonly id: string;
   private readonly unitVectors = new Map<string, { vector: Float32Array; weight: number } | null>();
+  private readonly vocabularies = new WeakMap<readonly string[], [string, Float32Array][]>();
   constructor(private readonly vectors: WordVectors) {
     this.id = `bundled:${vectors.header.stamp}`;
   }
@@ -76,6 +77,35 @@ export class BundledEmbedder implements Embedder, WordMatcher {
       }
       return query.reduce((sum, q, i) => sum + q.weight * best[i]!, 0) / weights;
     };
+  }
+
+  knows(word: string): boolean {
+    return this.wordVector(word) !== null;
+  }
+
+  similarWords(word: string, vocabulary: readonly string[], minCosine: number, limit: number): [string, number][] {
+    const entry = this.wordVector(word);
+    if (!entry) return [];
+    const found: [string, number][] = [];
+    for (const [other, vector] of this.knownWords(vocabulary)) {
+      if (other === word) continue;
+      const cosine = dot(entry.vector, vector);
+      if (cosine >= minCosine) found.push([other, cosine]);
+    }
+    return found.sort((a, b) => b[1] - a[1]).slice(0, limit);
+  }
+
+  /** The words of a vocabulary that have vectors, with them (looked up once per vocabulary). */
+  private knownWords(vocabulary: readonly string[]): [string, Float32Array][] {
+    let known = this.vocabularies.get(vocabulary);
+    if (!known) {
+      known = vocabulary.flatMap((w): [string, Float32Array][] => {
+        const entry = this.wordVector(w);
+        return entry ? [[w, entry.vector]] : [];
+      });
+      this.vocabularies.set(vocabulary, known);
+    }
+    return known;
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {

@@ -3,32 +3,42 @@
 // themselves as JSON records decoded only for the results shown. `find` reads it with one
 // readFileSync and searches typed-array views over that buffer: nothing big is parsed.
 import type { FieldPostings } from './bm25.js';
-import { openSections, readSections, writeSections, type SectionReader } from './binary-sections.js';
+import { openSections, readSections, writeSections, type SectionArray, type SectionReader } from './binary-sections.js';
 import { encodeStrings, sortByBytes, StringTable } from './string-table.js';
-import { contentWords, textWords } from './identifier-words.js';
-import { textTokens } from './text-tokens.js';
+import { contentWords } from './identifier-words.js';
+import { termCounts } from './text-tokens.js';
 import { embeddingText, type ToolDocument } from './tool-documents.js';
 
-const MAGIC = 'MCPGWIX1';
+const MAGIC = 'MCPGWIX2';
 
 const descriptors = new FinalizationRegistry<() => void>((close) => close());
 
-/** Fields the full-text ranker reads, and how much a match in each counts. */
-export const TEXT_FIELDS = { nameWords: 3, descriptionWords: 1.5, params: 0.6, serverText: 0.6 } as const;
+/**
+ * Fields the full-text ranker reads: how much one occurrence in each counts, and how much a long
+ * field is discounted (b). The tool's own name and description lead; parameters and the server's
+ * text (shared by all its tools, "Model Context Protocol" on many servers) count for less. Names
+ * are short and vary little in length, so their length matters less.
+ */
+export const TEXT_FIELDS = {
+  nameWords: { weight: 3, b: 0.5 },
+  descriptionWords: { weight: 1.5, b: 0.75 },
+  params: { weight: 0.5, b: 0.75 },
+  serverText: { weight: 0.5, b: 0.75 },
+} as const;
 export type TextField = keyof typeof TEXT_FIELDS;
 const FIELD_NAMES = Object.keys(TEXT_FIELDS) as TextField[];
 
-/** One document ready to be written: its record, distinct words per field, quantised embedding. */
+/** One document ready to be written: its record, term counts per field, quantised embedding. */
 export interface IndexEntry {
   doc: ToolDocument;
-  tokens: Record<TextField, string[]>;
+  tokens: Record<TextField, Map<string, number>>;
   /** Distinct content words of the embedding text, for word-by-word reranking without parsing the record. */
   words: string[];
   vector?: Int8Array;
 }
 
 export function fieldTexts(doc: ToolDocument): Record<TextField, string> {
-  return { nameWords: doc.nameWords, descriptionWords: textWords(doc.description).join(' '), params: doc.params, serverText: doc.serverText };
+  return { nameWords: doc.nameWords, descriptionWords: doc.description, params: doc.params, serverText: doc.serverText };
 }
 
 /** int8 with one scale per vector: cosine only needs the direction, and 10,000 × 100 dims fit in 1 MB. */
@@ -40,7 +50,7 @@ export function quantize(vector: Float32Array): Int8Array {
 
 export function indexEntry(doc: ToolDocument, vector?: Float32Array): IndexEntry {
   const texts = fieldTexts(doc);
-  const tokens = Object.fromEntries(FIELD_NAMES.map((f) => [f, textTokens(texts[f])])) as Record<TextField, string[]>;
+  const tokens = Object.fromEntries(FIELD_NAMES.map((f) => [f, termCounts(texts[f])])) as Record<TextField, Map<string, number>>;
   return { doc, tokens, words: [...new Set(contentWords(embeddingText(doc)))], ...(vector && { vector: quantize(vector) }) };
 }
 
@@ -61,7 +71,7 @@ export function encodeIndex(input: readonly IndexEntry[], dimensions: number, ge
   const servers = [...new Set(entries.map((e) => e.doc.server))].sort();
   const serverNumber = new Map(servers.map((s, i) => [s, i]));
   const serverTags = servers.map((s) => entries.find((e) => e.doc.server === s)!.doc.tags);
-  const sections: Record<string, Uint8Array | Int8Array | Uint32Array | Float32Array> = {};
+  const sections: Record<string, SectionArray> = {};
   const strings = (name: string, values: string[]) => {
     const { offsets, bytes } = encodeStrings(values);
     sections[`${name}.offsets`] = offsets;
@@ -69,29 +79,36 @@ export function encodeIndex(input: readonly IndexEntry[], dimensions: number, ge
   };
   strings('ids', entries.map((e) => e.doc.id));
   strings('words', entries.map((e) => e.words.join(' ')));
+  // Every embedding word once (numbers aside: ids and versions have no neighbours in meaning), for query expansion.
+  strings('vocabulary', sortByBytes([...new Set(entries.flatMap((e) => e.words))].filter((w) => !/\d/.test(w)), (w) => w));
   sections.server = Uint32Array.from(entries, (e) => serverNumber.get(e.doc.server)!);
   sections.kind = Uint8Array.from(entries, (e) => (e.doc.kind === 'server' ? 1 : 0));
   const averageLengths = {} as Record<TextField, number>;
   for (const field of FIELD_NAMES) {
-    const postings = new Map<string, number[]>();
+    const postings = new Map<string, { docs: number[]; counts: number[] }>();
     const lengths = new Uint32Array(count);
     entries.forEach((e, doc) => {
-      const tokens = new Set(e.tokens[field]);
-      lengths[doc] = tokens.size;
-      for (const t of tokens) {
-        const list = postings.get(t);
-        if (list) list.push(doc);
-        else postings.set(t, [doc]);
+      for (const [t, n] of e.tokens[field]) {
+        lengths[doc]! += n;
+        let list = postings.get(t);
+        if (!list) postings.set(t, (list = { docs: [], counts: [] }));
+        list.docs.push(doc);
+        list.counts.push(Math.min(n, 0xffff));
       }
     });
     const terms = sortByBytes([...postings.keys()], (t) => t);
     const offsets = new Uint32Array(terms.length + 1);
-    terms.forEach((t, i) => (offsets[i + 1] = offsets[i]! + postings.get(t)!.length));
+    terms.forEach((t, i) => (offsets[i + 1] = offsets[i]! + postings.get(t)!.docs.length));
     const flat = new Uint32Array(offsets[terms.length]!);
-    terms.forEach((t, i) => flat.set(postings.get(t)!, offsets[i]!));
+    const frequencies = new Uint16Array(offsets[terms.length]!);
+    terms.forEach((t, i) => {
+      flat.set(postings.get(t)!.docs, offsets[i]!);
+      frequencies.set(postings.get(t)!.counts, offsets[i]!);
+    });
     strings(`${field}.terms`, terms);
     sections[`${field}.postingOffsets`] = offsets;
     sections[`${field}.postings`] = flat;
+    sections[`${field}.frequencies`] = frequencies;
     sections[`${field}.lengths`] = lengths;
     averageLengths[field] = count ? lengths.reduce((s, n) => s + n, 0) / count : 0;
   }
@@ -120,16 +137,21 @@ class FieldIndex implements FieldPostings {
     readonly terms: StringTable,
     private readonly offsets: Uint32Array,
     private readonly flat: Uint32Array,
+    private readonly counts: Uint16Array,
     readonly lengths: Uint32Array,
     readonly averageLength: number,
   ) {}
 
-  prefixRange(prefix: string): [number, number] {
-    return this.terms.prefixRange(prefix);
+  termIndex(term: string): number {
+    return this.terms.indexOf(term);
   }
 
   postings(term: number): Uint32Array {
     return this.flat.subarray(this.offsets[term], this.offsets[term + 1]);
+  }
+
+  frequencies(term: number): Uint16Array {
+    return this.counts.subarray(this.offsets[term], this.offsets[term + 1]);
   }
 }
 
@@ -145,6 +167,8 @@ export class CompactIndex {
   private readonly ids: StringTable;
   private readonly recordOffsets: Uint32Array;
   private readonly words: StringTable;
+  private readonly vocabularyTable: StringTable;
+  private vocabularyCache?: string[];
   private readonly recordCache = new Map<number, ToolDocument>();
   /** Ids decoded so far, both ways: a query turns ~500 document numbers into ids and back. */
   private readonly idCache = new Map<number, string>();
@@ -158,6 +182,7 @@ export class CompactIndex {
     this.ids = strings('ids');
     this.recordOffsets = reader.section('records.offsets', Uint32Array);
     this.words = strings('words');
+    this.vocabularyTable = strings('vocabulary');
     this.server = reader.section('server', Uint32Array);
     this.kind = reader.section('kind', Uint8Array);
     if (header.dimensions > 0) {
@@ -165,7 +190,10 @@ export class CompactIndex {
       this.inverseNorms = reader.section('inverseNorms', Float32Array);
     }
     this.fields = Object.fromEntries(
-      FIELD_NAMES.map((f) => [f, new FieldIndex(strings(`${f}.terms`), reader.section(`${f}.postingOffsets`, Uint32Array), reader.section(`${f}.postings`, Uint32Array), reader.section(`${f}.lengths`, Uint32Array), header.averageLengths[f])]),
+      FIELD_NAMES.map((f) => [
+        f,
+        new FieldIndex(strings(`${f}.terms`), reader.section(`${f}.postingOffsets`, Uint32Array), reader.section(`${f}.postings`, Uint32Array), reader.section(`${f}.frequencies`, Uint16Array), reader.section(`${f}.lengths`, Uint32Array), header.averageLengths[f]),
+      ]),
     ) as Record<TextField, FieldIndex>;
   }
 
@@ -226,14 +254,21 @@ export class CompactIndex {
     return words;
   }
 
+  /** Every distinct embedding word of the documents, sorted. */
+  vocabulary(): string[] {
+    this.vocabularyCache ??= Array.from({ length: this.vocabularyTable.length }, (_, i) => this.vocabularyTable.get(i));
+    return this.vocabularyCache;
+  }
+
   /** Every document back as an entry (the incremental update rewrites the index from them). */
   entries(): IndexEntry[] {
-    const tokens = Array.from({ length: this.count }, () => Object.fromEntries(FIELD_NAMES.map((f) => [f, [] as string[]])) as Record<TextField, string[]>);
+    const tokens = Array.from({ length: this.count }, () => Object.fromEntries(FIELD_NAMES.map((f) => [f, new Map<string, number>()])) as Record<TextField, Map<string, number>>);
     for (const field of FIELD_NAMES) {
       const postings = this.fields[field];
       for (let term = 0; term < postings.terms.length; term++) {
         const word = postings.terms.get(term);
-        for (const doc of postings.postings(term)) tokens[doc]![field].push(word);
+        const counts = postings.frequencies(term);
+        postings.postings(term).forEach((doc, i) => tokens[doc]![field].set(word, counts[i]!));
       }
     }
     const dims = this.header.dimensions;

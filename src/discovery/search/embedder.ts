@@ -15,6 +15,10 @@ export interface WordMatcher {
    * words cover the query's (rarer query words count more).
    */
   queryMatcher(queryWords: readonly string[]): (documentWords: readonly string[]) => number;
+  /** Does the embedder know this word? (A query none of whose words it knows carries no meaning for it.) */
+  knows(word: string): boolean;
+  /** Words of `vocabulary` at least `minCosine` close to `word`, closest first, at most `limit`, each with its cosine. */
+  similarWords(word: string, vocabulary: readonly string[], minCosine: number, limit: number): [string, number][];
 }
 
 export function isWordMatcher(embedder: unknown): embedder is WordMatcher {

@@ -1,10 +1,14 @@
-// The query path of `mcpgw find`: full-text and embedding hits among the tools the caller may
-// call (withheld tools are not indexed at all), fused by `rank`, then reordered word by word.
-import { centered, EmbedderError, fullTextFallbackWarning, isWordMatcher } from './embedder.js';
+// The query path of `mcpgw find`: each ranker lists its best tools among those the caller may call
+// (withheld tools are not indexed at all), and reciprocal rank fusion merges the lists. A query
+// that no ranker has evidence for gets no results; a result only the embedder vouches for (no
+// word of the query, its corrections or its close words in the tool's text) is marked low confidence.
+import { centered, EmbedderError, fullTextFallbackWarning, isWordMatcher, type WordMatcher } from './embedder.js';
 import { contentWords } from './identifier-words.js';
 import { fieldMatches, type FieldMatches } from './explain-match.js';
-import { bestHits, documentWords, storedDocument, textScores, vectorScores, type SearchFilters } from './search-index.js';
-import { DEFAULT_WEIGHTS, rank, rerankByWords, type RankMode, type RankWeights } from './rank.js';
+import { bestHits, correctionVocabulary, documentWords, holdsTerm, storedDocument, textScores, vectorScores, type Hit, type SearchFilters, type SearchIndex } from './search-index.js';
+import { fuse, rankedHits, type ListName, type RankMode } from './rank.js';
+import { allTerms } from './text-tokens.js';
+import { correctTerms } from './term-corrections.js';
 import type { OpenedIndex } from './index-update.js';
 
 /** May the caller call this tool? (Wired to scopes.yml through isToolAllowed when there is an identity.) */
@@ -15,17 +19,18 @@ export interface FindOptions extends SearchFilters {
   allow?: ToolPredicate;
   mode?: RankMode;
   explain?: boolean;
-  weights?: RankWeights;
 }
 
 export interface FoundTool {
   server: string;
   tool: string;
   score: number;
+  /** `low`: only the embedding vouches for it — no query word (or a correction or close word of one) is in its text. */
+  confidence: 'high' | 'low';
   description: string;
   inputSchema: Record<string, unknown>;
   url: string;
-  explain?: { textScore: number; vectorScore: number | null; matched: FieldMatches };
+  explain?: { textScore: number; vectorScore: number | null; ranks: Partial<Record<ListName, number>>; matched: FieldMatches };
 }
 
 export interface FindResult {
@@ -35,44 +40,80 @@ export interface FindResult {
   warnings: string[];
 }
 
-/** How many candidates each ranker contributes before fusing and filtering. */
+/** How many tools each ranker lists before fusing. */
 const CANDIDATES = 200;
-const SERVER_CANDIDATES = 50;
+/** How many of each list the word-by-word matcher rescores. */
+const WORD_CANDIDATES = 100;
+/**
+ * Averaged word vectors blur on long requests (a task of several sentences): beyond this many
+ * content words only the full-text list ranks, for embedders built on word vectors.
+ */
+const LONG_QUERY_WORDS = 10;
+/** Words of the index at least this close to a query word (GloVe cosine) join the expanded query, at most EXPANSIONS per word. */
+const EXPANSION_COSINE = 0.55;
+const EXPANSIONS = 5;
+
+/** The query's own terms (weight 1) and, for terms no document holds, spelling and compound corrections. */
+function queryTerms(index: SearchIndex, query: string, dictionary: WordMatcher | undefined): Map<string, number> {
+  const own = allTerms(query);
+  const dictionaryTerms = new Set(dictionary ? contentWords(query).filter((w) => dictionary.knows(w)).flatMap(allTerms) : []);
+  const corrections = correctTerms(own, (t) => holdsTerm(index, t), () => correctionVocabulary(index), (t) => dictionaryTerms.has(t));
+  return new Map([...own.map((t): [string, number] => [t, 1]), ...corrections]);
+}
+
+/** `terms` plus the terms of index words close in meaning to the query's words, weighted by their cosine. */
+function expandedTerms(index: SearchIndex, matcher: WordMatcher, words: readonly string[], terms: ReadonlyMap<string, number>): Map<string, number> {
+  const expanded = new Map(terms);
+  const vocabulary = index.compact.vocabulary();
+  for (const word of new Set(words)) {
+    for (const [similar, cosine] of matcher.similarWords(word, vocabulary, EXPANSION_COSINE, EXPANSIONS)) {
+      for (const term of allTerms(similar)) if ((expanded.get(term) ?? 0) < cosine) expanded.set(term, cosine);
+    }
+  }
+  return expanded;
+}
+
+async function queryVector(opened: Pick<OpenedIndex, 'index' | 'embedder'>, query: string, warnings: string[]): Promise<Float32Array | undefined> {
+  const { embedder, index } = opened;
+  if (!embedder || index.manifest.dimensions === 0) return undefined;
+  // Words the vectors do not know add nothing; with none known the vector would be the corpus mean's mirror.
+  if (isWordMatcher(embedder) && !contentWords(query).some((w) => embedder.knows(w))) return undefined;
+  try {
+    const [raw] = await embedder.embed([query]);
+    return centered(raw!, index.manifest.center);
+  } catch (err) {
+    if (!(err instanceof EmbedderError)) throw err;
+    warnings.push(fullTextFallbackWarning(err));
+    return undefined;
+  }
+}
 
 export async function findTools(opened: Pick<OpenedIndex, 'index' | 'embedder'>, query: string, options: FindOptions = {}): Promise<FindResult> {
   const { index } = opened;
   const mode = options.mode ?? 'hybrid';
   const topK = options.topK ?? 5;
   const warnings: string[] = [];
-  const wantVector = mode !== 'text' && opened.embedder !== undefined && opened.index.manifest.dimensions > 0;
-  let queryVector: Float32Array | undefined;
-  if (wantVector) {
-    try {
-      const [raw] = await opened.embedder!.embed([query]);
-      queryVector = centered(raw!, opened.index.manifest.center);
-    } catch (err) {
-      if (!(err instanceof EmbedderError)) throw err;
-      warnings.push(fullTextFallbackWarning(err));
-    }
-  }
   const filters: SearchFilters = { server: options.server, tags: options.tags, allow: options.allow };
-  // Each side scores every document once; tools and servers are then picked from the scores.
-  const textScored = mode === 'vector' ? undefined : textScores(index, query, filters);
-  const vectorScored = queryVector && vectorScores(index, queryVector, filters);
-  const text = textScored ? bestHits(index, textScored, CANDIDATES) : [];
-  const vector = vectorScored && bestHits(index, vectorScored, CANDIDATES);
-  const serverText = textScored ? bestHits(index, textScored, SERVER_CANDIDATES, 'server') : [];
-  const serverVector = vectorScored && bestHits(index, vectorScored, SERVER_CANDIDATES, 'server');
-  const weights = options.weights ?? DEFAULT_WEIGHTS;
-  let ranked = rank(queryVector ? mode : 'text', { text, vector, serverText, serverVector }, weights);
-  const matcher = opened.embedder;
-  if (queryVector && mode === 'hybrid' && weights.words > 0 && isWordMatcher(matcher)) {
-    const matchDocument = matcher.queryMatcher(contentWords(query));
-    const scores = new Map(ranked.slice(0, weights.rerankDepth).map((h) => [h.id, matchDocument(documentWords(index, h.id))]));
-    ranked = rerankByWords(ranked, scores, weights.words);
+  const words = contentWords(query);
+  const vector = mode === 'text' ? undefined : await queryVector(opened, query, warnings);
+  const dictionary = isWordMatcher(opened.embedder) ? opened.embedder : undefined;
+  const matcher = vector ? dictionary : undefined;
+  // In hybrid mode word vectors (cosine, word match, expansion) rank only requests short enough for them to be sharp.
+  const meaning = mode === 'vector' || (mode === 'hybrid' && !(matcher && words.length > LONG_QUERY_WORDS));
+
+  const lists: Partial<Record<ListName, Hit[]>> = {};
+  const terms = mode === 'vector' ? undefined : queryTerms(index, query, dictionary);
+  if (terms) lists.text = bestHits(index, textScores(index, terms, filters), CANDIDATES);
+  if (terms && matcher && meaning) lists.expanded = bestHits(index, textScores(index, expandedTerms(index, matcher, words, terms), filters), CANDIDATES);
+  if (vector && meaning) lists.vector = bestHits(index, vectorScores(index, vector, filters), CANDIDATES);
+  if (matcher && meaning) {
+    const matchDocument = matcher.queryMatcher(words);
+    const candidates = new Set(Object.values(lists).flatMap((hits) => hits.slice(0, WORD_CANDIDATES).map((h) => h.id)));
+    lists.words = rankedHits(new Map([...candidates].map((id) => [id, matchDocument(documentWords(index, id))])));
   }
+
   const results: FoundTool[] = [];
-  for (const hit of ranked) {
+  for (const hit of fuse(lists)) {
     if (results.length >= topK) break;
     const doc = storedDocument(index, hit.id);
     if (!doc) continue;
@@ -80,10 +121,11 @@ export async function findTools(opened: Pick<OpenedIndex, 'index' | 'embedder'>,
       server: doc.server,
       tool: doc.tool,
       score: Math.round(hit.score * 1e4) / 1e4,
+      confidence: hit.ranks.text || hit.ranks.expanded ? 'high' : 'low',
       description: doc.description,
       inputSchema: doc.inputSchema,
       url: doc.url,
-      ...(options.explain && { explain: { textScore: hit.textScore, vectorScore: hit.vectorScore ?? null, matched: fieldMatches(query, doc) } }),
+      ...(options.explain && { explain: { textScore: hit.scores.text ?? 0, vectorScore: hit.scores.vector ?? null, ranks: hit.ranks, matched: fieldMatches(query, doc) } }),
     });
   }
   return { query, results, warnings };

@@ -3,15 +3,14 @@
 // a crash between the two is detected by the generation both carry.
 import { join } from 'node:path';
 import { readJson } from '../../core/state/snapshots.js';
-import { scoreBm25 } from './bm25.js';
+import { scoreBm25f, type QueryTerms } from './bm25.js';
 import { CompactIndex, TEXT_FIELDS, type TextField } from './compact-index.js';
 import type { SourceStamps } from './index-freshness.js';
-import { textTokens } from './text-tokens.js';
 import { topK } from './top-k.js';
 import type { ToolDocument } from './tool-documents.js';
 
 /** Bumped when documents or the file change shape: an older index is rebuilt. */
-export const INDEX_FORMAT = 2;
+export const INDEX_FORMAT = 3;
 
 export interface IndexManifest {
   format: number;
@@ -96,11 +95,16 @@ export interface ScoredDocuments {
   scores: Float64Array;
 }
 
-/** BM25 over the text fields, any query word counting. */
-export function textScores(index: SearchIndex, query: string, filters: SearchFilters): ScoredDocuments {
+/** BM25F over the text fields, any query term counting by its weight. */
+export function textScores(index: SearchIndex, terms: QueryTerms, filters: SearchFilters): ScoredDocuments {
   const { compact } = index;
-  const fields = (Object.keys(TEXT_FIELDS) as TextField[]).map((f) => ({ field: compact.fields[f], boost: TEXT_FIELDS[f] }));
-  return scoreBm25(fields, textTokens(query), compact.count, acceptor(compact, filters));
+  const fields = (Object.keys(TEXT_FIELDS) as TextField[]).map((f) => ({ field: compact.fields[f], ...TEXT_FIELDS[f] }));
+  return scoreBm25f(fields, terms, compact.count, acceptor(compact, filters));
+}
+
+/** Does some text field of some document hold the term? */
+export function holdsTerm(index: SearchIndex, term: string): boolean {
+  return (Object.keys(TEXT_FIELDS) as TextField[]).some((f) => index.compact.fields[f].termIndex(term) >= 0);
 }
 
 /** Cosine of every document with the (unit) query vector, in one pass over the int8 block. */
@@ -146,4 +150,17 @@ export function documentWords(index: SearchIndex, id: string): string[] {
 export function storedDocument(index: SearchIndex, id: string): ToolDocument | undefined {
   const doc = index.compact.find(id);
   return doc < 0 ? undefined : index.compact.record(doc);
+}
+
+const correctionVocabularies = new WeakMap<CompactIndex, string[]>();
+
+/** The terms of tool names and descriptions, which spelling corrections may reach (read once per index). */
+export function correctionVocabulary(index: SearchIndex): string[] {
+  let terms = correctionVocabularies.get(index.compact);
+  if (!terms) {
+    const fields = [index.compact.fields.nameWords.terms, index.compact.fields.descriptionWords.terms];
+    terms = [...new Set(fields.flatMap((table) => Array.from({ length: table.length }, (_, i) => table.get(i))))];
+    correctionVocabularies.set(index.compact, terms);
+  }
+  return terms;
 }

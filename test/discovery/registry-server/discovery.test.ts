@@ -66,6 +66,17 @@ describe('the registry as an MCP server behind the gateway', () => {
     }
   });
 
+  test('find_tools answers a query that no tool has evidence for (gibberish) with no results', async () => {
+    const registry = await connectWithToken(`${gw.url}/mcpgw/mcp`, gw.alice);
+    try {
+      const found = await registry.callTool({ name: 'find_tools', arguments: { query: 'zxqvbn' } });
+      assert.ok(!found.isError, textOf(found));
+      assert.deepEqual((found.structuredContent as { results: Found[] }).results, []);
+    } finally {
+      await registry.close();
+    }
+  });
+
   test('a caller without rights to a server is shown none of its tools and gets 403 through call_tool and at the URL', async () => {
     const registry = await connectWithToken(`${gw.url}/mcpgw/mcp`, gw.outsider);
     try {

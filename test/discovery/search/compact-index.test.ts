@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { bm25, scoreBm25, type FieldPostings } from '../../../src/discovery/search/bm25.js';
+import { idf, scoreBm25f, type FieldPostings } from '../../../src/discovery/search/bm25.js';
 import { kthLargest, topK } from '../../../src/discovery/search/top-k.js';
 import { encodeStrings, StringTable } from '../../../src/discovery/search/string-table.js';
 import { CompactIndex, encodeIndex, indexEntry, quantize } from '../../../src/discovery/search/compact-index.js';
@@ -17,26 +17,29 @@ const table = (words: string[]) => {
   return new StringTable(offsets, bytes);
 };
 
-/** A field over a tiny corpus: documents as lists of distinct words. */
+/** A field over a tiny corpus: documents as lists of words (repeats counted). */
 function field(docs: string[][]): FieldPostings {
   const terms = [...new Set(docs.flat())].sort();
   const postings = terms.map((t) => Uint32Array.from(docs.flatMap((words, doc) => (words.includes(t) ? [doc] : []))));
+  const frequencies = terms.map((t) => Uint16Array.from(docs.flatMap((words) => (words.includes(t) ? [words.filter((w) => w === t).length] : []))));
   const lengths = Uint32Array.from(docs, (d) => d.length);
-  return { prefixRange: (p) => table(terms).prefixRange(p), postings: (t) => postings[t]!, lengths, averageLength: lengths.reduce((s, n) => s + n, 0) / docs.length };
+  return { termIndex: (t) => terms.indexOf(t), postings: (t) => postings[t]!, frequencies: (t) => frequencies[t]!, lengths, averageLength: lengths.reduce((s, n) => s + n, 0) / docs.length };
 }
 
 describe('compact search index', () => {
-  it('BM25 scores a word once per field, weighs rare words higher and matches words the query word begins', () => {
-    const docs = [['rain', 'forecast'], ['rainfall', 'total', 'month'], ['stock', 'quote']];
-    const f = field(docs);
-    const { docs: hit, scores } = scoreBm25([{ field: f, boost: 2 }], ['rain'], 3);
-    assert.deepEqual(hit.sort(), [0, 1]);
-    assert.equal(scores[0], 2 * bm25(1 / 2, 1, 3, 2, f.averageLength));
-    assert.ok(scores[0]! > scores[1]!, 'the shorter field scores higher');
-    assert.equal(scores[2], 0);
-    const filtered = scoreBm25([{ field: f, boost: 1 }], ['rain'], 3, (doc) => doc !== 0);
-    assert.deepEqual(filtered.docs, [1]);
-    assert.ok(bm25(0.5, 1, 100, 2, 2) > bm25(0.5, 50, 100, 2, 2));
+  it('BM25F weighs rare words higher, saturates repeats, discounts long fields and lets a name match outweigh a description match', () => {
+    const names = field([['rain'], ['total'], ['stock']]);
+    const descriptions = field([['forecast', 'for', 'a', 'city'], ['rain', 'rain', 'rain', 'total', 'for', 'the', 'month', 'across', 'many', 'places'], ['rain', 'quote']]);
+    const fields = [{ field: names, weight: 3, b: 0.5 }, { field: descriptions, weight: 1, b: 0.75 }];
+    const { docs: hit, scores } = scoreBm25f(fields, new Map([['rain', 1]]), 3);
+    assert.deepEqual(hit.sort(), [0, 1, 2]);
+    assert.ok(scores[0]! > scores[1]! && scores[0]! > scores[2]!, 'the name match leads');
+    assert.ok(scores[2]! > scores[1]! * 0.8, 'three repeats in a long description do not triple the score');
+    const half = scoreBm25f(fields, new Map([['rain', 0.5]]), 3);
+    assert.ok(Math.abs(half.scores[0]! - scores[0]! / 2) < 1e-9, 'a query term counts by its weight');
+    const filtered = scoreBm25f(fields, new Map([['rain', 1]]), 3, (doc) => doc !== 0);
+    assert.deepEqual(filtered.docs.sort(), [1, 2]);
+    assert.ok(idf(1, 100) > idf(50, 100));
   });
 
   it('topK keeps the best candidates in order, ties by lower candidate', () => {
@@ -77,12 +80,14 @@ describe('compact search index', () => {
       assert.deepEqual(read.doc, e.doc);
       assert.deepEqual(read.vector, e.vector);
       for (const f of Object.keys(e.tokens) as (keyof typeof e.tokens)[]) assert.deepEqual([...read.tokens[f]].sort(), [...e.tokens[f]].sort(), f);
+      assert.deepEqual(read.words, e.words);
     }
     const forecast = compact.find('weather/get_forecast');
     assert.equal(compact.record(forecast).tool, 'get_forecast');
     assert.equal(compact.kind[compact.find('weather')], 1);
     assert.equal(compact.find('weather/nothing'), -1);
-    assert.ok(compact.fields.descriptionWords.prefixRange(textTokens('forecasts')[0]!)[1] > 0);
+    assert.ok(compact.fields.descriptionWords.termIndex(textTokens('forecasts')[0]!) >= 0);
+    assert.ok(compact.vocabulary().includes('rain'));
   });
 
   it('opened from a file, the index leaves the records on disk and reads each one when asked', async () => {

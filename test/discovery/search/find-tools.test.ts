@@ -35,6 +35,6 @@ describe('findTools', () => {
   it('an unchanged checkout opens the persisted index without rebuilding', async () => {
     const again = await openIndex(project.dir);
     assert.equal(again.update.kind, 'none');
-    assert.equal((await findTools(again, 'will it rain in Paris', { topK: 1 })).results[0]?.tool, 'get_forecast');
+    assert.equal((await findTools(again, 'will it rain tomorrow', { topK: 1 })).results[0]?.tool, 'get_forecast');
   });
 });

@@ -8,7 +8,7 @@ import { runCli, tempProject } from '../../helpers/cli.js';
 
 interface FindJson {
   query: string;
-  results: { server: string; tool: string; score: number; description: string; inputSchema: Record<string, unknown>; url: string }[];
+  results: { server: string; tool: string; score: number; confidence: 'high' | 'low'; description: string; inputSchema: Record<string, unknown>; url: string }[];
 }
 
 describe('mcpgw find', () => {
@@ -24,8 +24,8 @@ describe('mcpgw find', () => {
     return JSON.parse(r.stdout).data as FindJson;
   };
 
-  it('ranks the forecast tool first for "will it rain in Paris", which shares no word with it', async () => {
-    const { results } = await find('will it rain in Paris');
+  it('ranks the forecast tool first for "will it rain tomorrow", which shares no word with any tool', async () => {
+    const { results } = await find('will it rain tomorrow');
     assert.equal(`${results[0]?.server}/${results[0]?.tool}`, 'weather/get_forecast');
   });
 
@@ -40,7 +40,8 @@ describe('mcpgw find', () => {
     assert.equal(out.query, 'send an email');
     assert.equal(out.results.length, 3);
     const top = out.results[0]!;
-    assert.deepEqual(Object.keys(top).sort(), ['description', 'inputSchema', 'score', 'server', 'tool', 'url']);
+    assert.deepEqual(Object.keys(top).sort(), ['confidence', 'description', 'inputSchema', 'score', 'server', 'tool', 'url']);
+    assert.equal(top.confidence, 'high');
     assert.equal(`${top.server}/${top.tool}`, 'mail/send_email');
     assert.equal(top.url, 'https://gw.example.com/mail/mcp');
     assert.deepEqual((top.inputSchema as { required: string[] }).required, ['to']);

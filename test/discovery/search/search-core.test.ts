@@ -3,7 +3,8 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { identifierWords } from '../../../src/discovery/search/identifier-words.js';
 import { staleness } from '../../../src/discovery/search/index-freshness.js';
-import { rank } from '../../../src/discovery/search/rank.js';
+import { fuse } from '../../../src/discovery/search/rank.js';
+import { textTokens } from '../../../src/discovery/search/text-tokens.js';
 import { scopePredicate } from '../../../src/discovery/search/caller-scope.js';
 import { toolDocument } from '../../../src/discovery/search/tool-documents.js';
 import { scopesFileSchema } from '../../../src/core/config/scopes.js';
@@ -34,12 +35,20 @@ describe('search core', () => {
     assert.equal(staleness(undefined, current).full, true);
   });
 
-  it('hybrid ranking keeps a tool that only the embedder finds', () => {
-    const text = [{ id: 's/a', score: 10 }];
-    const vector = [{ id: 's/b', score: 0.9 }, { id: 's/a', score: 0.2 }, { id: 's/c', score: 0.1 }];
-    const ranked = rank('hybrid', { text, vector }, { text: 0.5, vector: 0.5, server: 0, vectorFloorRank: 2, words: 0, rerankDepth: 0 });
-    assert.deepEqual(ranked.map((h) => h.id).sort(), ['s/a', 's/b']);
-    assert.deepEqual(rank('text', { text, vector }).map((h) => h.id), ['s/a']);
+  it('rank fusion adds 1 / (60 + rank) per list, keeps a tool only one list finds, and needs no score scale', () => {
+    const text = [{ id: 's/a', score: 42 }, { id: 's/c', score: 3 }];
+    const vector = [{ id: 's/b', score: 0.91 }, { id: 's/a', score: 0.9 }];
+    const fused = fuse({ text, vector });
+    assert.deepEqual(fused.map((h) => h.id), ['s/a', 's/b', 's/c']);
+    assert.equal(fused[0]!.score, 1 / 61 + 1 / 62);
+    assert.deepEqual(fused[0]!.ranks, { text: 1, vector: 2 });
+    assert.deepEqual(fuse({ text: text.map((h) => ({ ...h, score: h.score * 1000 })), vector }).map((h) => h.id), fused.map((h) => h.id));
+  });
+
+  it('CJK text becomes character pairs, other scripts split into words, English stemmed', () => {
+    assert.deepEqual(textTokens('必应搜索'), ['必应', '应搜', '搜索']);
+    assert.deepEqual(textTokens('getStockQuote forecasts'), ['stock', 'quot', 'forecast']);
+    assert.deepEqual(textTokens('Привет мир'), ['привет', 'мир']);
   });
 
   it('the scope predicate allows exactly the tools scopes.yml grants the groups', () => {
