@@ -185,7 +185,7 @@ export function registerAuthCommands(program: Command): void {
         const report = await describeToken(project, token);
         return { report, limits: await (await import('../client/caller-limits.js')).callerLimitsReport(project, report.identity, token) };
       });
-      if (ctx.out.options.json) return ctx.out.json({ gateway: (await session()).gatewayKey(project.settings), credentials: credentialsFile(), ...report, limits });
+      if (ctx.out.options.json) return ctx.out.json({ gateway: (await session()).gatewayKey(project.settings), credentials: credentialsFile(), ...report, limits: camelCaseKeys(limits) });
       printReport(ctx, report);
       printLimits(ctx, limits);
     });

@@ -115,9 +115,11 @@ describe('rate limits through Caddy and authd', () => {
     const env = { MCPGW_CONFIG_DIR: configDir };
     const json = await runCli(['whoami', '--json'], { cwd: gw.dir, env });
     assert.equal(json.code, 0, json.stderr);
-    const report = JSON.parse(json.stdout) as { limits: { live: boolean; limits: { name: string; remaining: number | null }[] } };
+    const report = JSON.parse(json.stdout).data as { limits: { live: boolean; limits: { name: string; remaining: number | null; resetsInS: number | null }[] } };
     assert.equal(report.limits.live, true);
-    assert.equal(report.limits.limits.find((l) => l.name === 'service echo, tool shared')?.remaining, 0);
+    const shared = report.limits.limits.find((l) => l.name === 'service echo, tool shared');
+    assert.equal(shared?.remaining, 0);
+    assert.ok((shared?.resetsInS ?? 0) > 0, 'the spent window says when it refills');
     const text = await runCli(['whoami'], { cwd: gw.dir, env });
     assert.match(text.stdout, /LIMIT\s+DECLARED\s+PER\s+LEFT/);
     assert.match(text.stdout, /scope dev on echo, tool batchy\s+3\/min\s+you\s+3\/3/);
