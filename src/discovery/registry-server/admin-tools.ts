@@ -3,18 +3,16 @@
 // right again against the current scopes.yml (rights can change while a session is open).
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { loadProject } from '../../core/config/project.js';
 import { TRANSPORTS } from '../../core/config/service.js';
 import type { RegistryRight } from '../../core/config/scopes.js';
 import { registerService, refreshService, setEnabled } from './service-changes.js';
-import type { RegistryContext, RequestExtra } from './registry-context.js';
+import type { RegistryContext } from './registry-context.js';
 import { toolAnswer } from './tool-results.js';
 
 const name = z.string().min(1).describe('The service name, e.g. "weather".');
 const url = z.string().url();
 
 export function registerAdminTools(server: McpServer, ctx: RegistryContext, rights: readonly RegistryRight[]): void {
-  const session = async (extra: RequestExtra) => ({ project: await loadProject(ctx.root), caller: ctx.callerOf(extra) });
 
   if (rights.includes('register')) {
     server.registerTool(
@@ -41,8 +39,7 @@ export function registerAdminTools(server: McpServer, ctx: RegistryContext, righ
       },
       async ({ replace, ...fields }, extra) =>
         toolAnswer(async () => {
-          const { project, caller } = await session(extra);
-          return { ...(await registerService(project, caller, { ...fields, description: fields.description ?? '', tags: fields.tags ?? [] }, replace, ctx.afterAnswer)) };
+          return { ...(await registerService(ctx, ctx.callerOf(extra), { ...fields, description: fields.description ?? '', tags: fields.tags ?? [] }, replace)) };
         }),
     );
     server.registerTool(
@@ -55,8 +52,7 @@ export function registerAdminTools(server: McpServer, ctx: RegistryContext, righ
       },
       async (args, extra) =>
         toolAnswer(async () => {
-          const { project, caller } = await session(extra);
-          return { ...(await refreshService(project, caller, args.name)) };
+          return { ...(await refreshService(ctx, ctx.callerOf(extra), args.name)) };
         }),
     );
   }
@@ -75,8 +71,7 @@ export function registerAdminTools(server: McpServer, ctx: RegistryContext, righ
       },
       async (args, extra) =>
         toolAnswer(async () => {
-          const { project, caller } = await session(extra);
-          return { ...(await setEnabled(project, caller, args.name, enabled, ctx.afterAnswer)) };
+          return { ...(await setEnabled(ctx, ctx.callerOf(extra), args.name, enabled)) };
         }),
     );
   }

@@ -2,11 +2,10 @@
 // caller is whoever authd let through: Caddy deletes a client's X-Mcpgw-Identity and sets
 // authd's, so it is trusted here (the server listens on loopback only) and read with the one
 // decoder in core. Over stdio the caller is the local operator, who owns the files anyway.
-import type { RegistryRight } from '../../core/config/scopes.js';
-import { decideForGroups, hasRegistryRight, isToolAllowed, type Policy } from '../../core/policy/policy.js';
+// What a caller may see and change: core/policy/registry-access (a Caller is an Actor).
 import { bearerToken } from '../../core/identity/token-verifier.js';
 import { identityFromHeaders, IdentityHeaderError, type HeaderMap } from '../../core/identity/identity-header.js';
-import { CallerUnknownError, RegistryRightError } from './errors.js';
+import { CallerUnknownError } from './errors.js';
 
 export type Caller =
   | {
@@ -39,23 +38,4 @@ export function callerFromHeaders(headers: HeaderMap | undefined): Caller {
   }
   if (!headers || !identity) throw new CallerUnknownError();
   return { kind: 'agent', subject: identity.subject, groups: identity.groups, scopes: identity.scopes, token: bearerToken(header(headers, 'authorization')) };
-}
-
-/** May the caller call this tool? (The gateway decides for real; this decides what is shown.) */
-export function mayCallTool(policy: Policy, caller: Caller, server: string, tool: string): boolean {
-  return caller.kind === 'operator' || isToolAllowed(policy, caller.groups, server, tool);
-}
-
-/** A service is shown to holders of the `list` right and to anyone granted something on it. */
-export function maySeeService(policy: Policy, caller: Caller, server: string): boolean {
-  if (caller.kind === 'operator') return true;
-  return hasRegistryRight(policy, caller.groups, 'list') || decideForGroups(policy, caller.groups, { server }).allowed;
-}
-
-export function holdsRight(policy: Policy, caller: Caller, right: RegistryRight): boolean {
-  return caller.kind === 'operator' || hasRegistryRight(policy, caller.groups, right);
-}
-
-export function requireRight(policy: Policy, caller: Caller, right: RegistryRight): void {
-  if (!holdsRight(policy, caller, right)) throw new RegistryRightError(right, caller.subject);
 }

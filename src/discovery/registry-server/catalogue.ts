@@ -2,13 +2,13 @@
 // health and the tools they may call, each with the URL to call it through the gateway.
 import type { Project } from '../../core/config/project.js';
 import type { ServiceDefinition, ToolDefinition } from '../../core/config/service.js';
-import { ServiceNotFoundError } from '../../core/config/service-files.js';
+import type { RegistryService } from '../../control/registry/registry-service.js';
 import { gatewayEndpoint, serviceSummary, type ServiceSummary } from '../../core/config/service-summary.js';
 import { publicUrl } from '../../core/config/settings.js';
 import { stateLayout } from '../../core/state/layout.js';
 import { readHealth, type ServiceHealth } from '../../core/state/snapshots.js';
 import { usableTools } from '../../core/state/tool-approvals.js';
-import { mayCallTool, maySeeService, type Caller } from './caller.js';
+import type { Caller } from './caller.js';
 
 export interface ToolView {
   name: string;
@@ -65,38 +65,30 @@ export function matchesFilter(svc: ServiceDefinition, filter: ServiceFilter = {}
   return (filter.text ?? '').toLowerCase().split(/\s+/).filter(Boolean).every((word) => haystack.includes(word));
 }
 
-export function visibleServices(project: Project, caller: Caller): ServiceDefinition[] {
-  return project.services.filter((s) => maySeeService(project.scopes, caller, s.name));
-}
-
-/** A service the caller may see, or ServiceNotFoundError (hidden services do not exist for them). */
-export function visibleService(project: Project, caller: Caller, name: string): ServiceDefinition {
-  const svc = project.services.find((s) => s.name === name);
-  if (!svc || !maySeeService(project.scopes, caller, svc.name)) throw new ServiceNotFoundError(name);
-  return svc;
-}
-
 /** The tools of a service the caller may call (pinned services: approved tools only). */
-export async function callableTools(project: Project, caller: Caller, svc: ServiceDefinition): Promise<ToolView[]> {
-  const { tools } = await usableTools(stateLayout(project.stateDir), svc);
-  return tools.filter((t) => mayCallTool(project.scopes, caller, svc.name, t.name)).map(toolView);
+export async function callableTools(registry: RegistryService, caller: Caller, svc: ServiceDefinition): Promise<ToolView[]> {
+  const { tools } = await usableTools(stateLayout(registry.project.stateDir), svc);
+  return tools.filter((t) => registry.mayCallTool(caller, svc.name, t.name)).map(toolView);
 }
 
-export async function listServices(project: Project, caller: Caller, filter?: ServiceFilter): Promise<ServiceView[]> {
+export async function listServices(registry: RegistryService, caller: Caller, filter?: ServiceFilter): Promise<ServiceView[]> {
+  const { project } = registry;
   const health = await readHealth(stateLayout(project.stateDir));
-  return visibleServices(project, caller)
+  return registry
+    .visibleServices(caller)
     .filter((s) => matchesFilter(s, filter))
     .map((s) => serviceView(project, s, health[s.name]));
 }
 
-export async function getService(project: Project, caller: Caller, name: string): Promise<ServiceView> {
-  const svc = visibleService(project, caller, name);
-  const health = await readHealth(stateLayout(project.stateDir));
-  return serviceView(project, svc, health[svc.name], await callableTools(project, caller, svc));
+export async function getService(registry: RegistryService, caller: Caller, name: string): Promise<ServiceView> {
+  const svc = registry.visibleService(caller, name);
+  const health = await readHealth(stateLayout(registry.project.stateDir));
+  return serviceView(registry.project, svc, health[svc.name], await callableTools(registry, caller, svc));
 }
 
-export async function healthReport(project: Project, caller: Caller, name?: string): Promise<{ name: string; enabled: boolean; url: string; health: HealthView }[]> {
-  const services = name ? [visibleService(project, caller, name)] : visibleServices(project, caller);
+export async function healthReport(registry: RegistryService, caller: Caller, name?: string): Promise<{ name: string; enabled: boolean; url: string; health: HealthView }[]> {
+  const { project } = registry;
+  const services = name ? [registry.visibleService(caller, name)] : registry.visibleServices(caller);
   const health = await readHealth(stateLayout(project.stateDir));
   return services.map((s) => ({ name: s.name, enabled: s.enabled, url: gatewayEndpoint(publicUrl(project.settings), s), health: healthView(health[s.name]) }));
 }

@@ -2,7 +2,6 @@
 // health, and call a found tool through the gateway. Descriptions are written for a model.
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { loadProject } from '../../core/config/project.js';
 import { getService, healthReport, listServices } from './catalogue.js';
 import { findToolsFor } from './find.js';
 import { callToolAs } from '../../client/gateway-call.js';
@@ -12,7 +11,8 @@ import { failureResult, toolAnswer } from './tool-results.js';
 const serviceName = z.string().min(1).describe('Service name exactly as find_tools or list_services return it, e.g. "everything".');
 
 export function registerDiscoveryTools(server: McpServer, ctx: RegistryContext): void {
-  const session = async (extra: RequestExtra) => ({ project: await loadProject(ctx.root), caller: ctx.callerOf(extra) });
+  // The current project of the process's registry service: no file is read per call.
+  const session = (extra: RequestExtra) => ({ registry: ctx.registry, project: ctx.registry.project, caller: ctx.callerOf(extra) });
 
   server.registerTool(
     'find_tools',
@@ -33,7 +33,7 @@ export function registerDiscoveryTools(server: McpServer, ctx: RegistryContext):
     },
     async (args, extra) =>
       toolAnswer(async () => {
-        const { project, caller } = await session(extra);
+        const { project, caller } = session(extra);
         return { ...(await findToolsFor(project, caller, { query: args.query, topK: args.top_k, server: args.server, tags: args.tags })) };
       }),
   );
@@ -54,8 +54,8 @@ export function registerDiscoveryTools(server: McpServer, ctx: RegistryContext):
     },
     async (args, extra) =>
       toolAnswer(async () => {
-        const { project, caller } = await session(extra);
-        return { services: await listServices(project, caller, { text: args.filter, tags: args.tags, enabled: args.enabled }) };
+        const { registry, caller } = session(extra);
+        return { services: await listServices(registry, caller, { text: args.filter, tags: args.tags, enabled: args.enabled }) };
       }),
   );
 
@@ -70,8 +70,8 @@ export function registerDiscoveryTools(server: McpServer, ctx: RegistryContext):
     },
     async (args, extra) =>
       toolAnswer(async () => {
-        const { project, caller } = await session(extra);
-        return { ...(await getService(project, caller, args.name)) };
+        const { registry, caller } = session(extra);
+        return { ...(await getService(registry, caller, args.name)) };
       }),
   );
 
@@ -86,8 +86,8 @@ export function registerDiscoveryTools(server: McpServer, ctx: RegistryContext):
     },
     async (args, extra) =>
       toolAnswer(async () => {
-        const { project, caller } = await session(extra);
-        return { services: await healthReport(project, caller, args.name) };
+        const { registry, caller } = session(extra);
+        return { services: await healthReport(registry, caller, args.name) };
       }),
   );
 
@@ -108,7 +108,7 @@ export function registerDiscoveryTools(server: McpServer, ctx: RegistryContext):
     },
     async (args, extra) => {
       try {
-        const { project, caller } = await session(extra);
+        const { project, caller } = session(extra);
         return await callToolAs(project, caller, args.server, args.tool, args.arguments);
       } catch (err) {
         return failureResult(err);

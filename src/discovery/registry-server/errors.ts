@@ -1,7 +1,6 @@
 // Errors of the registry MCP server. Each has a stable `code`; a tool that fails answers
 // `isError: true` with that code, so an agent can tell "not allowed" from "try again".
 import { IDENTITY_HEADER, REGISTRY_PATH } from '../../core/wire/contract.js';
-import type { RegistryRight } from '../../core/config/scopes.js';
 
 export class RegistryServerError extends Error {
   constructor(readonly code: string, message: string, readonly hint?: string) {
@@ -15,14 +14,6 @@ export class CallerUnknownError extends RegistryServerError {
   constructor(why = `the request carries no ${IDENTITY_HEADER}`) {
     super('ERR_NO_IDENTITY', `${why}: the registry server is reached through the gateway (<gateway>${REGISTRY_PATH}/mcp), which sets it`, `connect to <gateway>${REGISTRY_PATH}/mcp with a bearer token`);
     this.name = 'CallerUnknownError';
-  }
-}
-
-/** The caller's groups hold no scope with this registry right. */
-export class RegistryRightError extends RegistryServerError {
-  constructor(readonly right: RegistryRight, subject: string) {
-    super('ERR_REGISTRY_RIGHT', `${subject} lacks the registry right "${right}"`, `grant it in scopes.yml: scopes.<scope>.registry: [${right}]`);
-    this.name = 'RegistryRightError';
   }
 }
 

@@ -3,7 +3,8 @@
 import type { Project } from '../../core/config/project.js';
 import { openIndex } from '../search/index-update.js';
 import { findTools, type FindResult } from '../search/find-tools.js';
-import { mayCallTool, type Caller } from './caller.js';
+import { mayCallTool } from '../../core/policy/registry-access.js';
+import type { Caller } from './caller.js';
 
 export interface FindRequest {
   query: string;

@@ -10,7 +10,8 @@ import { readJsonBody, sendJson } from '../../core/http/http-messages.js';
 import { listenOn } from '../../core/http/listen.js';
 import { callerFromHeaders, type Caller } from './caller.js';
 import { RegistryServerError } from './errors.js';
-import type { RegistryContext } from './registry-context.js';
+import type { RequestExtra } from './registry-context.js';
+import { RegistryService } from '../../control/registry/registry-service.js';
 import { createRegistryMcpServer } from './registry-mcp-server.js';
 
 /** The same limit the /mcpgw route enforces in Caddy. */
@@ -45,25 +46,24 @@ function rpcError(res: ServerResponse, status: number, code: string, message: st
 
 export async function startRegistryHttpServer(options: RegistryHttpOptions): Promise<RegistryHttpServer> {
   const log = options.log ?? (() => {});
-  const base: RegistryContext = { root: options.root, callerOf: (extra) => callerFromHeaders(extra.requestInfo?.headers) };
+  // One registry service for the process: one watcher, one serialized apply.
+  const registry = await RegistryService.open(options.root);
+  registry.onAfterAnswerApply((outcome) => {
+    for (const w of outcome.warnings) log(`warning: ${w}`);
+    if (outcome.error) log(outcome.message);
+  });
+  const base = { registry, callerOf: (extra: RequestExtra) => callerFromHeaders(extra.requestInfo?.headers) };
   const sessions = new Map<string, SseSession>();
-  // One apply at a time: two concurrent pushes would conflict on Caddy's If-Match.
-  let applying: Promise<void> = Promise.resolve();
-  const runApply = (apply: () => Promise<void>) => {
-    applying = applying.then(apply).catch((err: Error) => log(err.message));
-  };
 
   async function streamable(req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> {
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed', message: 'this endpoint is stateless: POST JSON-RPC messages' }, { allow: 'POST' });
     const body = await readJsonBody(req, res, MAX_BODY_BYTES);
     if (body === undefined) return;
-    const applies: (() => Promise<void>)[] = [];
-    const server = await createRegistryMcpServer({ ...base, afterAnswer: (apply) => applies.push(apply) }, caller);
+    // A change made by this request is applied once its answer has left (the response closed).
+    const answered = new Promise<void>((resolve) => res.once('close', resolve));
+    const server = createRegistryMcpServer({ ...base, applyWhen: () => ({ after: answered }) }, caller);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on('close', () => {
-      applies.forEach(runApply);
-      void transport.close().then(() => server.close());
-    });
+    res.on('close', () => void transport.close().then(() => server.close()));
     await server.connect(transport);
     await transport.handleRequest(req, res, body);
   }
@@ -71,8 +71,8 @@ export async function startRegistryHttpServer(options: RegistryHttpOptions): Pro
   async function openSse(req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> {
     if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
     // The answer goes out on this stream, which has no end to wait for: give it a moment's start.
-    const afterAnswer = (apply: () => Promise<void>) => void setTimeout(() => runApply(apply), SSE_ANSWER_HEAD_START_MS);
-    const server = await createRegistryMcpServer({ ...base, afterAnswer }, caller);
+    const headStart = () => ({ after: new Promise<void>((resolve) => setTimeout(resolve, SSE_ANSWER_HEAD_START_MS)) });
+    const server = createRegistryMcpServer({ ...base, applyWhen: headStart }, caller);
     // The gateway path: clients resolve the endpoint against the URL they used (<gateway>/mcpgw/sse).
     const transport = new SSEServerTransport(`${REGISTRY_PATH}/messages`, res);
     sessions.set(transport.sessionId, { transport, subject: caller.subject });
@@ -124,6 +124,7 @@ export async function startRegistryHttpServer(options: RegistryHttpOptions): Pro
       await Promise.all([...sessions.values()].map((s) => s.transport.close().catch(() => {})));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await registry.close();
     },
   };
 }

@@ -1,7 +1,9 @@
-// What every registry tool, resource and transport shares: the checkout, and how to tell who
-// sent the request being handled (identity is read per request, never kept per session).
+// What every registry tool, resource and transport shares: the process's registry service, how
+// to tell who sent the request being handled (identity is read per request, never kept per
+// session), and when a change made by that request may be applied.
+import type { ApplyWhen } from '../../control/registry/serialized-apply.js';
+import type { RegistryService } from '../../control/registry/registry-service.js';
 import type { Caller, HeaderMap } from './caller.js';
-import type { ApplyScheduler } from './service-changes.js';
 
 /** The part of the SDK's per-request `extra` the registry reads. */
 export interface RequestExtra {
@@ -9,9 +11,11 @@ export interface RequestExtra {
 }
 
 export interface RegistryContext {
-  /** The mcpgw checkout (mcpgw.yaml, registry.d/, scopes.yml). */
-  root: string;
+  registry: RegistryService;
   callerOf(extra: RequestExtra): Caller;
-  /** Over HTTP (behind Caddy): apply registry changes after answering. Absent: apply before. */
-  afterAnswer?: ApplyScheduler;
+  /**
+   * Over HTTP (behind Caddy): after this request's answer has left, since it passes through the
+   * Caddy being reconfigured. Absent (stdio): apply before answering, and report the result.
+   */
+  applyWhen?: () => ApplyWhen;
 }

@@ -1,10 +1,7 @@
 // The registry MCP server: discovery tools for everyone let in, change tools for holders of
 // registry rights, and the catalogue as resources. One instance per HTTP request (stateless
-// Streamable HTTP), per legacy SSE stream, or per stdio process.
+// Streamable HTTP), per legacy SSE stream, or per stdio process — all over one registry service.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { loadProject } from '../../core/config/project.js';
-import { REGISTRY_RIGHTS, type RegistryRight } from '../../core/config/scopes.js';
-import { registryRights } from '../../core/policy/policy.js';
 import { registerAdminTools } from './admin-tools.js';
 import type { Caller } from './caller.js';
 import { registerDiscoveryTools } from './discovery-tools.js';
@@ -19,12 +16,10 @@ const INSTRUCTIONS =
   'list_services, get_service and health describe the servers; resources mcpgw://services/<name> hold the same.';
 
 /** `caller` decides which change tools are listed; each call re-checks its own caller's rights. */
-export async function createRegistryMcpServer(ctx: RegistryContext, caller: Caller): Promise<McpServer> {
-  const project = await loadProject(ctx.root);
-  const rights: readonly RegistryRight[] = caller.kind === 'operator' ? REGISTRY_RIGHTS : registryRights(project.scopes, caller.groups);
+export function createRegistryMcpServer(ctx: RegistryContext, caller: Caller): McpServer {
   const server = new McpServer(REGISTRY_SERVER_INFO, { instructions: INSTRUCTIONS, capabilities: { tools: {}, resources: {} } });
   registerDiscoveryTools(server, ctx);
-  registerAdminTools(server, ctx, rights);
+  registerAdminTools(server, ctx, ctx.registry.rightsOf(caller));
   registerServiceResources(server, ctx);
   return server;
 }

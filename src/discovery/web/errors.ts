@@ -21,13 +21,6 @@ export class CsrfError extends WebError {
   }
 }
 
-/** The person lacks the registry right (scopes.yml) the change needs. */
-export class RightMissingError extends WebError {
-  constructor(readonly right: string, what: string) {
-    super('ERR_RIGHT_MISSING', `${what} needs the registry right "${right}" (scopes.yml)`, 403, { missing: right });
-  }
-}
-
 export class BadRequestError extends WebError {
   constructor(message: string, details?: unknown) {
     super('ERR_BAD_REQUEST', message, 400, details);

@@ -1,6 +1,7 @@
-// The live channel: server-sent events to signed-in pages. It follows the files the prober and
-// people change (health.json, snapshots, registry.d, scopes.yml) and sends each page its own
-// view, so health, tool counts and last-checked times update without a reload.
+// The live channel: server-sent events to signed-in pages. It follows what the prober writes
+// (health.json, snapshots) and is told when the registry service's project changes (registry.d,
+// scopes.yml), and sends each page its own view, so health, tool counts and last-checked times
+// update without a reload.
 import { watch, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { stateLayout } from '../../core/state/layout.js';
@@ -41,13 +42,13 @@ export class LiveChannel {
     await this.sendTo([client], await this.load());
   }
 
-  /** Follow the files that change what pages show. */
+  /** Follow the prober's files (the project's own files: the registry service's watcher). */
   watch(project: Project): void {
     const layout = stateLayout(project.stateDir);
     // watchFile polls stat: it survives the atomic rename writers use (fs.watch loses the inode).
-    this.polled = [layout.healthFile, project.paths.scopesFile];
+    this.polled = [layout.healthFile];
     for (const file of this.polled) watchFile(file, { interval: 300 }, () => this.changed());
-    for (const dir of [project.paths.registryDir, layout.snapshotsDir]) {
+    for (const dir of [layout.snapshotsDir]) {
       try {
         this.watchers.push(watch(dir, () => this.changed()));
       } catch {

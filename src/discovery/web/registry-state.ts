@@ -1,5 +1,7 @@
-// Reads what the UI shows from the files and the state dir, for one person.
-import { loadProject, type Project } from '../../core/config/project.js';
+// Reads what the UI shows — the registry service's current project and the prober's state —
+// for one person.
+import type { Project } from '../../core/config/project.js';
+import type { RegistryService } from '../../control/registry/registry-service.js';
 import { gatewayStatus } from '../../control/probe/service-status.js';
 import { registryView, type RegistryView } from './registry-view.js';
 
@@ -8,9 +10,9 @@ export interface RegistryState {
   viewFor(groups: readonly string[]): RegistryView;
 }
 
-/** Load once, then build each person's view from the same snapshot (the live channel fans out). */
-export async function loadRegistryState(root: string): Promise<RegistryState> {
-  const project = await loadProject(root);
+/** One snapshot, then each person's view from it (the live channel fans out). */
+export async function loadRegistryState(registry: RegistryService): Promise<RegistryState> {
+  const { project } = registry;
   const { services: statuses } = await gatewayStatus(project);
   return { project, viewFor: (groups) => registryView(project.scopes, groups, project.services, statuses) };
 }

@@ -4,7 +4,8 @@
 import type { RegistryRight } from '../../core/config/scopes.js';
 import type { ServiceDefinition } from '../../core/config/service.js';
 import { serviceSummary } from '../../core/config/service-summary.js';
-import { decideForGroups, registryRights, type Policy } from '../../core/policy/policy.js';
+import type { Policy } from '../../core/policy/policy.js';
+import { mayChange, maySeeService, mayUseService, rightsOf, type Actor } from '../../core/policy/registry-access.js';
 import type { ServiceStatus } from '../../control/probe/service-status.js';
 
 /** What a person may do to one service, each naming the registry right it needs. */
@@ -13,7 +14,7 @@ export interface ServicePermissions {
   disable: boolean;
   /** Change description, tags, upstream: the `register` right (it rewrites the definition). */
   edit: boolean;
-  /** Probe now: anyone who sees the service (a probe changes nothing). */
+  /** Probe now: the `register` right (RIGHT_FOR.refresh). */
   refresh: boolean;
 }
 
@@ -52,22 +53,14 @@ export interface RegistryView {
   mayRegister: boolean;
 }
 
-/** Which change needs which right. */
-export const RIGHT_FOR = { enable: 'enable', disable: 'disable', edit: 'register', register: 'register' } as const satisfies Record<string, RegistryRight>;
-
-/** A person sees every service with the `list` right, else only the servers they may use. */
-export function mayUseServer(policy: Policy, groups: readonly string[], service: string): boolean {
-  return decideForGroups(policy, groups, { server: service }).allowed;
-}
-
 export function registryView(policy: Policy, groups: readonly string[], services: readonly ServiceDefinition[], statuses: readonly ServiceStatus[]): RegistryView {
-  const rights = registryRights(policy, groups);
-  const listsAll = rights.includes('list');
+  const person: Actor = { kind: 'person', subject: '', groups };
+  const rights = rightsOf(policy, person);
   const statusOf = new Map(statuses.map((s) => [s.name, s]));
   const views: ServiceView[] = [];
   for (const svc of services) {
-    const usable = mayUseServer(policy, groups, svc.name);
-    if (!listsAll && !usable) continue;
+    if (!maySeeService(policy, person, svc.name)) continue;
+    const usable = mayUseService(policy, person, svc.name);
     const summary = serviceSummary(svc);
     const st = statusOf.get(svc.name);
     views.push({
@@ -87,14 +80,14 @@ export function registryView(policy: Policy, groups: readonly string[], services
       gated: st?.gated ?? false,
       usable,
       may: {
-        enable: rights.includes(RIGHT_FOR.enable),
-        disable: rights.includes(RIGHT_FOR.disable),
-        edit: rights.includes(RIGHT_FOR.edit) && svc.transport !== 'stdio',
-        refresh: true,
+        enable: mayChange(policy, person, 'enable'),
+        disable: mayChange(policy, person, 'disable'),
+        edit: mayChange(policy, person, 'edit') && svc.transport !== 'stdio',
+        refresh: mayChange(policy, person, 'refresh'),
       },
     });
   }
-  return { services: views, stats: registryStats(views), rights, mayRegister: rights.includes(RIGHT_FOR.register) };
+  return { services: views, stats: registryStats(views), rights, mayRegister: mayChange(policy, person, 'register') };
 }
 
 export function registryStats(services: readonly ServiceView[]): RegistryStats {

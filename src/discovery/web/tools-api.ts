@@ -1,13 +1,11 @@
 // The tools dialog and the tool search box: a service's usable tools with what the person may
 // call, and `mcpgw find`'s engine filtered by the person's scopes.
-import { loadProject } from '../../core/config/project.js';
-import { ServiceNotFoundError } from '../../core/config/service-files.js';
-import { isToolAllowed, registryRights } from '../../core/policy/policy.js';
+import type { RegistryService } from '../../control/registry/registry-service.js';
+import type { Actor } from '../../core/policy/registry-access.js';
 import { stateLayout } from '../../core/state/layout.js';
 import { usableTools } from '../../core/state/tool-approvals.js';
 import { openIndex } from '../search/index-update.js';
 import { findTools, type FoundTool } from '../search/find-tools.js';
-import { mayUseServer } from './registry-view.js';
 
 export interface ToolView {
   name: string;
@@ -25,12 +23,9 @@ export interface ServiceTools {
   withheld: string[];
 }
 
-export async function toolsOf(root: string, groups: readonly string[], name: string): Promise<ServiceTools> {
-  const project = await loadProject(root);
-  const svc = project.services.find((s) => s.name === name);
-  const visible = svc && (registryRights(project.scopes, groups).includes('list') || mayUseServer(project.scopes, groups, name));
-  if (!svc || !visible) throw new ServiceNotFoundError(name);
-  const usable = await usableTools(stateLayout(project.stateDir), svc);
+export async function toolsOf(registry: RegistryService, person: Actor, name: string): Promise<ServiceTools> {
+  const svc = registry.visibleService(person, name);
+  const usable = await usableTools(stateLayout(registry.project.stateDir), svc);
   return {
     service: name,
     tools: usable.tools.map((t) => ({
@@ -38,7 +33,7 @@ export async function toolsOf(root: string, groups: readonly string[], name: str
       title: t.title,
       description: t.description ?? '',
       inputSchema: t.inputSchema,
-      allowed: isToolAllowed(project.scopes, groups, name, t.name),
+      allowed: registry.mayCallTool(person, name, t.name),
     })),
     withheld: usable.withheld.map((w) => w.name),
   };
@@ -51,8 +46,8 @@ export interface ToolSearch {
 }
 
 /** Same engine as `mcpgw find`; only tools the person may call are returned. */
-export async function searchTools(root: string, groups: readonly string[], query: string, server?: string, topK = 10): Promise<ToolSearch> {
-  const [project, opened] = await Promise.all([loadProject(root), openIndex(root)]);
-  const found = await findTools(opened, query, { topK, server: server ? [server] : undefined, allow: (server, tool) => isToolAllowed(project.scopes, groups, server, tool) });
+export async function searchTools(registry: RegistryService, person: Actor, query: string, server?: string, topK = 10): Promise<ToolSearch> {
+  const opened = await openIndex(registry.project.paths.root);
+  const found = await findTools(opened, query, { topK, server: server ? [server] : undefined, allow: (server, tool) => registry.mayCallTool(person, server, tool) });
   return { query, results: found.results, warnings: [...opened.warnings, ...found.warnings] };
 }

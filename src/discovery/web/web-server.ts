@@ -2,18 +2,20 @@
 // through the configured OpenID provider; every API call is checked against scopes.yml here,
 // whatever the page shows; changes need the session's CSRF token and a same-origin request.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { loadProject, type Project } from '../../core/config/project.js';
+import type { Project } from '../../core/config/project.js';
 import { ConfigInvalidError, formatIssue } from '../../core/config/issues.js';
 import { ServiceExistsError, ServiceNotFoundError } from '../../core/config/service-files.js';
 import { publicUrl } from '../../core/config/settings.js';
-import { registryRights } from '../../core/policy/policy.js';
+import { RegistryService } from '../../control/registry/registry-service.js';
+import { ChangeRefusedError, RegistryRightError } from '../../control/registry/errors.js';
+import type { ChangeOutcome } from '../../control/registry/registry-service.js';
 import { listenOn } from '../../core/http/listen.js';
 import { UI_PATH } from '../../core/wire/contract.js';
 import { clearCookie, LOGIN_COOKIE, parseCookies, SESSION_COOKIE, setCookie } from './cookies.js';
 import { CsrfError, LoginFailedError, NotSignedInError, WebError } from './errors.js';
 import { readJsonBody, redirect, sendAsset, sendJson } from './http-io.js';
 import { LiveChannel } from './live-channel.js';
-import { applyIfRunning, editDefinition, editRequestSchema, parseRequest, refreshService, registerDefinition, registerRequestSchema, setEnabled } from './registry-actions.js';
+import { editRequestSchema, parseRequest, personOf, registerRequestSchema, WEB_REGISTRATION_COMMENT } from './registry-actions.js';
 import { loadRegistryState } from './registry-state.js';
 import { sameSecret, SessionStore, type WebSession } from './session-store.js';
 import { searchTools, toolsOf } from './tools-api.js';
@@ -46,13 +48,22 @@ function loginFor(project: Project): WebLogin | undefined {
 export async function startWebServer(options: WebServerOptions): Promise<RunningWebServer> {
   const log = options.log ?? ((line: string) => process.stderr.write(`web: ${line}\n`));
   const root = options.root;
-  const project = await loadProject(root);
+  // One registry service for the process: the current project (one watcher), rules, one apply queue.
+  const registry = await RegistryService.open(root);
+  const project = registry.project;
   const origin = new URL(publicUrl(project.settings)).origin;
   const sessions = new SessionStore(project.settings.web.session_ttl);
   const login = loginFor(project);
   if (!login) log('warning: no identity provider with a client id in mcpgw.yaml — nobody can sign in (there is no default password)');
-  const live = new LiveChannel(() => loadRegistryState(root), log);
+  const live = new LiveChannel(() => loadRegistryState(registry), log);
   live.watch(project);
+  registry.onChange(() => live.changed());
+  // Applies run after the answer (see changed()); their outcome reaches pages as a notice.
+  registry.onAfterAnswerApply((outcome) => {
+    for (const w of outcome.warnings) log(`warning: ${w}`);
+    if (outcome.error) log(outcome.message);
+    live.notice({ ok: !outcome.error, gateway: outcome.message });
+  });
 
   const sessionOf = (req: IncomingMessage): WebSession | undefined => sessions.get(parseCookies(req.headers.cookie).get(SESSION_COOKIE));
   const requireSession = (req: IncomingMessage): WebSession => {
@@ -69,7 +80,6 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     if (!sameSecret(session.csrf, Array.isArray(token) ? token[0] : token)) throw new CsrfError('the CSRF token is missing or wrong — reload the page');
     return session;
   };
-  const rightsOf = async (session: WebSession) => registryRights((await loadProject(root)).scopes, session.groups);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', origin);
@@ -117,48 +127,44 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     const path = url.pathname.slice(`${UI_PATH}/api`.length);
     if (method === 'GET') {
       const session = requireSession(req);
-      if (path === '/me') return sendJson(res, 200, { subject: session.subject, groups: session.groups, rights: await rightsOf(session), csrf: session.csrf, expiresAt: new Date(session.expiresAt).toISOString() });
+      if (path === '/me') return sendJson(res, 200, { subject: session.subject, groups: session.groups, rights: registry.rightsOf(personOf(session)), csrf: session.csrf, expiresAt: new Date(session.expiresAt).toISOString() });
       if (path === '/events') return live.open(res, session);
-      if (path === '/services') return sendJson(res, 200, (await loadRegistryState(root)).viewFor(session.groups));
-      if (path === '/limits') return sendJson(res, 200, await limitsOfPerson(await loadProject(root), session));
-      if (path === '/search') return sendJson(res, 200, await searchTools(root, session.groups, url.searchParams.get('q') ?? '', url.searchParams.get('server') || undefined));
+      if (path === '/services') return sendJson(res, 200, (await loadRegistryState(registry)).viewFor(session.groups));
+      if (path === '/limits') return sendJson(res, 200, await limitsOfPerson(registry.project, session));
+      if (path === '/search') return sendJson(res, 200, await searchTools(registry, personOf(session), url.searchParams.get('q') ?? '', url.searchParams.get('server') || undefined));
       const tools = /^\/services\/([a-z0-9-]+)\/tools$/.exec(path);
-      if (tools) return sendJson(res, 200, await toolsOf(root, session.groups, tools[1]!));
+      if (tools) return sendJson(res, 200, await toolsOf(registry, personOf(session), tools[1]!));
     }
     if (method === 'POST') {
-      const session = requireChange(req);
+      const person = personOf(requireChange(req));
       const body = await readJsonBody(req);
-      if (path === '/services') return changed(res, await registerDefinition(root, session, parseRequest(registerRequestSchema, body)));
+      // The page's request passes through Caddy, whose reload would cut it: apply once it is answered.
+      const apply = { after: new Promise((resolve) => res.once('close', resolve)) };
+      if (path === '/services') {
+        const request = parseRequest(registerRequestSchema, body);
+        return changed(res, await registry.register(person, [{ fields: { ...request, path: request.path || undefined }, comment: WEB_REGISTRATION_COMMENT }], { apply }));
+      }
       const m = /^\/services\/([a-z0-9-]+)(?:\/(enable|disable|refresh))?$/.exec(path);
       if (m) {
         const [, name, verb] = m as unknown as [string, string, string | undefined];
-        if (verb === 'enable' || verb === 'disable') return changed(res, await setEnabled(root, session, name, verb === 'enable'));
+        if (verb === 'enable' || verb === 'disable') return changed(res, await registry.setEnabled(person, [name], verb === 'enable', { apply }));
         if (verb === 'refresh') {
-          await refreshService(root, { groups: session.groups, listsAll: (await rightsOf(session)).includes('list') }, name);
+          await registry.refresh(person, name);
           live.changed();
           return sendJson(res, 200, { changed: false, probed: name });
         }
-        return changed(res, await editDefinition(root, session, name, parseRequest(editRequestSchema, body)));
+        return changed(res, await registry.edit(person, name, parseRequest(editRequestSchema, body), { apply }));
       }
     }
     sendJson(res, 404, { error: 'ERR_NOT_FOUND', message: `no API ${method} ${url.pathname}` });
   }
 
-  /** Answer first, then apply (see applyIfRunning); the outcome reaches pages as a notice. */
-  function changed(res: ServerResponse, result: { changed: boolean }): void {
-    sendJson(res, 200, { ...result, gateway: result.changed ? 'applying to the gateway…' : 'no change' });
-    if (!result.changed) return;
-    live.changed();
-    res.once('finish', () => {
-      applying = applying.then(async () => {
-        const outcome = await applyIfRunning(root).catch((err: Error) => ({ ok: false, gateway: `applying failed: ${err.message}`, warnings: [] }));
-        for (const w of outcome.warnings) log(`warning: ${w}`);
-        if (!outcome.ok) log(outcome.gateway);
-        live.notice(outcome);
-      });
-    });
+  /** The change is written; its apply follows the answer (the outcome reaches pages as a notice). */
+  function changed(res: ServerResponse, outcome: ChangeOutcome): void {
+    const didChange = outcome.changes.some((c) => c.changed);
+    sendJson(res, 200, { changed: didChange, gateway: didChange ? 'applying to the gateway…' : 'no change' });
+    if (didChange) live.changed();
   }
-  let applying: Promise<void> = Promise.resolve();
 
   const server: Server = createServer((req, res) => {
     route(req, res).catch((err: unknown) => {
@@ -182,12 +188,15 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       live.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await registry.close();
     },
   };
 }
 
 function errorAnswer(err: unknown): { status: number; body: { error: string; message: string; details?: unknown } } {
   if (err instanceof WebError) return { status: err.status, body: { error: err.code, message: err.message, details: err.details } };
+  if (err instanceof RegistryRightError) return { status: 403, body: { error: err.code, message: err.message, details: { missing: err.right } } };
+  if (err instanceof ChangeRefusedError) return { status: 400, body: { error: err.code, message: err.message } };
   if (err instanceof ServiceNotFoundError) return { status: 404, body: { error: err.code, message: err.message } };
   if (err instanceof ServiceExistsError) return { status: 409, body: { error: err.code, message: `${err.service} already exists` } };
   if (err instanceof ConfigInvalidError) return { status: 400, body: { error: 'ERR_CONFIG_INVALID', message: err.issues.map(formatIssue).join('\n'), details: err.issues } };

@@ -4,8 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadProject } from '../../../src/core/config/project.js';
-import { registerService, setEnabled } from '../../../src/discovery/registry-server/service-changes.js';
+import { RegistryService } from '../../../src/control/registry/registry-service.js';
 import { connectWithToken, eventually, startRegistryGateway, textOf, type RegistryGateway } from './registry-gateway.js';
 
 function post(url: string, token: string): Promise<Response> {
@@ -52,11 +51,13 @@ describe('registry changes through the registry server', () => {
     assert.equal((await post(`${gw.url}/everything/mcp`, gw.alice)).status, 200, 'the route still serves');
   });
 
-  test('the right is checked on every change, not only when tools are listed', async () => {
-    const project = await loadProject(gw.dir);
-    const alice = { kind: 'agent' as const, subject: 'alice', groups: ['developers'], scopes: ['everyday'] };
-    await assert.rejects(setEnabled(project, alice, 'everything', false), { code: 'ERR_REGISTRY_RIGHT', right: 'disable' });
-    await assert.rejects(registerService(project, alice, { name: 'sneaky', upstream: gw.everything.url }), { code: 'ERR_REGISTRY_RIGHT', right: 'register' });
+  test('the right is checked on every change, not only when tools are listed; refreshing needs `register`', async () => {
+    const registry = await RegistryService.open(gw.dir, { follow: false });
+    const alice = { kind: 'agent' as const, subject: 'alice', groups: ['developers'] };
+    await assert.rejects(registry.setEnabled(alice, ['everything'], false), { code: 'ERR_RIGHT_MISSING', right: 'disable' });
+    await assert.rejects(registry.register(alice, [{ fields: { name: 'sneaky', upstream: gw.everything.url } }]), { code: 'ERR_RIGHT_MISSING', right: 'register' });
+    assert.equal(registry.maySee(alice, 'everything'), true, 'alice sees the service she may use…');
+    await assert.rejects(registry.refresh(alice, 'everything'), { code: 'ERR_RIGHT_MISSING', right: 'register' }, '…but seeing it is not the right to probe it');
   });
 
   test('an admin registers a service and disables it, and the gateway route changes live', async () => {
