@@ -5,7 +5,7 @@
 import { centered, EmbedderError, fullTextFallbackWarning, isWordMatcher, type WordMatcher } from './embedder.js';
 import { contentWords } from './identifier-words.js';
 import { fieldMatches, type FieldMatches } from './explain-match.js';
-import { bestHits, correctionVocabulary, documentWords, holdsTerm, storedDocument, textScores, vectorScores, type Hit, type SearchFilters, type SearchIndex } from './search-index.js';
+import { addScores, bestHits, correctionVocabulary, documentWords, holdsTerm, storedDocument, textScores, vectorScores, type Hit, type SearchFilters, type SearchIndex } from './search-index.js';
 import { fuse, rankedHits, type ListName, type RankMode } from './rank.js';
 import { allTerms } from './text-tokens.js';
 import { correctTerms } from './term-corrections.js';
@@ -61,13 +61,13 @@ function queryTerms(index: SearchIndex, query: string, dictionary: WordMatcher |
   return new Map([...own.map((t): [string, number] => [t, 1]), ...corrections]);
 }
 
-/** `terms` plus the terms of index words close in meaning to the query's words, weighted by their cosine. */
-function expandedTerms(index: SearchIndex, matcher: WordMatcher, words: readonly string[], terms: ReadonlyMap<string, number>): Map<string, number> {
-  const expanded = new Map(terms);
+/** Terms of index words close in meaning to the query's words, weighted by their cosine (the query's own `terms` left out). */
+function expansionTerms(index: SearchIndex, matcher: WordMatcher, words: readonly string[], terms: ReadonlyMap<string, number>): Map<string, number> {
+  const expanded = new Map<string, number>();
   const vocabulary = index.compact.vocabulary();
   for (const word of new Set(words)) {
     for (const [similar, cosine] of matcher.similarWords(word, vocabulary, EXPANSION_COSINE, EXPANSIONS)) {
-      for (const term of allTerms(similar)) if ((expanded.get(term) ?? 0) < cosine) expanded.set(term, cosine);
+      for (const term of allTerms(similar)) if (!terms.has(term) && (expanded.get(term) ?? 0) < cosine) expanded.set(term, cosine);
     }
   }
   return expanded;
@@ -103,8 +103,10 @@ export async function findTools(opened: Pick<OpenedIndex, 'index' | 'embedder'>,
 
   const lists: Partial<Record<ListName, Hit[]>> = {};
   const terms = mode === 'vector' ? undefined : queryTerms(index, query, dictionary);
-  if (terms) lists.text = bestHits(index, textScores(index, terms, filters), CANDIDATES);
-  if (terms && matcher && meaning) lists.expanded = bestHits(index, textScores(index, expandedTerms(index, matcher, words, terms), filters), CANDIDATES);
+  const textScored = terms && textScores(index, terms, filters);
+  if (textScored) lists.text = bestHits(index, textScored, CANDIDATES);
+  // BM25F sums over terms: the expanded query's scores are the text scores plus the expansions'.
+  if (terms && textScored && matcher && meaning) lists.expanded = bestHits(index, addScores(textScored, textScores(index, expansionTerms(index, matcher, words, terms), filters)), CANDIDATES);
   if (vector && meaning) lists.vector = bestHits(index, vectorScores(index, vector, filters), CANDIDATES);
   if (matcher && meaning) {
     const matchDocument = matcher.queryMatcher(words);

@@ -107,6 +107,17 @@ export function holdsTerm(index: SearchIndex, term: string): boolean {
   return (Object.keys(TEXT_FIELDS) as TextField[]).some((f) => index.compact.fields[f].termIndex(term) >= 0);
 }
 
+/** Two score sets over the same documents, summed (a new set; neither input changes). */
+export function addScores(a: ScoredDocuments, b: ScoredDocuments): ScoredDocuments {
+  const scores = Float64Array.from(a.scores);
+  const docs = [...a.docs];
+  for (const doc of b.docs) {
+    if (scores[doc] === 0) docs.push(doc);
+    scores[doc]! += b.scores[doc]!;
+  }
+  return { docs, scores };
+}
+
 /** Cosine of every document with the (unit) query vector, in one pass over the int8 block. */
 export function vectorScores(index: SearchIndex, vector: Float32Array, filters: SearchFilters): ScoredDocuments {
   const { compact } = index;
