@@ -3,10 +3,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { loadProject, type Project } from '../core/config/project.js';
-import { applyIfRunning, applyProject, type ApplyReport } from '../control/caddy/apply.js';
+import type { Project } from '../core/config/project.js';
+import { applyProject, type ApplyReport } from '../control/caddy/apply.js';
 import { renderForProject } from '../control/caddy/render-input.js';
-import { waitForAuthd } from '../control/registry/authd-sync.js';
 import { CaddyAdminClient } from '../control/caddy/admin-client.js';
 import { renderCaddyfile } from '../control/caddy/caddyfile.js';
 import { CaddyError } from '../control/caddy/errors.js';
@@ -19,7 +18,6 @@ import { isPidAlive } from '../core/state/process-liveness.js';
 import { contextFor, type CliContext } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { examples } from './help.js';
-import { afterChangeHooks } from './registry.js';
 
 const PACKAGED_TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'Caddyfile.tmpl');
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -70,28 +68,6 @@ function applyOutcome(ctx: CliContext, report: ApplyReport, dryRun: boolean): vo
   }
   if (dryRun && !report.inSync) throw new CliError('the running gateway differs from the files (drift)', EXIT.DRIFT, 'run `mcpgw apply` to push the files', { code: 'ERR_DRIFT', data });
   if (ctx.out.options.json) ctx.out.json(data);
-}
-
-/**
- * After register/enable/disable/remove/import: apply at once when a gateway is running (only
- * route changes reach Caddy; enable/disable leave it in sync), then wait until authd, which
- * decides enabled/disabled per request, has reloaded the files — so the next request sees it.
- */
-async function applyAfterChange(ctx: CliContext, cmd: Command): Promise<unknown> {
-  if (cmd.opts<{ apply?: boolean }>().apply === false) return { applied: false, reason: '--no-apply' };
-  const project = await loadProject(ctx.paths.root);
-  const report = await applyIfRunning(project);
-  if (!report) {
-    ctx.out.info('gateway not running — the change applies at the next `mcpgw up` or `mcpgw apply`');
-    return { applied: false, reason: 'gateway not running' };
-  }
-  for (const w of report.warnings) ctx.out.warn(w);
-  const failed = report.results.find((r) => r.error);
-  if (failed?.error) throw new CliError(`the files changed, but applying them failed: ${failed.error.message}`, EXIT.RUNTIME, failed.error.hint, { code: failed.error.code, data: applyData(report) });
-  ctx.out.info(report.inSync ? 'gateway routes unchanged (Caddy not reloaded)' : `applied to ${report.results.map((r) => r.target).join(', ')}`);
-  const authd = await waitForAuthd(project);
-  if (authd === 'stale') ctx.out.warn('authd has not reloaded registry.d yet (it reads it within a second); check `mcpgw status`');
-  return { applied: true, ...applyData(report), authd };
 }
 
 async function statusOf(project: Project) {
@@ -205,5 +181,4 @@ export function registerGatewayCommands(program: Command): void {
       }
     });
 
-  afterChangeHooks.push(applyAfterChange);
 }

@@ -1,15 +1,15 @@
 // Commands over registry.d: validate, list, show, register, enable, disable, remove, import.
 import { readFile } from 'node:fs/promises';
-import { relative } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadProjectChecked } from '../core/config/project.js';
 import { formatIssue, hasErrors, ConfigInvalidError } from '../core/config/issues.js';
-import { removeService, setServicesEnabled, writeService } from '../control/registry/service-edit.js';
 import { renderServiceYaml, type ServiceFields } from '../core/config/service-yaml.js';
+import { LOCAL_OPERATOR } from '../core/policy/registry-access.js';
 import { importService, ImportFormatError } from '../control/registry/import-formats.js';
 import { serviceSummary } from '../core/config/service-summary.js';
 import { TRANSPORTS } from '../core/config/service.js';
-import { contextFor, type CliContext } from './context.js';
+import { contextFor } from './context.js';
+import { applyWhenOf, registryFor, reportGateway } from './registry-change-report.js';
 import { CliError } from './exit-codes.js';
 import { examples } from './help.js';
 import { camelCaseKeys, DEFINITION_DATA_FIELDS } from './json-keys.js';
@@ -87,9 +87,10 @@ export function registerRegistryCommands(program: Command): void {
       .action(async (names: string[], _opts, cmd: Command) => {
         const ctx = contextFor(cmd);
         // Every name is checked before any file is written: `disable weather nope` changes nothing.
-        const results = await setServicesEnabled(ctx.paths, names, enabled);
+        const outcome = await (await registryFor(ctx)).setEnabled(LOCAL_OPERATOR, names, enabled, { apply: applyWhenOf(cmd) });
+        const results = outcome.changes;
         for (const r of results) ctx.out.info(r.changed ? `${r.service}: ${verb}d` : `${r.service}: already ${verb}d`);
-        const gateway = await afterChange(ctx, cmd);
+        const gateway = reportGateway(ctx, outcome.gateway);
         if (ctx.out.options.json) ctx.out.json({ changed: results.filter((r) => r.changed).map((r) => r.service), unchanged: results.filter((r) => !r.changed).map((r) => r.service), gateway });
       });
   }
@@ -102,10 +103,11 @@ export function registerRegistryCommands(program: Command): void {
     .addHelpText('after', examples('mcpgw remove weather'))
     .action(async (name: string, _opts, cmd: Command) => {
       const ctx = contextFor(cmd);
-      const file = await removeService(ctx.paths, name);
-      ctx.out.info(`removed ${relative(ctx.paths.root, file)}`);
-      const gateway = await afterChange(ctx, cmd);
-      if (ctx.out.options.json) ctx.out.json({ removed: name, file: relative(ctx.paths.root, file), gateway });
+      const outcome = await (await registryFor(ctx)).remove(LOCAL_OPERATOR, [name], { apply: applyWhenOf(cmd) });
+      const { file } = outcome.changes[0]!;
+      ctx.out.info(`removed ${file}`);
+      const gateway = reportGateway(ctx, outcome.gateway);
+      if (ctx.out.options.json) ctx.out.json({ removed: name, file, gateway });
     });
 
   program
@@ -134,10 +136,11 @@ export function registerRegistryCommands(program: Command): void {
       const ctx = contextFor(cmd);
       const answered = ctx.interactive ? await (await import('./register-prompts.js')).promptForMissing(opts) : opts;
       const fields = registerFields(answered);
-      const file = await writeService(ctx.paths, fields.name, renderServiceYaml(fields), opts.force);
-      ctx.out.info(`wrote ${relative(ctx.paths.root, file)}`);
-      const gateway = await afterChange(ctx, cmd);
-      if (ctx.out.options.json) ctx.out.json({ registered: fields.name, file: relative(ctx.paths.root, file), gateway });
+      const outcome = await (await registryFor(ctx)).register(LOCAL_OPERATOR, [{ fields }], { replace: opts.force, apply: applyWhenOf(cmd) });
+      const { file } = outcome.changes[0]!;
+      ctx.out.info(`wrote ${file}`);
+      const gateway = reportGateway(ctx, outcome.gateway);
+      if (ctx.out.options.json) ctx.out.json({ registered: fields.name, file, gateway });
     });
 
   program
@@ -149,7 +152,7 @@ export function registerRegistryCommands(program: Command): void {
     .addHelpText('after', examples('mcpgw import old-registry/servers/*.json', 'mcpgw import server.json --dry-run'))
     .action(async (files: string[], opts: { force?: boolean; dryRun?: boolean }, cmd: Command) => {
       const ctx = contextFor(cmd);
-      const results: { file: string; service: string; written?: string }[] = [];
+      const imported: { file: string; fields: ServiceFields }[] = [];
       for (const file of files) {
         let data: unknown;
         try {
@@ -164,18 +167,21 @@ export function registerRegistryCommands(program: Command): void {
           if (err instanceof ImportFormatError) throw new CliError(`${file}: ${err.message}`);
           throw err;
         }
-        const yaml = renderServiceYaml(fields, `Imported by mcpgw from ${file}`);
-        if (opts.dryRun) {
-          if (!ctx.out.options.json) ctx.out.line(`# ${fields.name}.yaml\n${yaml}`);
-          results.push({ file, service: fields.name });
-          continue;
-        }
-        const written = await writeService(ctx.paths, fields.name, yaml, opts.force);
-        results.push({ file, service: fields.name, written: relative(ctx.paths.root, written) });
-        ctx.out.info(`${file} → ${relative(ctx.paths.root, written)}`);
+        imported.push({ file, fields });
       }
-      const gateway = opts.dryRun ? undefined : await afterChange(ctx, cmd);
-      if (ctx.out.options.json) ctx.out.json({ imported: results, ...(gateway === undefined ? {} : { gateway }) });
+      const comment = (file: string) => `Imported by mcpgw from ${file}`;
+      if (opts.dryRun) {
+        if (!ctx.out.options.json) for (const { file, fields } of imported) ctx.out.line(`# ${fields.name}.yaml\n${renderServiceYaml(fields, comment(file))}`);
+        if (ctx.out.options.json) ctx.out.json({ imported: imported.map(({ file, fields }) => ({ file, service: fields.name })) });
+        return;
+      }
+      // One transaction: every definition validates (and none exists, unless --force) or none is written.
+      const definitions = imported.map(({ file, fields }) => ({ fields, comment: comment(file) }));
+      const outcome = await (await registryFor(ctx)).register(LOCAL_OPERATOR, definitions, { replace: opts.force, apply: applyWhenOf(cmd) });
+      const results = imported.map(({ file }, i) => ({ file, service: outcome.changes[i]!.service, written: outcome.changes[i]!.file }));
+      for (const r of results) ctx.out.info(`${r.file} → ${r.written}`);
+      const gateway = reportGateway(ctx, outcome.gateway);
+      if (ctx.out.options.json) ctx.out.json({ imported: results, gateway });
     });
 }
 
@@ -215,17 +221,5 @@ function registerFields(opts: RegisterOptions): ServiceFields & { name: string }
     headers: Object.keys(headers).length ? headers : undefined,
   };
 }
-
-/** After a registry.d change: hooks (such as applying to a running gateway) run here; the last one's outcome is reported. */
-async function afterChange(ctx: CliContext, cmd: Command): Promise<unknown> {
-  let outcome: unknown = null;
-  for (const hook of afterChangeHooks) outcome = (await hook(ctx, cmd)) ?? outcome;
-  return outcome;
-}
-
-/** What the change did to a running gateway, for --json (null when nothing ran). */
-export type AfterChangeHook = (ctx: CliContext, cmd: Command) => Promise<unknown>;
-/** Feature command groups add what should follow a registry.d change (e.g. apply). */
-export const afterChangeHooks: AfterChangeHook[] = [];
 
 export { ConfigInvalidError };
