@@ -74,13 +74,26 @@ export const serviceLimitFields = {
 };
 export { checkBurst as checkServiceBurst };
 
+/** redis://user:secret@host — a password in the file itself (a reference is fine). */
+function hasInlinePassword(url: string): boolean {
+  if (url.includes('${')) return false;
+  try {
+    return new URL(url).password !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** mcpgw.yaml `limits:` — where the counters live. */
 export const limitsSettingsSchema = z
   .object({
     redis: z
       .object({
         /** redis://host:port[/db] or a reference such as ${env:REDIS_URL}; resolved when authd starts. */
-        url: z.string().min(1),
+        url: z
+          .string()
+          .min(1)
+          .refine((url) => !hasInlinePassword(url), { message: 'holds a password written inline', params: { code: 'E_INLINE_SECRET', hint: 'write the whole URL by reference: url: "${env:REDIS_URL}"' } }),
         /** Redis unreachable: `open` counts on each node alone, `closed` refuses metered calls (503). */
         on_unavailable: z.enum(['open', 'closed']).default('open'),
         /** A Redis command slower than this counts as unreachable (authd keeps its own latency). */

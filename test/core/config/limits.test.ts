@@ -36,6 +36,13 @@ test('limits in scopes.yml, registry.d and mcpgw.yaml load', async (t) => {
   assert.equal(project!.scopes.scopes.basic!.servers.weather!.limits!.tools.get_forecast!.rate!.count, 5);
 });
 
+test('a Redis password written inline in mcpgw.yaml is refused', async (t) => {
+  const p = await checkout({ 'mcpgw.yaml': 'limits:\n  redis:\n    url: redis://:hunter2@127.0.0.1:6379\n' });
+  t.after(p.cleanup);
+  const lines = (await loadProjectChecked(p.dir)).issues.map(formatIssue);
+  assert.deepEqual(lines, ['mcpgw.yaml:3:5 limits.redis.url: holds a password written inline — write the whole URL by reference: url: "${env:REDIS_URL}"']);
+});
+
 test('bad limits are located with a fix', async (t) => {
   const p = await checkout({
     'mcpgw.yaml': 'limits:\n  redis: { url: redis://127.0.0.1:6379, on_unavailable: maybe }\n',
