@@ -78,7 +78,7 @@ async function runProbeWatch(ctx: CliContext, project: Project, options: { concu
     out.line(`${record.detectedAt}  ${record.service}  tools changed — ${summarizeDiff(record)}`);
   });
   loop.on('error', (err) => out.error(err.message));
-  const unfollow = followRegistry(loop, project.paths, (messages) => {
+  const unfollow = await followRegistry(loop, project.paths, (messages) => {
     for (const m of messages) out.error(`${m} (still probing the last valid registry.d)`);
   });
   out.info(`probing ${project.services.filter((s) => s.enabled && s.health.enabled).length} service(s) on their intervals; Ctrl-C to stop`);

@@ -1,10 +1,11 @@
-// The policy authd runs with, reloaded when scopes.yml, registry.d/ or the API key file change.
-// A file that does not validate at start refuses the start; at reload it is logged and the
-// last good policy stays in force — authd never runs without a policy (fails closed).
-import { watch, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
-import { formatIssue } from '../../core/config/issues.js';
-import { hasErrors } from '../../core/config/issues.js';
-import { loadProjectChecked, type Project } from '../../core/config/project.js';
+// The policy authd runs with: the process's current project (one watcher on mcpgw.yaml,
+// scopes.yml and registry.d — core/config/current-project) plus the API key file. A file that
+// does not validate at start refuses the start; at reload it is logged and the last good policy
+// stays in force — authd never runs without a policy (fails closed).
+import { watchFile, unwatchFile } from 'node:fs';
+import { CurrentProject } from '../../core/config/current-project.js';
+import { ConfigInvalidError, formatIssue } from '../../core/config/issues.js';
+import type { Project } from '../../core/config/project.js';
 import { serviceSchema, type ServiceDefinition } from '../../core/config/service.js';
 import { stateLayout } from '../../core/state/layout.js';
 import { readApiKeys, type ApiKeyRecord } from '../../core/identity/api-keys.js';
@@ -33,62 +34,74 @@ export class PolicyLoadError extends Error {
   readonly code = 'ERR_POLICY_INVALID';
 }
 
-async function loadSnapshot(root: string): Promise<{ snapshot?: PolicySnapshot; project?: Project; problems: string[] }> {
-  const { project, issues } = await loadProjectChecked(root);
-  const problems = issues.filter((i) => i.severity === 'error').map(formatIssue);
-  if (!project || hasErrors(issues)) return { problems };
-  try {
-    const apiKeys = await readApiKeys(stateLayout(project.stateDir).apiKeysFile);
-    const services = new Map<string, ServiceDefinition>([[REGISTRY_SERVER, REGISTRY_SERVICE], ...project.services.map((s) => [s.name, s] as const)]);
-    return { project, problems, snapshot: { policy: project.scopes, services, apiKeys, definitions: definitionsFingerprint(project.services) } };
-  } catch (err) {
-    return { problems: [`${stateLayout(project.stateDir).apiKeysFile}: ${(err as Error).message}`] };
-  }
+function snapshotOf(project: Project, apiKeys: ApiKeyRecord[]): PolicySnapshot {
+  const services = new Map<string, ServiceDefinition>([[REGISTRY_SERVER, REGISTRY_SERVICE], ...project.services.map((s) => [s.name, s] as const)]);
+  return { policy: project.scopes, services, apiKeys, definitions: definitionsFingerprint(project.services) };
 }
 
 export class PolicySource {
-  private watchers: FSWatcher[] = [];
   private watchedFiles: string[] = [];
   private timer?: NodeJS.Timeout;
   private reloading: Promise<unknown> = Promise.resolve();
+  private onChange?: (snapshot: PolicySnapshot) => void;
   /** Good and rejected reloads so far (for health reports and tests). */
   reloadCount = 0;
   failedReloads = 0;
 
-  private constructor(readonly project: Project, public current: PolicySnapshot, private readonly log: (line: string) => void) {}
+  private constructor(private readonly files: CurrentProject, public current: PolicySnapshot, private readonly log: (line: string) => void) {
+    files.onChange(() => this.schedule());
+    files.onInvalid((issues) => {
+      this.failedReloads++;
+      this.log(`policy reload failed, keeping the last good policy:\n  ${issues.filter((i) => i.severity === 'error').map(formatIssue).join('\n  ')}`);
+    });
+  }
+
+  /** The current project (authd reads listen addresses and providers at start only). */
+  get project(): Project {
+    return this.files.project;
+  }
 
   /** Load now; throws PolicyLoadError listing every problem when the files do not validate. */
-  static async open(root: string, log: (line: string) => void): Promise<PolicySource> {
-    const { snapshot, project, problems } = await loadSnapshot(root);
-    if (!snapshot || !project) throw new PolicyLoadError(`refusing to start: the configuration does not validate\n${problems.join('\n')}`);
-    return new PolicySource(project, snapshot, log);
+  static async open(root: string, log: (line: string) => void, options: { follow?: boolean } = {}): Promise<PolicySource> {
+    let files: CurrentProject;
+    try {
+      files = await CurrentProject.open(root, { follow: options.follow });
+    } catch (err) {
+      if (!(err instanceof ConfigInvalidError)) throw err;
+      const problems = err.issues.filter((i) => i.severity === 'error').map(formatIssue);
+      throw new PolicyLoadError(`refusing to start: the configuration does not validate\n${problems.join('\n')}`);
+    }
+    const keysFile = stateLayout(files.project.stateDir).apiKeysFile;
+    let apiKeys: ApiKeyRecord[];
+    try {
+      apiKeys = await readApiKeys(keysFile);
+    } catch (err) {
+      files.close();
+      throw new PolicyLoadError(`refusing to start: ${keysFile}: ${(err as Error).message}`);
+    }
+    return new PolicySource(files, snapshotOf(files.project, apiKeys), log);
   }
 
   /** Reload on change; `onChange` runs after a good reload (authd clears its caches there). */
   watch(onChange: (snapshot: PolicySnapshot) => void): void {
-    const schedule = () => {
-      clearTimeout(this.timer);
-      // Editors and atomic renames fire several events; settle before reading.
-      this.timer = setTimeout(() => (this.reloading = this.reloading.then(() => this.reload(onChange))), 100);
-    };
-    const { scopesFile, registryDir } = this.project.paths;
-    this.watchedFiles = [scopesFile, stateLayout(this.project.stateDir).apiKeysFile];
+    this.onChange = onChange;
+    this.watchedFiles = [stateLayout(this.project.stateDir).apiKeysFile];
     // watchFile polls stat, which survives the file being replaced by rename (fs.watch does not).
-    for (const file of this.watchedFiles) watchFile(file, { interval: 250 }, schedule);
-    try {
-      this.watchers.push(watch(registryDir, schedule));
-    } catch {
-      // No registry.d yet: nothing to watch; a restart picks it up.
-    }
+    for (const file of this.watchedFiles) watchFile(file, { interval: 250 }, () => this.schedule());
   }
 
-  async reload(onChange?: (snapshot: PolicySnapshot) => void): Promise<boolean> {
-    const { snapshot, problems } = await loadSnapshot(this.project.paths.root);
-    if (!snapshot) {
+  /** Rebuild the snapshot from the current project and the key file (read now). */
+  async reload(onChange = this.onChange): Promise<boolean> {
+    const keysFile = stateLayout(this.project.stateDir).apiKeysFile;
+    let apiKeys: ApiKeyRecord[];
+    try {
+      apiKeys = await readApiKeys(keysFile);
+    } catch (err) {
       this.failedReloads++;
-      this.log(`policy reload failed, keeping the last good policy:\n  ${problems.join('\n  ')}`);
+      this.log(`policy reload failed, keeping the last good policy:\n  ${keysFile}: ${(err as Error).message}`);
       return false;
     }
+    const snapshot = snapshotOf(this.files.project, apiKeys);
     this.current = snapshot;
     this.reloadCount++;
     this.log(`policy reloaded: ${snapshot.services.size} service(s), ${Object.keys(snapshot.policy.scopes).length} scope(s), ${snapshot.apiKeys.length} API key(s)`);
@@ -98,7 +111,13 @@ export class PolicySource {
 
   close(): void {
     clearTimeout(this.timer);
-    for (const w of this.watchers) w.close();
+    this.files.close();
     for (const f of this.watchedFiles) unwatchFile(f);
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    // The project watcher has settled already; the key file's writers rename, so settle briefly too.
+    this.timer = setTimeout(() => (this.reloading = this.reloading.then(() => this.reload())), 20);
   }
 }

@@ -3,15 +3,15 @@
 // (legacy SSE). Caddy forwards <service path>/<rest> here as /<name>/<rest> after authd.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOn } from '../../core/http/listen.js';
-import { loadProjectChecked, type Project } from '../../core/config/project.js';
-import { formatIssue, hasErrors } from '../../core/config/issues.js';
+import type { Project } from '../../core/config/project.js';
+import { CurrentProject } from '../../core/config/current-project.js';
+import { formatIssue } from '../../core/config/issues.js';
 import type { ServiceDefinition } from '../../core/config/service.js';
 import { stateLayout, type StateLayout } from '../../core/state/layout.js';
 import { isHostedService } from './child-spec.js';
 import { HostedService, type ServiceStatus } from './hosted-service.js';
 import { sendJson } from '../../core/http/http-messages.js';
 import { LegacySseEndpoint } from './legacy-sse-endpoint.js';
-import { watchRegistry, type RegistryWatch } from './registry-watch.js';
 import { StreamableEndpoint } from './streamable-endpoint.js';
 
 export interface StdioHostOptions {
@@ -56,17 +56,15 @@ export async function startStdioHost(project: Project, options: StdioHostOptions
   });
   const address = await listenOn(server, options.listen ?? project.settings.stdio_host.listen);
 
+  // The process's one project watcher: each good reload starts and stops services to match.
+  const files = await CurrentProject.open(project.paths.root, { follow: options.watch !== false });
   let reloading: Promise<void> = Promise.resolve();
-  const reload = () =>
-    (reloading = reloading.then(async () => {
-      const { project: next, issues } = await loadProjectChecked(project.paths.root);
-      if (!next || hasErrors(issues)) {
-        log(`registry.d does not validate; keeping the running services:\n${issues.map(formatIssue).join('\n')}`);
-        return;
-      }
-      await apply(services, next.services, next.paths.root, context);
-    }));
-  const watcher: RegistryWatch | undefined = options.watch === false ? undefined : watchRegistry(project.paths.registryDir, () => void reload());
+  files.onChange((next) => void (reloading = reloading.then(() => apply(services, next.services, next.paths.root, context))));
+  files.onInvalid((issues) => log(`registry.d does not validate; keeping the running services:\n${issues.map(formatIssue).join('\n')}`));
+  const reload = async () => {
+    await files.reload();
+    await reloading;
+  };
 
   return {
     url: address.url,
@@ -74,7 +72,7 @@ export async function startStdioHost(project: Project, options: StdioHostOptions
     reload,
     status: () => [...services.values()].map((s) => s.hosted.status()),
     async close() {
-      watcher?.close();
+      files.close();
       await reloading;
       await Promise.all([...services.keys()].map((name) => remove(services, name)));
       server.closeAllConnections();

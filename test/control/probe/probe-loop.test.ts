@@ -67,7 +67,7 @@ test('a probe loop that follows registry.d probes a service registered while it 
   t.after(checkout.cleanup);
   const project = await checkout.load();
   const loop = startProbeLoop(project);
-  const unfollow = followRegistry(loop, project.paths);
+  const unfollow = await followRegistry(loop, project.paths);
   t.after(() => (unfollow(), loop.stop()));
   await nextChange(loop, 'first');
 
