@@ -72,6 +72,9 @@ describe('ranking', () => {
   it('a CJK description matches a CJK query', async () => {
     assert.equal((await top(opened, '必应搜索'))[0], 'bing-cn/bing_search');
     assert.equal((await top(opened, '获取网页内容'))[0], 'bing-cn/fetch_webpage');
+    const [explained] = (await findTools(opened, '必应搜索', { topK: 1, explain: true })).results;
+    assert.equal(explained?.confidence, 'high');
+    assert.deepEqual(explained?.explain?.matched.description, ['必应', '应搜', '搜索']);
   });
 
   it('results the words back are high confidence', async () => {
