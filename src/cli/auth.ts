@@ -4,33 +4,16 @@ import type { Command } from 'commander';
 import { stateLayout } from '../core/state/layout.js';
 import { createApiKey, readApiKeys, apiKeyInfo, revokeApiKey } from '../core/identity/api-keys.js';
 import { removeCredential, saveCredential, credentialsFile, type StoredCredential } from '../client/credentials-store.js';
-import { AuthError, CredentialError } from '../core/identity/errors.js';
+import { CredentialError } from '../core/identity/errors.js';
 import type { LoginTarget } from '../client/login-flows.js';
-import { PolicyLoadError } from '../gateway/authd/policy-source.js';
 import type { IdentityReport } from '../client/whoami.js';
 import type { CallerLimitsReport } from '../client/caller-limits.js';
 import { contextFor, type CliContext } from './context.js';
-import { CliError, EXIT } from './exit-codes.js';
 import { examples } from './help.js';
 import { runUntilStopped } from './daemon.js';
 import { camelCaseKeys } from './json-keys.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-/** Auth failures become one line and the documented exit code: no identity or no right → 4. */
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof CredentialError) {
-      const denied = ['ERR_NOT_LOGGED_IN', 'ERR_EXPIRED', 'ERR_REFRESH_REFUSED', 'ERR_LOGIN_DENIED'].includes(err.code);
-      throw new CliError(err.message, denied ? EXIT.DENIED : EXIT.INVALID, err.hint, { code: err.code });
-    }
-    if (err instanceof AuthError) throw new CliError(err.message, err.status === 503 ? EXIT.RUNTIME : EXIT.DENIED, undefined, { code: err.code });
-    if (err instanceof PolicyLoadError) throw new CliError(err.message, EXIT.INVALID, undefined, { code: err.code });
-    throw err;
-  }
-}
 
 function printReport(ctx: CliContext, report: IdentityReport): void {
   const { identity: id } = report;
@@ -86,7 +69,7 @@ export function registerAuthCommands(program: Command): void {
     .action(async (opts: { listen?: string }, cmd: Command) => {
       const ctx = contextFor(cmd);
       const { startAuthd } = await import('../gateway/authd/authd-server.js');
-      const authd = await guarded(() => startAuthd({ root: ctx.paths.root, listen: opts.listen }));
+      const authd = await startAuthd({ root: ctx.paths.root, listen: opts.listen });
       ctx.out.line(`authd listening on ${authd.url}`);
       await runUntilStopped(() => authd.close());
     });
@@ -119,7 +102,7 @@ export function registerAuthCommands(program: Command): void {
       const { loginWithBrowser, loginWithClientCredentials, loginWithDevice } = await import('../client/login-flows.js');
       const { canOpenBrowser, openInBrowser } = await import('../client/open-browser.js');
       const gateway = gatewayKey(project.settings);
-      const credential = await guarded(async () => {
+      const credential = await (async () => {
         const provider = providerFor(project.settings, opts.issuer);
         const clientId = opts.clientId ?? provider.client_id;
         if (!clientId) throw new CredentialError('ERR_NO_CLIENT_ID', 'no client id', 'pass --client-id or set identity.providers[].client_id in mcpgw.yaml');
@@ -143,7 +126,7 @@ export function registerAuthCommands(program: Command): void {
             if (opts.browser && canOpenBrowser()) openInBrowser(url);
           },
         });
-      });
+      })();
       await saveCredential(gateway, credential);
       await reportLogin(ctx, gateway, credential);
     });
@@ -168,7 +151,7 @@ export function registerAuthCommands(program: Command): void {
     .action(async (opts: { renew?: boolean }, cmd: Command) => {
       const ctx = contextFor(cmd);
       const { settings } = await ctx.loadProject();
-      const { token, credential, renewed } = await guarded(async () => (await session()).currentAccessToken(settings, { forceRenew: opts.renew }));
+      const { token, credential, renewed } = await (await session()).currentAccessToken(settings, { forceRenew: opts.renew });
       if (ctx.out.options.json) return ctx.out.json({ accessToken: token, kind: credential.kind, expiresAt: credential.expires_at ?? null, renewed });
       ctx.out.line(token);
     });
@@ -180,11 +163,11 @@ export function registerAuthCommands(program: Command): void {
     .action(async (_opts, cmd: Command) => {
       const ctx = contextFor(cmd);
       const project = await ctx.loadProject();
-      const { report, limits } = await guarded(async () => {
+      const { report, limits } = await (async () => {
         const { token } = await (await session()).currentAccessToken(project.settings);
         const report = await describeToken(project, token);
         return { report, limits: await (await import('../client/caller-limits.js')).callerLimitsReport(project, report.identity, token) };
-      });
+      })();
       if (ctx.out.options.json) return ctx.out.json({ gateway: (await session()).gatewayKey(project.settings), credentials: credentialsFile(), ...report, limits: camelCaseKeys(limits) });
       printReport(ctx, report);
       printLimits(ctx, limits);
@@ -201,7 +184,7 @@ export function registerAuthCommands(program: Command): void {
       const ctx = contextFor(cmd);
       const project = await ctx.loadProject();
       for (const g of opts.group) if (!(g in project.scopes.groups)) ctx.out.warn(`group "${g}" is not in scopes.yml: the key will be allowed nothing until it is`);
-      const { key, info } = await guarded(() => createApiKey(stateLayout(project.stateDir).apiKeysFile, opts.name, opts.group));
+      const { key, info } = await createApiKey(stateLayout(project.stateDir).apiKeysFile, opts.name, opts.group);
       if (ctx.out.options.json) return ctx.out.json(camelCaseKeys({ key, ...info }));
       ctx.out.line(key);
       ctx.out.info(`API key "${info.name}" (groups: ${info.groups.join(', ')}) — shown once; store it now`);
@@ -226,7 +209,7 @@ export function registerAuthCommands(program: Command): void {
     .action(async (name: string, _opts, cmd: Command) => {
       const ctx = contextFor(cmd);
       const project = await ctx.loadProject();
-      const info = await guarded(() => revokeApiKey(stateLayout(project.stateDir).apiKeysFile, name));
+      const info = await revokeApiKey(stateLayout(project.stateDir).apiKeysFile, name);
       if (ctx.out.options.json) return ctx.out.json({ revoked: camelCaseKeys(info) });
       ctx.out.info(`revoked API key "${info.name}"`);
     });

@@ -1,4 +1,7 @@
 // Exit codes are part of the interface: scripts and CI rely on them (documented in README).
+// The CLI's edge of the one error type: every McpgwError kind maps to one exit code here.
+import { McpgwError, type ErrorKind } from '../core/errors.js';
+
 export const EXIT = {
   OK: 0,
   /** Invalid input or usage: bad files, bad flags, unknown service. Nothing was changed. */
@@ -13,6 +16,22 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+const EXIT_OF_KIND: Record<ErrorKind, ExitCode> = {
+  'invalid-input': EXIT.INVALID,
+  'not-found': EXIT.INVALID,
+  exists: EXIT.INVALID,
+  'too-large': EXIT.INVALID,
+  unauthenticated: EXIT.DENIED,
+  denied: EXIT.DENIED,
+  conflict: EXIT.RUNTIME,
+  unavailable: EXIT.RUNTIME,
+  runtime: EXIT.RUNTIME,
+};
+
+export function exitCodeOf(kind: ErrorKind): ExitCode {
+  return EXIT_OF_KIND[kind];
+}
+
 /** The error code a CliError carries when it names none: one per exit code. */
 export const DEFAULT_ERROR_CODE: Record<ExitCode, string> = {
   0: 'OK',
@@ -22,18 +41,17 @@ export const DEFAULT_ERROR_CODE: Record<ExitCode, string> = {
   4: 'ERR_DENIED',
 };
 
+const KIND_OF_EXIT: Record<ExitCode, ErrorKind> = { 0: 'runtime', 1: 'invalid-input', 2: 'runtime', 3: 'conflict', 4: 'denied' };
+
 /**
- * An error meant for the user: one clear line and an exit code, no stack trace. `code` is the
- * stable name in the --json envelope; `data` is what the command found before failing (the
- * plan of a drifted apply, the results of an unhealthy probe), printed there as well.
+ * An error the CLI itself raises (bad flags, drift, an unhealthy probe): one clear line and an
+ * exit code, no stack trace. `code` is the stable name in the --json envelope; `data` is what
+ * the command found before failing (the plan of a drifted apply, the results of a probe).
  */
-export class CliError extends Error {
-  readonly code: string;
+export class CliError extends McpgwError {
   readonly data?: unknown;
-  constructor(message: string, readonly exitCode: ExitCode = EXIT.INVALID, readonly hint?: string, extra: { code?: string; data?: unknown } = {}) {
-    super(message);
-    this.name = 'CliError';
-    this.code = extra.code ?? DEFAULT_ERROR_CODE[exitCode];
+  constructor(message: string, readonly exitCode: ExitCode = EXIT.INVALID, hint?: string, extra: { code?: string; data?: unknown } = {}) {
+    super(extra.code ?? DEFAULT_ERROR_CODE[exitCode], message, KIND_OF_EXIT[exitCode], { hint });
     this.data = extra.data;
   }
 }

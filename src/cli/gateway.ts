@@ -8,7 +8,6 @@ import { applyProject, type ApplyReport } from '../control/caddy/apply.js';
 import { renderForProject } from '../control/caddy/render-input.js';
 import { CaddyAdminClient } from '../control/caddy/admin-client.js';
 import { renderCaddyfile } from '../control/caddy/caddyfile.js';
-import { CaddyError } from '../control/caddy/errors.js';
 import { configAnatomy } from '../control/caddy/route-anatomy.js';
 import { planRoutes } from '../control/caddy/route-plan.js';
 import { stateLayout } from '../core/state/layout.js';
@@ -21,12 +20,6 @@ import { examples } from './help.js';
 
 const PACKAGED_TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'Caddyfile.tmpl');
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-/** Caddy's failures (missing, unreachable, refused, foreign) are runtime failures: exit 2. */
-function asCliError(err: unknown): never {
-  if (err instanceof CaddyError) throw new CliError(err.message, EXIT.RUNTIME, err.hint, { code: err.code });
-  throw err;
-}
 
 function applyData(report: ApplyReport) {
   return {
@@ -134,7 +127,7 @@ export function registerGatewayCommands(program: Command): void {
       const ctx = contextFor(cmd);
       const project = await ctx.loadProject();
       const available = new Set(program.commands.map((c) => c.name()));
-      const result = await gatewayUp(project, { available, foreground: opts.foreground, log: (l) => ctx.out.info(l) }).catch(asCliError);
+      const result = await gatewayUp(project, { available, foreground: opts.foreground, log: (l) => ctx.out.info(l) });
       for (const w of result.apply.warnings) ctx.out.warn(w);
       if (ctx.out.options.json) ctx.out.json({ processes: result.processes });
       else {

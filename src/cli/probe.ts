@@ -9,7 +9,6 @@ import type { RecordedProbe } from '../control/probe/record-probe.js';
 import { approveTools } from '../core/state/tool-approvals.js';
 import { describeAge, describeHealth, diffLines, summarizeDiff } from '../control/probe/describe.js';
 import { gatewayStatus, type GatewayStatus } from '../control/probe/service-status.js';
-import { NoSnapshotError, UnknownToolError } from '../control/probe/errors.js';
 import { toolsReport } from '../control/probe/tools-report.js';
 import { contextFor, type CliContext } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
@@ -215,13 +214,8 @@ export function registerProbeCommands(program: Command): void {
       const project = await ctx.loadProject();
       const svc = findService(project, name);
       if (!svc.pin_tools) ctx.out.warn(`${name} does not pin its tools (pin_tools: false); the approval is kept for when it does`);
-      try {
-        const approvals = await approveTools(stateLayout(project.stateDir), name, opts.tool);
-        if (ctx.out.options.json) return ctx.out.json(approvals);
-        ctx.out.info(`${name}: approved ${opts.tool?.join(', ') ?? `${approvals.tools.length} tool(s)`}`);
-      } catch (err) {
-        if (err instanceof NoSnapshotError || err instanceof UnknownToolError) throw new CliError(err.message);
-        throw err;
-      }
+      const approvals = await approveTools(stateLayout(project.stateDir), name, opts.tool);
+      if (ctx.out.options.json) return ctx.out.json(approvals);
+      ctx.out.info(`${name}: approved ${opts.tool?.join(', ') ?? `${approvals.tools.length} tool(s)`}`);
     });
 }

@@ -1,16 +1,19 @@
-// Errors from driving Caddy, each with a stable code; messages carry Caddy's own words.
-export type CaddyErrorCode =
-  | 'ERR_CADDY_UNREACHABLE'
-  | 'ERR_CADDY_REJECTED'
-  | 'ERR_CADDY_CONFLICT'
-  | 'ERR_CADDY_VERIFY'
-  | 'ERR_CADDY_MISSING'
-  | 'ERR_PROCESS_START';
+// Errors from driving Caddy's admin API, each with a stable code; messages carry Caddy's own words.
+import { McpgwError, type ErrorKind } from '../../core/errors.js';
 
-export class CaddyError extends Error {
-  constructor(readonly code: CaddyErrorCode, message: string, readonly hint?: string) {
-    super(message);
-    this.name = 'CaddyError';
+export type CaddyErrorCode = 'ERR_CADDY_UNREACHABLE' | 'ERR_CADDY_REJECTED' | 'ERR_CADDY_CONFLICT' | 'ERR_CADDY_VERIFY';
+
+const KIND: Record<CaddyErrorCode, ErrorKind> = {
+  ERR_CADDY_UNREACHABLE: 'unavailable',
+  ERR_CADDY_REJECTED: 'runtime',
+  ERR_CADDY_CONFLICT: 'conflict',
+  ERR_CADDY_VERIFY: 'runtime',
+};
+
+export class CaddyError extends McpgwError {
+  declare readonly code: CaddyErrorCode;
+  constructor(code: CaddyErrorCode, message: string, hint?: string) {
+    super(code, message, KIND[code], { hint });
   }
 }
 
@@ -23,8 +26,8 @@ export class CaddyUnreachableError extends CaddyError {
 
 /** Caddy refused the config; it kept running the previous one. */
 export class CaddyRejectedError extends CaddyError {
-  constructor(target: string, readonly status: number, readonly caddyMessage: string) {
-    super('ERR_CADDY_REJECTED', `Caddy at ${target} rejected the config (HTTP ${status}): ${caddyMessage} — the running config is unchanged`);
+  constructor(target: string, readonly httpStatus: number, readonly caddyMessage: string) {
+    super('ERR_CADDY_REJECTED', `Caddy at ${target} rejected the config (HTTP ${httpStatus}): ${caddyMessage} — the running config is unchanged`);
   }
 }
 

@@ -4,7 +4,7 @@ import type { Project } from '../../core/config/project.js';
 import { writeFileAtomic } from '../../core/config/atomic-file.js';
 import { stateLayout } from '../../core/state/layout.js';
 import { applyProject, type ApplyReport } from '../caddy/apply.js';
-import { CaddyError } from '../caddy/errors.js';
+import { GatewayRunningError } from './errors.js';
 import { adminSection } from '../caddy/render.js';
 import { assertCaddyInstalled, startProcess, stopPid, waitUntilReady, type StartedProcess } from './process-launcher.js';
 import { isPidAlive } from '../../core/state/process-liveness.js';
@@ -24,12 +24,6 @@ export interface UpResult {
   started: StartedProcess[];
   processes: ProcessesFile;
   apply: ApplyReport;
-}
-
-export class GatewayRunningError extends CaddyError {
-  constructor(names: string[], file: string) {
-    super('ERR_PROCESS_START', `the gateway is already running (${names.join(', ')} in ${file})`, 'run `mcpgw down` first, or `mcpgw apply` to push changes');
-  }
 }
 
 export async function gatewayUp(project: Project, options: UpOptions): Promise<UpResult> {

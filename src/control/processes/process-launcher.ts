@@ -3,7 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CaddyAdminClient } from '../caddy/admin-client.js';
-import { CaddyError } from '../caddy/errors.js';
+import { CaddyMissingError, ProcessStartError } from './errors.js';
 import { isPidAlive } from '../../core/state/process-liveness.js';
 import type { ProcessSpec, Readiness } from './process-spec.js';
 
@@ -18,7 +18,7 @@ export interface StartedProcess {
 export function assertCaddyInstalled(binary: string): void {
   const probe = spawnSync(binary, ['version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
-    throw new CaddyError('ERR_CADDY_MISSING', `Caddy ("${binary}") is not installed or does not run`, 'install it with `sudo apt-get install -y caddy` (Debian/Ubuntu; `npm run setup` does this when it may), or set caddy.binary in mcpgw.yaml to its path');
+    throw new CaddyMissingError(binary);
   }
 }
 
@@ -30,7 +30,7 @@ export async function startProcess(spec: ProcessSpec, log: string, detached: boo
     const child = spawn(spec.command, spec.args, { stdio: ['ignore', out.fd, out.fd], detached, env: process.env });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
-      child.once('error', (err) => reject(new CaddyError('ERR_PROCESS_START', `${spec.name}: cannot start ${spec.command}: ${err.message}`)));
+      child.once('error', (err) => reject(new ProcessStartError(`${spec.name}: cannot start ${spec.command}: ${err.message}`)));
     });
     if (detached) child.unref();
     return { spec, child, log, startedAt: new Date().toISOString() };
@@ -55,10 +55,10 @@ export async function waitUntilReady(started: StartedProcess, timeoutMs = 30_000
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (started.child.exitCode !== null || started.child.signalCode !== null) {
-      throw new CaddyError('ERR_PROCESS_START', `${started.spec.name} exited during start-up (code ${started.child.exitCode ?? started.child.signalCode}): ${await logTail(started.log)}`, `see ${started.log}`);
+      throw new ProcessStartError(`${started.spec.name} exited during start-up (code ${started.child.exitCode ?? started.child.signalCode}): ${await logTail(started.log)}`, `see ${started.log}`);
     }
     if (await answers(started.spec.ready)) return;
-    if (Date.now() > deadline) throw new CaddyError('ERR_PROCESS_START', `${started.spec.name} did not answer within ${timeoutMs / 1000}s`, `see ${started.log}`);
+    if (Date.now() > deadline) throw new ProcessStartError(`${started.spec.name} did not answer within ${timeoutMs / 1000}s`, `see ${started.log}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -2,12 +2,11 @@
 //  (a) the reference system's server JSON (server_name, path, proxy_pass_url, tool_list …)
 //  (b) the official MCP Registry's server.json (remotes: [{type, url, headers}]).
 import type { ServiceFields } from '../../core/config/service-yaml.js';
+import { McpgwError } from '../../core/errors.js';
 
-export class ImportFormatError extends Error {
-  readonly code = 'ERR_IMPORT_FORMAT';
+export class ImportFormatError extends McpgwError {
   constructor(message: string) {
-    super(message);
-    this.name = 'ImportFormatError';
+    super('ERR_IMPORT_FORMAT', message, 'invalid-input');
   }
 }
 

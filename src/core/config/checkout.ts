@@ -2,14 +2,13 @@
 // Every command but `init` needs one, so `-C /typo up` stops instead of creating /typo.
 import { existsSync } from 'node:fs';
 import type { ProjectPaths } from './paths.js';
+import { McpgwError } from '../errors.js';
 
-export class NoCheckoutError extends Error {
-  readonly code = 'ERR_NO_CHECKOUT';
-  readonly hint: string;
+export class NoCheckoutError extends McpgwError {
   constructor(readonly root: string) {
-    super(`${root} is not an mcpgw checkout (no mcpgw.yaml, registry.d/ or scopes.yml${existsSync(root) ? '' : ' — the directory does not exist'})`);
-    this.name = 'NoCheckoutError';
-    this.hint = `create one with \`mcpgw init ${root}\`, or pass -C (or set MCPGW_DIR) to the directory that holds mcpgw.yaml`;
+    super('ERR_NO_CHECKOUT', `${root} is not an mcpgw checkout (no mcpgw.yaml, registry.d/ or scopes.yml${existsSync(root) ? '' : ' — the directory does not exist'})`, 'invalid-input', {
+      hint: `create one with \`mcpgw init ${root}\`, or pass -C (or set MCPGW_DIR) to the directory that holds mcpgw.yaml`,
+    });
   }
 }
 

@@ -1,4 +1,5 @@
 // Located problems in configuration files: one line per problem, with where, what and how to fix.
+import { McpgwError } from '../errors.js';
 
 export type IssueSeverity = 'error' | 'warning';
 
@@ -28,11 +29,9 @@ export function hasErrors(issues: readonly ConfigIssue[]): boolean {
 }
 
 /** Thrown when files do not validate; carries every issue found, not only the first. */
-export class ConfigInvalidError extends Error {
-  readonly code = 'ERR_CONFIG_INVALID';
+export class ConfigInvalidError extends McpgwError {
   constructor(readonly issues: ConfigIssue[]) {
-    super(issues.filter((i) => i.severity === 'error').map(formatIssue).join('\n'));
-    this.name = 'ConfigInvalidError';
+    super('ERR_CONFIG_INVALID', issues.filter((i) => i.severity === 'error').map(formatIssue).join('\n'), 'invalid-input');
   }
 }
 

@@ -2,6 +2,7 @@
 // value is needed at run time, so definitions in git never hold a credential.
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { McpgwError } from '../errors.js';
 
 const REFERENCE = /\$\{(env|file):([^}]+)\}/g;
 
@@ -36,11 +37,9 @@ export function literalSecretReason(name: string, value: string): string | undef
   return undefined;
 }
 
-export class SecretResolutionError extends Error {
-  readonly code = 'ERR_SECRET_UNRESOLVED';
+export class SecretResolutionError extends McpgwError {
   constructor(message: string) {
-    super(message);
-    this.name = 'SecretResolutionError';
+    super('ERR_SECRET_UNRESOLVED', message, 'invalid-input');
   }
 }
 

@@ -4,20 +4,17 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProjectPaths } from './paths.js';
 import { SERVICE_NAME } from './service.js';
+import { McpgwError } from '../errors.js';
 
-export class ServiceNotFoundError extends Error {
-  readonly code = 'ERR_SERVICE_NOT_FOUND';
+export class ServiceNotFoundError extends McpgwError {
   constructor(readonly service: string) {
-    super(`no service "${service}" in registry.d — see \`mcpgw list\``);
-    this.name = 'ServiceNotFoundError';
+    super('ERR_SERVICE_NOT_FOUND', `no service "${service}" in registry.d — see \`mcpgw list\``, 'not-found');
   }
 }
 
-export class ServiceExistsError extends Error {
-  readonly code = 'ERR_SERVICE_EXISTS';
+export class ServiceExistsError extends McpgwError {
   constructor(readonly service: string, readonly file: string) {
-    super(`${file} already exists — pass --force to overwrite it`);
-    this.name = 'ServiceExistsError';
+    super('ERR_SERVICE_EXISTS', `${file} already exists — pass --force to overwrite it`, 'exists');
   }
 }
 

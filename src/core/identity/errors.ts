@@ -1,24 +1,22 @@
-// Errors of the auth plane, each with a stable `code` and the HTTP status authd answers with.
+// Errors of identity (tokens, keys, logins), each with a stable `code` and a kind; authd answers
+// with the kind's HTTP status (src/core/errors.ts).
+import { httpStatusOf, McpgwError, type ErrorKind, type McpgwErrorOptions } from '../errors.js';
 
-export class AuthError extends Error {
-  constructor(readonly code: string, message: string, readonly status: number) {
-    super(message);
-    this.name = new.target.name;
+export class AuthError extends McpgwError {
+  constructor(code: string, message: string, kind: ErrorKind, options?: McpgwErrorOptions) {
+    super(code, message, kind, options);
+  }
+
+  /** The HTTP status authd answers with. */
+  get status(): number {
+    return httpStatusOf(this.kind);
   }
 }
 
 /** The bearer credential is missing, malformed, expired, or not ours: 401. */
 export class TokenInvalidError extends AuthError {
   constructor(code: string, message: string) {
-    super(code, message, 401);
-  }
-}
-
-/** What Caddy passed does not describe a well-formed MCP request: 400. */
-export class MalformedRequestError extends AuthError {
-  /** JSON-RPC error code to answer with: -32700 parse error, -32600 invalid request. */
-  constructor(code: string, message: string, readonly rpcCode = -32600) {
-    super(code, message, 400);
+    super(code, message, 'unauthenticated');
   }
 }
 
@@ -28,21 +26,23 @@ export class MalformedRequestError extends AuthError {
  */
 export class BodyTooLargeError extends AuthError {
   constructor(limit: number) {
-    super('ERR_BODY_TOO_LARGE', `the request body is larger than this service accepts (limits.max_body_bytes: ${limit} bytes)`, 413);
+    super('ERR_BODY_TOO_LARGE', `the request body is larger than this service accepts (limits.max_body_bytes: ${limit} bytes)`, 'too-large', { rpcCode: -32600 });
   }
 }
 
 /** The identity provider cannot be reached to fetch keys; we deny rather than guess: 503. */
 export class ProviderUnavailableError extends AuthError {
   constructor(issuer: string, cause: unknown) {
-    super('ERR_PROVIDER_UNAVAILABLE', `identity provider ${issuer} is unreachable: ${(cause as Error)?.message ?? cause}`, 503);
+    super('ERR_PROVIDER_UNAVAILABLE', `identity provider ${issuer} is unreachable: ${(cause as Error)?.message ?? cause}`, 'unavailable', { cause });
   }
 }
 
+/** Codes of a credential problem that logging in again fixes (the CLI exits "denied"). */
+const UNAUTHENTICATED_CODES = new Set(['ERR_NOT_LOGGED_IN', 'ERR_EXPIRED', 'ERR_REFRESH_REFUSED', 'ERR_LOGIN_DENIED']);
+
 /** A login, token or key operation the user asked for cannot be done (not logged in, unknown key …). */
-export class CredentialError extends Error {
-  constructor(readonly code: string, message: string, readonly hint?: string) {
-    super(message);
-    this.name = 'CredentialError';
+export class CredentialError extends McpgwError {
+  constructor(code: string, message: string, hint?: string) {
+    super(code, message, UNAUTHENTICATED_CODES.has(code) ? 'unauthenticated' : 'invalid-input', { hint });
   }
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { isGroupName } from './group-name.js';
 import type { Identity } from './identity.js';
 import { headerKey, IDENTITY_HEADER } from '../wire/contract.js';
+import { McpgwError } from '../errors.js';
 
 export { IDENTITY_HEADER };
 
@@ -22,11 +23,10 @@ const forwardedSchema = z
   })
   .strict();
 
-export class IdentityHeaderError extends Error {
-  readonly code = 'ERR_IDENTITY_HEADER';
+/** The identity header does not decode: the request did not come through authd. */
+export class IdentityHeaderError extends McpgwError {
   constructor(message: string) {
-    super(message);
-    this.name = 'IdentityHeaderError';
+    super('ERR_IDENTITY_HEADER', message, 'unauthenticated');
   }
 }
 

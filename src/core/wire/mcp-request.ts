@@ -1,7 +1,7 @@
 // What an MCP request asks for, from the 2026-07-28 `Mcp-Method`/`Mcp-Name` headers and/or the
 // JSON-RPC body Caddy passes in X-Mcpgw-Body. Pure: strings in, calls out, MalformedRequestError
 // for anything that is not a well-formed request (authd answers 400, never 500).
-import { MalformedRequestError } from '../identity/errors.js';
+import { MalformedRequestError } from './errors.js';
 import { NAMED_METHODS } from '../policy/policy.js';
 
 export type JsonRpcId = string | number | null;

@@ -1,5 +1,6 @@
 // The one interface every embedder implements (bundled word vectors, Universal Sentence
 // Encoder, any OpenAI-compatible endpoint), and the error a missing or failing model raises.
+import { McpgwError } from '../../core/errors.js';
 
 export interface Embedder {
   /** Changes whenever the vectors would: the index is rebuilt when it differs from the stored one. */
@@ -28,10 +29,10 @@ export function isWordMatcher(embedder: unknown): embedder is WordMatcher {
 export type EmbedderErrorCode = 'ERR_EMBEDDER_MISSING' | 'ERR_EMBEDDER_FAILED' | 'ERR_EMBEDDER_CONFIG';
 
 /** A model that cannot be used. `fix` says what to do; `find` falls back to full text and prints both. */
-export class EmbedderError extends Error {
-  constructor(readonly code: EmbedderErrorCode, message: string, readonly fix: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'EmbedderError';
+export class EmbedderError extends McpgwError {
+  declare readonly code: EmbedderErrorCode;
+  constructor(code: EmbedderErrorCode, message: string, readonly fix: string, options?: { cause?: unknown }) {
+    super(code, message, code === 'ERR_EMBEDDER_CONFIG' ? 'invalid-input' : 'unavailable', { hint: fix, cause: options?.cause });
   }
 }
 

@@ -4,10 +4,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Project } from '../../core/config/project.js';
 import { ConfigInvalidError, formatIssue } from '../../core/config/issues.js';
-import { ServiceExistsError, ServiceNotFoundError } from '../../core/config/service-files.js';
+import { ServiceExistsError } from '../../core/config/service-files.js';
+import { httpStatusOf, McpgwError } from '../../core/errors.js';
 import { publicUrl } from '../../core/config/settings.js';
 import { RegistryService } from '../../control/registry/registry-service.js';
-import { ChangeRefusedError, RegistryRightError } from '../../control/registry/errors.js';
 import type { ChangeOutcome } from '../../control/registry/registry-service.js';
 import { listenOn } from '../../core/http/listen.js';
 import { UI_PATH } from '../../core/wire/contract.js';
@@ -96,7 +96,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       return;
     }
     if (method === 'GET' && path === `${UI_PATH}/login`) {
-      if (!login) throw new WebError('ERR_NO_PROVIDER', 'mcpgw.yaml names no identity provider with a client id — add identity.providers (or web.client_id)', 503);
+      if (!login) throw new WebError('ERR_NO_PROVIDER', 'mcpgw.yaml names no identity provider with a client id — add identity.providers (or web.client_id)', 'unavailable');
       const pending = sessions.startLogin(newCodeVerifier());
       return redirect(res, await login.authorizationUrl(pending), { 'set-cookie': setCookie(LOGIN_COOKIE, pending.state, LOGIN_COOKIE_SECONDS) });
     }
@@ -194,11 +194,8 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
 }
 
 function errorAnswer(err: unknown): { status: number; body: { error: string; message: string; details?: unknown } } {
-  if (err instanceof WebError) return { status: err.status, body: { error: err.code, message: err.message, details: err.details } };
-  if (err instanceof RegistryRightError) return { status: 403, body: { error: err.code, message: err.message, details: { missing: err.right } } };
-  if (err instanceof ChangeRefusedError) return { status: 400, body: { error: err.code, message: err.message } };
-  if (err instanceof ServiceNotFoundError) return { status: 404, body: { error: err.code, message: err.message } };
-  if (err instanceof ServiceExistsError) return { status: 409, body: { error: err.code, message: `${err.service} already exists` } };
-  if (err instanceof ConfigInvalidError) return { status: 400, body: { error: 'ERR_CONFIG_INVALID', message: err.issues.map(formatIssue).join('\n'), details: err.issues } };
+  if (err instanceof ServiceExistsError) return { status: httpStatusOf(err.kind), body: { error: err.code, message: `${err.service} already exists` } };
+  if (err instanceof ConfigInvalidError) return { status: httpStatusOf(err.kind), body: { error: err.code, message: err.issues.map(formatIssue).join('\n'), details: err.issues } };
+  if (err instanceof McpgwError) return { status: httpStatusOf(err.kind), body: { error: err.code, message: err.message, details: err.details } };
   return { status: 500, body: { error: 'ERR_INTERNAL', message: (err as Error)?.message ?? String(err) } };
 }

@@ -5,7 +5,9 @@ import { publicUrl, type Settings } from '../../core/config/settings.js';
 import type { ServiceDefinition } from '../../core/config/service.js';
 import type { AuditEntry } from '../../core/state/audit-trail.js';
 import { ExpiringCache } from './decision-cache.js';
-import { AuthError, MalformedRequestError, BodyTooLargeError } from '../../core/identity/errors.js';
+import { AuthError, BodyTooLargeError } from '../../core/identity/errors.js';
+import { MalformedRequestError } from '../../core/wire/errors.js';
+import { httpStatusOf, jsonRpcCodeOf } from '../../core/errors.js';
 import type { Identity } from '../../core/identity/identity.js';
 import { parseMcpRequest, type JsonRpcId, type McpCall } from '../../core/wire/mcp-request.js';
 import { decide, groupsGranting, scopesForGroups, type PolicyDecision } from '../../core/policy/policy.js';
@@ -100,7 +102,7 @@ export class Authorizer {
     const size = req.body ? Buffer.byteLength(req.body) : 0;
     if (size > service.limits.max_body_bytes) {
       const err = new BodyTooLargeError(service.limits.max_body_bytes);
-      return deny(rpcError(err.status, null, -32600, err.message, { code: err.code, limit: service.limits.max_body_bytes }), err.code, null);
+      return deny(rpcError(err.status, null, jsonRpcCodeOf(err), err.message, { code: err.code, limit: service.limits.max_body_bytes }), err.code, null);
     }
     // The definition says so, not a request header: a client cannot talk its way past identity.
     if (service.auth === 'none') {
@@ -121,8 +123,7 @@ export class Authorizer {
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
       const headers: Record<string, string> = err.status === 401 ? { 'www-authenticate': `${challenge}, error="invalid_token", error_description="${err.code}"` } : {};
-      const rpc = err.status === 401 ? RPC_ERROR.UNAUTHORIZED : RPC_ERROR.UNAVAILABLE;
-      return deny(rpcError(err.status, null, rpc, err.message, { code: err.code }, headers), err.code, null);
+      return deny(rpcError(err.status, null, jsonRpcCodeOf(err), err.message, { code: err.code }, headers), err.code, null);
     }
 
     let calls: McpCall[];
@@ -131,8 +132,7 @@ export class Authorizer {
       ({ calls, replyId } = parseMcpRequest({ body: req.body, mcpMethod: req.mcpMethod, mcpName: req.mcpName }));
     } catch (err) {
       if (!(err instanceof MalformedRequestError)) throw err;
-      const rpc = err.rpcCode;
-      return deny(rpcError(err.status, null, rpc, err.message, { code: err.code }), err.code, identity);
+      return deny(rpcError(httpStatusOf(err.kind), null, jsonRpcCodeOf(err), err.message, { code: err.code }), err.code, identity);
     }
 
     const denied: { id: JsonRpcId; method: string | null; name: string | null; missing: string; reason: string }[] = [];

@@ -2,6 +2,7 @@
 // (RateLimiterMemory) or shared by every authd node (RateLimiterRedis, redis-limit-counters.ts).
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { LimitRule } from '../../core/policy/limits.js';
+import { McpgwError } from '../../core/errors.js';
 
 export interface CounterOutcome {
   allowed: boolean;
@@ -12,11 +13,9 @@ export interface CounterOutcome {
 }
 
 /** The counter store could not answer (Redis unreachable with `on_unavailable: closed`). */
-export class LimitStoreUnavailableError extends Error {
-  readonly code = 'ERR_LIMITS_UNAVAILABLE';
+export class LimitStoreUnavailableError extends McpgwError {
   constructor(cause: unknown) {
-    super(`the limit counters cannot be reached: ${(cause as Error)?.message ?? cause}`);
-    this.name = 'LimitStoreUnavailableError';
+    super('ERR_LIMITS_UNAVAILABLE', `the limit counters cannot be reached: ${(cause as Error)?.message ?? cause}`, 'unavailable', { cause });
   }
 }
 

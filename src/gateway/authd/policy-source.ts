@@ -12,6 +12,7 @@ import { readApiKeys, type ApiKeyRecord } from '../../core/identity/api-keys.js'
 import { definitionsFingerprint } from '../../core/config/definitions-fingerprint.js';
 import { REGISTRY_SERVER, type Policy } from '../../core/policy/policy.js';
 import { REGISTRY_PATH } from '../../core/wire/contract.js';
+import { McpgwError } from '../../core/errors.js';
 
 export interface PolicySnapshot {
   policy: Policy;
@@ -30,8 +31,11 @@ const REGISTRY_SERVICE: ServiceDefinition = {
   file: '(built in: the registry MCP server)',
 };
 
-export class PolicyLoadError extends Error {
-  readonly code = 'ERR_POLICY_INVALID';
+/** authd refuses to start on files that do not validate (it never guesses a policy). */
+export class PolicyLoadError extends McpgwError {
+  constructor(message: string) {
+    super('ERR_POLICY_INVALID', message, 'invalid-input');
+  }
 }
 
 function snapshotOf(project: Project, apiKeys: ApiKeyRecord[]): PolicySnapshot {

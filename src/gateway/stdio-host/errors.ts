@@ -1,6 +1,7 @@
 // Errors of the stdio host. Each has a stable `code` for logs and scripts and the JSON-RPC
 // error code a client receives when the error ends one of its requests.
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { jsonRpcCodeOf, McpgwError, type ErrorKind } from '../../core/errors.js';
 
 /** JSON-RPC error codes the host answers with (-32000…-32099 is for implementations). */
 export const RPC = {
@@ -19,32 +20,24 @@ export const RPC = {
   UNSUPPORTED_VERSION: -32022,
 } as const;
 
-export class StdioHostError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    /** The JSON-RPC error code a client sees when this error ends its request. */
-    readonly rpcCode: number = RPC.CHILD_UNAVAILABLE,
-    readonly data?: Record<string, unknown>,
-  ) {
-    super(message);
-    this.name = 'StdioHostError';
+/** A request of the host's ended by its child or a limit; `rpcCode` is what the client sees. */
+export class StdioHostError extends McpgwError {
+  constructor(code: string, message: string, kind: ErrorKind, rpcCode: number, details?: Record<string, unknown>) {
+    super(code, message, kind, { rpcCode, details });
   }
 }
 
 /** The child exited, was killed for a limit, or could not be started. */
 export class ChildUnavailableError extends StdioHostError {
   constructor(message: string) {
-    super('ERR_CHILD_UNAVAILABLE', message, RPC.CHILD_UNAVAILABLE);
-    this.name = 'ChildUnavailableError';
+    super('ERR_CHILD_UNAVAILABLE', message, 'unavailable', RPC.CHILD_UNAVAILABLE);
   }
 }
 
 /** A limit from the service's `limits:` was hit. */
 export class LimitReachedError extends StdioHostError {
   constructor(limit: 'max_concurrent' | 'timeout' | 'memory_mb', message: string, value: number) {
-    super(limit === 'timeout' ? 'ERR_REQUEST_TIMEOUT' : 'ERR_LIMIT_REACHED', message, limit === 'timeout' ? RPC.TIMEOUT : RPC.LIMIT_REACHED, { limit, value });
-    this.name = 'LimitReachedError';
+    super(limit === 'timeout' ? 'ERR_REQUEST_TIMEOUT' : 'ERR_LIMIT_REACHED', message, 'unavailable', limit === 'timeout' ? RPC.TIMEOUT : RPC.LIMIT_REACHED, { limit, value });
   }
 }
 
@@ -55,6 +48,6 @@ export function errorResponse(id: RequestId | null, code: number, message: strin
 }
 
 export function errorResponseFor(id: RequestId, err: unknown): JSONRPCMessage {
-  if (err instanceof StdioHostError) return errorResponse(id, err.rpcCode, err.message, err.data);
+  if (err instanceof McpgwError) return errorResponse(id, jsonRpcCodeOf(err), err.message, err.details);
   return errorResponse(id, RPC.CHILD_UNAVAILABLE, err instanceof Error ? err.message : String(err));
 }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseMcpRequest } from '../../../src/core/wire/mcp-request.js';
-import { MalformedRequestError } from '../../../src/core/identity/errors.js';
+import { MalformedRequestError } from '../../../src/core/wire/errors.js';
 
 const body = (v: unknown) => JSON.stringify(v);
 
