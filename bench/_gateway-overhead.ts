@@ -13,8 +13,8 @@ import { startAuthd } from '../src/gateway/authd/authd-server.js';
 import { createApiKey } from '../src/core/identity/api-keys.js';
 import { loadProject } from '../src/core/config/project.js';
 import { stateLayout } from '../src/core/state/layout.js';
-import { freePort } from '../test/helpers/ports.js';
-import { startCaddy } from '../test/control/caddy/caddy-fixture.js';
+import { freePort } from '../testkit/ports.js';
+import { startCaddy } from '../testkit/caddy.js';
 import { httpStatus, loadLoop, medianResult, round, type LoadResult } from './_load.js';
 
 /** A real MCP server (SDK, stateless Streamable HTTP, JSON answers) with one `echo` tool. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { loadProject } from '../src/core/config/project.js';
 import { DEFAULT_CONCURRENCY, probeServices, selectServices } from '../src/control/probe/index.js';
-import { sampleTool, startSdkServer } from '../test/control/probe/sdk-server.js';
+import { sampleTool, startSdkServer } from '../testkit/sdk-server.js';
 
 const SERVICES = Number(process.env.PROBE_BENCH_SERVICES ?? 100);
 const ROUNDS = 3;

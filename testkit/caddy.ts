@@ -3,9 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CaddyAdminClient } from '../../../src/control/caddy/admin-client.js';
-import { freePort } from '../../helpers/ports.js';
-import { stopChild } from '../../helpers/everything.js';
+import { CaddyAdminClient } from '../src/control/caddy/admin-client.js';
+import { freePort } from './ports.js';
+import { stopChild } from './mcp-servers.js';
 
 export interface RunningCaddy {
   admin: string;

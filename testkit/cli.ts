@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const TSX = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 export const MAIN = join(REPO_ROOT, 'src', 'cli', 'main.ts');
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { REPO_ROOT, tempProject } from '../helpers/cli.js';
+import { REPO_ROOT, tempProject } from '../../testkit/cli.js';
 
 const run = promisify(execFile);
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { REPO_ROOT, tempProject } from '../helpers/cli.js';
+import { REPO_ROOT, tempProject } from '../../testkit/cli.js';
 
 const hasTmux = (() => {
   try {

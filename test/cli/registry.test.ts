@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli, tempProject, REPO_ROOT } from '../helpers/cli.js';
+import { runCli, tempProject, REPO_ROOT } from '../../testkit/cli.js';
 
 const WEATHER = ['register', '--name', 'weather', '--path', '/weather', '--upstream', 'http://127.0.0.1:9000/mcp', '--transport', 'streamable-http', '--description', 'Forecasts by city', '--tag', 'forecast'];
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunningAuthd } from '../../src/gateway/authd/authd-server.js';
-import { startCliUntil } from '../helpers/cli.js';
+import { startCliUntil } from '../../testkit/cli.js';
 import type { TestIdp } from '../fixtures/oidc/test-idp.js';
 import { startLoginSetup, type LoginSetup } from '../fixtures/oidc/login-setup.js';
 import { enterCodeAndSignIn } from '../fixtures/oidc/browser.js';

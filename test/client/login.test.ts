@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunningAuthd } from '../../src/gateway/authd/authd-server.js';
-import { startCliUntil } from '../helpers/cli.js';
+import { startCliUntil } from '../../testkit/cli.js';
 import { signInAndConsent } from '../fixtures/oidc/browser.js';
 import { LOGIN_GATEWAY, startLoginSetup, type LoginSetup } from '../fixtures/oidc/login-setup.js';
 import { authdVerdict } from '../fixtures/oidc/authd-verdict.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaddyConflictError } from '../../../src/control/caddy/errors.js';
 import { canonicalJson } from '../../../src/core/config/canonical-json.js';
-import { runCli } from '../../helpers/cli.js';
+import { runCli } from '../../../testkit/cli.js';
 import { startGateway, type TestGateway } from './gateway-fixture.js';
 
 describe('concurrent appliers', { timeout: 180_000 }, () => {

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { configAnatomy } from '../../../src/control/caddy/route-anatomy.js';
-import { REPO_ROOT, runCli, tempProject } from '../../helpers/cli.js';
+import { REPO_ROOT, runCli, tempProject } from '../../../testkit/cli.js';
 
 const run = promisify(execFile);
 

@@ -7,7 +7,7 @@ import { startAuthd, type RunningAuthd } from '../../../src/gateway/authd/authd-
 import { createApiKey } from '../../../src/core/identity/api-keys.js';
 import { stateLayout } from '../../../src/core/state/layout.js';
 import { decodeIdentityHeader } from '../../../src/core/identity/identity-header.js';
-import { freePort } from '../../helpers/ports.js';
+import { freePort } from '../../../testkit/ports.js';
 import { startGateway, startHeaderEcho, type TestGateway } from './gateway-fixture.js';
 
 const call = (tool: string) => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: tool, arguments: {} } });

@@ -4,10 +4,10 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { runCli, tempProject } from '../../helpers/cli.js';
-import { freePort } from '../../helpers/ports.js';
+import { runCli, tempProject } from '../../../testkit/cli.js';
+import { freePort } from '../../../testkit/ports.js';
 import { startAuthd, type RunningAuthd } from '../../../src/gateway/authd/authd-server.js';
-import { startCaddy, type RunningCaddy } from './caddy-fixture.js';
+import { startCaddy, type RunningCaddy } from '../../../testkit/caddy.js';
 
 export interface TestGateway {
   dir: string;

@@ -7,7 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { startEverything, type RunningServer } from '../../helpers/everything.js';
+import { startEverything, type RunningServer } from '../../../testkit/mcp-servers.js';
 import { startGateway, startHeaderEcho, type TestGateway } from './gateway-fixture.js';
 import { eventually } from '../../helpers/eventually.js';
 

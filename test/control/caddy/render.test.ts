@@ -8,7 +8,7 @@ import { configAnatomy, type RouteAnatomy } from '../../../src/control/caddy/rou
 import { planRoutes } from '../../../src/control/caddy/route-plan.js';
 import { endpointPathOf } from '../../../src/control/caddy/sse-endpoint.js';
 import type { CaddyHandler } from '../../../src/control/caddy/caddy-json.js';
-import { REPO_ROOT } from '../../helpers/cli.js';
+import { REPO_ROOT } from '../../../testkit/cli.js';
 
 const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'gateway');
 

@@ -4,10 +4,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { probeServices, selectServices } from '../../../src/control/probe/index.js';
 import { readHealth, readSnapshot } from '../../../src/core/state/snapshots.js';
-import { runCli } from '../../helpers/cli.js';
-import { freePort } from '../../helpers/ports.js';
+import { runCli } from '../../../testkit/cli.js';
+import { freePort } from '../../../testkit/ports.js';
 import { checkoutWith } from './project.js';
-import { startSdkServer } from './sdk-server.js';
+import { startSdkServer } from '../../../testkit/sdk-server.js';
 
 const TOKEN = 'probe-test-token-93af01';
 

@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { followRegistry, gatedServices, startProbeLoop, type HealthChange } from '../../../src/control/probe/index.js';
 import { readHealth } from '../../../src/core/state/snapshots.js';
 import { checkoutWith } from './project.js';
-import { sampleTool, startSdkServer } from './sdk-server.js';
+import { sampleTool, startSdkServer } from '../../../testkit/sdk-server.js';
 
 /** The next health change of `service` (other services' changes are skipped). */
 async function nextChange(loop: ReturnType<typeof startProbeLoop>, service: string): Promise<HealthChange> {

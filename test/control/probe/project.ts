@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { loadProject, type Project } from '../../../src/core/config/project.js';
 import { stateLayout, type StateLayout } from '../../../src/core/state/layout.js';
-import { tempProject } from '../../helpers/cli.js';
+import { tempProject } from '../../../testkit/cli.js';
 
 export interface ProbeCheckout {
   dir: string;

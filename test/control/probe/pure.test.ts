@@ -6,7 +6,7 @@ import { partitionByApproval } from '../../../src/core/state/tool-approvals.js';
 import { nextCheckDelay } from '../../../src/control/probe/probe-schedule.js';
 import { classifyFailure } from '../../../src/control/probe/classify.js';
 import { ProbeTimeoutError } from '../../../src/control/probe/errors.js';
-import { sampleTool } from './sdk-server.js';
+import { sampleTool } from '../../../testkit/sdk-server.js';
 
 const service = (fields: Record<string, unknown>) => ({ ...serviceSchema.parse({ upstream: 'http://127.0.0.1:9/mcp', ...fields }), file: '' });
 

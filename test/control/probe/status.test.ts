@@ -4,9 +4,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileAtomic } from '../../../src/core/config/atomic-file.js';
 import { probeServices, selectServices } from '../../../src/control/probe/index.js';
-import { runCli } from '../../helpers/cli.js';
+import { runCli } from '../../../testkit/cli.js';
 import { checkoutWith } from './project.js';
-import { startSdkServer } from './sdk-server.js';
+import { startSdkServer } from '../../../testkit/sdk-server.js';
 
 async function exitedPid(): Promise<number> {
   const child = spawn(process.execPath, ['-e', '']);

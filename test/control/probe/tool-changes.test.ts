@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { approveTools, probeServices, readToolChanges, selectServices, usableTools } from '../../../src/control/probe/index.js';
 import { readSnapshot } from '../../../src/core/state/snapshots.js';
-import { runCli } from '../../helpers/cli.js';
+import { runCli } from '../../../testkit/cli.js';
 import { checkoutWith } from './project.js';
-import { sampleTool, startSdkServer } from './sdk-server.js';
+import { sampleTool, startSdkServer } from '../../../testkit/sdk-server.js';
 
 test('a tool whose description changes between probes is recorded and shown by `mcpgw tools diff`', async (t) => {
   const server = await startSdkServer({ tools: [sampleTool('get_forecast', 'Forecast for a city'), sampleTool('ping')] });

@@ -7,7 +7,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { probeServices, selectServices } from '../../../src/control/probe/index.js';
 import { readHealth, readSnapshot } from '../../../src/core/state/snapshots.js';
-import { EVERYTHING_BIN, startEverything } from '../../helpers/everything.js';
+import { EVERYTHING_BIN, startEverything } from '../../../testkit/mcp-servers.js';
 import { checkoutWith } from './project.js';
 
 /** What a plain SDK client lists, every page. */

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../helpers/cli.js';
-import { stopChild } from '../../helpers/everything.js';
+import { REPO_ROOT } from '../../../testkit/cli.js';
+import { stopChild } from '../../../testkit/mcp-servers.js';
 import { checkoutWith } from './project.js';
-import { startSdkServer } from './sdk-server.js';
+import { startSdkServer } from '../../../testkit/sdk-server.js';
 
 /** Start a long-running mcpgw command; resolves each time stdout has printed a matching line. */
 function startCli(args: string[], cwd: string) {

@@ -7,9 +7,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { runCli, tempProject } from '../../helpers/cli.js';
-import { EVERYTHING_BIN } from '../../helpers/everything.js';
-import { freePort } from '../../helpers/ports.js';
+import { runCli, tempProject } from '../../../testkit/cli.js';
+import { EVERYTHING_BIN } from '../../../testkit/mcp-servers.js';
+import { freePort } from '../../../testkit/ports.js';
 import type { ProcessesFile } from '../../../src/control/processes/processes-file.js';
 import { isPidAlive } from '../../../src/core/state/process-liveness.js';
 

@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli, tempProject } from '../../helpers/cli.js';
-import { freePort } from '../../helpers/ports.js';
-import { startEverything } from '../../helpers/everything.js';
+import { runCli, tempProject } from '../../../testkit/cli.js';
+import { freePort } from '../../../testkit/ports.js';
+import { startEverything } from '../../../testkit/mcp-servers.js';
 import type { ProcessesFile } from '../../../src/control/processes/processes-file.js';
 import { isPidAlive } from '../../../src/core/state/process-liveness.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadProjectChecked } from '../../../src/core/config/project.js';
 import { formatIssue } from '../../../src/core/config/issues.js';
-import { checkoutWith, tempProject } from '../../helpers/cli.js';
+import { checkoutWith, tempProject } from '../../../testkit/cli.js';
 
 const checkout = checkoutWith;
 

@@ -6,7 +6,7 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO_ROOT, TSX } from '../../helpers/cli.js';
+import { REPO_ROOT, TSX } from '../../../testkit/cli.js';
 import { connectWithToken, startRegistryGateway, textOf, type RegistryGateway } from './registry-gateway.js';
 
 interface Found {

@@ -12,11 +12,11 @@ import { createApiKey } from '../../../src/core/identity/api-keys.js';
 import { stateLayout } from '../../../src/core/state/layout.js';
 import { probeServices, selectServices } from '../../../src/control/probe/index.js';
 import { startRegistryHttpServer, type RegistryHttpServer } from '../../../src/discovery/registry-server/http-server.js';
-import { startEverything, type RunningServer } from '../../helpers/everything.js';
-import { freePort, waitForPort } from '../../helpers/ports.js';
-import { startCaddy, type RunningCaddy } from '../../control/caddy/caddy-fixture.js';
+import { startEverything, type RunningServer } from '../../../testkit/mcp-servers.js';
+import { freePort, waitForPort } from '../../../testkit/ports.js';
+import { startCaddy, type RunningCaddy } from '../../../testkit/caddy.js';
 import { startTestIdp, type TestIdp } from '../../fixtures/oidc/test-idp.js';
-import { gatewayProject, SCOPES_YML } from '../../fixtures/oidc/gateway-project.js';
+import { gatewayProject, SCOPES_YML } from '../../../testkit/gateway-project.js';
 import { eventually } from '../../helpers/eventually.js';
 
 export { eventually };

@@ -13,8 +13,8 @@ import { callerFromHeaders } from '../../../src/discovery/registry-server/caller
 import { mayCallTool, maySeeService } from '../../../src/core/policy/registry-access.js';
 import { encodeIdentityHeader } from '../../../src/core/identity/identity-header.js';
 import { gatewayAnswerOf } from '../../../src/client/gateway-call.js';
-import { MAIN, TSX, tempProject } from '../../helpers/cli.js';
-import { SCOPES_YML } from '../../fixtures/oidc/gateway-project.js';
+import { MAIN, TSX, tempProject } from '../../../testkit/cli.js';
+import { SCOPES_YML } from '../../../testkit/gateway-project.js';
 
 const policy = scopesFileSchema.parse(parse(SCOPES_YML.replace('groups:\n', 'groups:\n  outsiders: [browse]\n') + '  browse:\n    registry: [list]\n'));
 

@@ -1,7 +1,7 @@
 // The query path in process: scope filtering, and the bundled embedder's offline vectors.
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { tempProject } from '../../helpers/cli.js';
+import { tempProject } from '../../../testkit/cli.js';
 import { loadProject } from '../../../src/core/config/project.js';
 import { openIndex, type OpenedIndex } from '../../../src/discovery/search/index-update.js';
 import { findTools } from '../../../src/discovery/search/find-tools.js';

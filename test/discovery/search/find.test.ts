@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli, tempProject } from '../../helpers/cli.js';
+import { runCli, tempProject } from '../../../testkit/cli.js';
 
 interface FindJson {
   query: string;

@@ -8,12 +8,12 @@ import { loadProject } from '../../../src/core/config/project.js';
 import { applyProject } from '../../../src/control/caddy/apply.js';
 import { startAuthd, type RunningAuthd } from '../../../src/gateway/authd/authd-server.js';
 import { startWebServer, type RunningWebServer } from '../../../src/discovery/web/web-server.js';
-import { startEverything, type RunningServer } from '../../helpers/everything.js';
-import { freePort, waitForPort } from '../../helpers/ports.js';
-import { REPO_ROOT } from '../../helpers/cli.js';
+import { startEverything, type RunningServer } from '../../../testkit/mcp-servers.js';
+import { freePort, waitForPort } from '../../../testkit/ports.js';
+import { REPO_ROOT } from '../../../testkit/cli.js';
 import { startTestIdp, type TestIdp } from '../../fixtures/oidc/test-idp.js';
-import { gatewayProject } from '../../fixtures/oidc/gateway-project.js';
-import { startCaddy, type RunningCaddy } from '../../control/caddy/caddy-fixture.js';
+import { gatewayProject } from '../../../testkit/gateway-project.js';
+import { startCaddy, type RunningCaddy } from '../../../testkit/caddy.js';
 
 export const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'web');
 export const USERS = { ada: ['admins'], dev: ['developers'] } satisfies Record<string, string[]>;

@@ -14,7 +14,7 @@ import { PolicyLoadError } from '../../../src/gateway/authd/policy-source.js';
 import { stateLayout } from '../../../src/core/state/layout.js';
 import { decodeIdentityHeader } from '../../../src/core/identity/identity-header.js';
 import { startTestIdp, type TestIdp } from '../../fixtures/oidc/test-idp.js';
-import { gatewayProject, SCOPES_YML } from '../../fixtures/oidc/gateway-project.js';
+import { gatewayProject, SCOPES_YML } from '../../../testkit/gateway-project.js';
 
 const GATEWAY = 'http://127.0.0.1:18080';
 const MACHINE_SECRET = 'machine-secret-0123456789-abcdefghijklmnop';

@@ -12,10 +12,10 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { loadProject } from '../../../src/core/config/project.js';
 import { applyProject } from '../../../src/control/caddy/apply.js';
 import { startAuthd, type RunningAuthd } from '../../../src/gateway/authd/authd-server.js';
-import { startEverything, stopChild, type RunningServer } from '../../helpers/everything.js';
-import { freePort, waitForPort } from '../../helpers/ports.js';
+import { startEverything, stopChild, type RunningServer } from '../../../testkit/mcp-servers.js';
+import { freePort, waitForPort } from '../../../testkit/ports.js';
 import { startTestIdp, type TestIdp } from '../../fixtures/oidc/test-idp.js';
-import { gatewayProject, SCOPES_YML } from '../../fixtures/oidc/gateway-project.js';
+import { gatewayProject, SCOPES_YML } from '../../../testkit/gateway-project.js';
 import { startHeaderEcho } from '../../control/caddy/gateway-fixture.js';
 import { eventually } from '../../helpers/eventually.js';
 

@@ -9,8 +9,8 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { loadProject } from '../../../src/core/config/project.js';
 import { startStdioHost, type StdioHost, type StdioHostOptions } from '../../../src/gateway/stdio-host/stdio-host.js';
-import { tempProject } from '../../helpers/cli.js';
-import { EVERYTHING_BIN } from '../../helpers/everything.js';
+import { tempProject } from '../../../testkit/cli.js';
+import { EVERYTHING_BIN } from '../../../testkit/mcp-servers.js';
 
 const require = createRequire(import.meta.url);
 export const MEMORY_BIN = join(dirname(require.resolve('@modelcontextprotocol/server-memory/package.json')), 'dist', 'index.js');
