@@ -9,8 +9,8 @@ import { loadProject } from '../../../src/core/config/project.js';
 import { renderForProject } from '../../../src/control/caddy/render-input.js';
 import { discoverSseEndpoints, readSseEndpoints } from '../../../src/control/caddy/sse-endpoint-cache.js';
 import { configAnatomy } from '../../../src/control/caddy/route-anatomy.js';
-import { startEverything } from '../../helpers/everything.js';
-import { runCli, tempProject } from '../../helpers/cli.js';
+import { startEverything } from '../../../testkit/mcp-servers.js';
+import { runCli, tempProject } from '../../../testkit/cli.js';
 
 /** A loopback TCP relay in front of the real server that counts the connections it is asked for. */
 async function countingRelay(port: number): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
