@@ -5,7 +5,7 @@ import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startAuthd, type RunningAuthd } from '../src/gateway/authd/authd-server.js';
 import type { JwtVerifier } from '../src/core/identity/jwt-verifier.js';
-import { gatewayProject, type GatewayProjectOptions } from '../test/fixtures/oidc/gateway-project.js';
+import { gatewayProject, type GatewayProjectOptions } from '../testkit/gateway-project.js';
 import { startRedis } from '../test/helpers/redis.js';
 import { decide } from '../src/core/policy/policy.js';
 import { limitCharges } from '../src/core/policy/limits.js';

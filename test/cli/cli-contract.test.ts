@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { access, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MAIN, runCli, tempProject, TSX } from '../helpers/cli.js';
+import { MAIN, runCli, tempProject, TSX } from '../../testkit/cli.js';
 
 async function checkout(files: Record<string, string>) {
   const p = await tempProject();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startAuthd, type RunningAuthd } from '../../../src/gateway/authd/authd-server.js';
 import { createApiKey } from '../../../src/core/identity/api-keys.js';
 import { stateLayout } from '../../../src/core/state/layout.js';
-import { freePort } from '../../helpers/ports.js';
+import { freePort } from '../../../testkit/ports.js';
 import { startGateway, startHeaderEcho, type TestGateway } from './gateway-fixture.js';
 
 const LIMIT = 1000;

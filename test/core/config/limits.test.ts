@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { loadProjectChecked } from '../../../src/core/config/project.js';
 import { formatIssue } from '../../../src/core/config/issues.js';
 import { limitWindow, parseRate } from '../../../src/core/config/limits.js';
-import { checkoutWith } from '../../helpers/cli.js';
+import { checkoutWith } from '../../../testkit/cli.js';
 
 const checkout = checkoutWith;
 

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SCOPES_YML } from '../../fixtures/oidc/gateway-project.js';
+import { SCOPES_YML } from '../../../testkit/gateway-project.js';
 import { connectWithToken, eventually, startRegistryGateway, type RegistryGateway } from '../../discovery/registry-server/registry-gateway.js';
 
 const echoCall = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { message: 'hi' } } });

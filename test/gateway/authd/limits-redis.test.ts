@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAuthd, type RunningAuthd } from '../../../src/gateway/authd/authd-server.js';
-import { checkoutWith } from '../../helpers/cli.js';
+import { checkoutWith } from '../../../testkit/cli.js';
 import { eventually } from '../../helpers/eventually.js';
 import { startRedis, type RunningRedis } from '../../helpers/redis.js';
 import { callerKeys, limitedScopes } from '../../fixtures/limits/limited-calls.js';
