@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { startAuthd, type RunningAuthd } from '../src/gateway/authd/authd-server.js';
 import type { JwtVerifier } from '../src/core/identity/jwt-verifier.js';
 import { gatewayProject, type GatewayProjectOptions } from '../testkit/gateway-project.js';
-import { startRedis } from '../test/helpers/redis.js';
+import { startRedis } from '../testkit/redis.js';
 import { decide } from '../src/core/policy/policy.js';
 import { limitCharges } from '../src/core/policy/limits.js';
 import { httpStatus, loadLoop } from './_load.js';

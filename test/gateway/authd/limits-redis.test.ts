@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { startAuthd, type RunningAuthd } from '../../../src/gateway/authd/authd-server.js';
 import { checkoutWith } from '../../../testkit/cli.js';
 import { eventually } from '../../helpers/eventually.js';
-import { startRedis, type RunningRedis } from '../../helpers/redis.js';
+import { startRedis, type RunningRedis } from '../../../testkit/redis.js';
 import { callerKeys, limitedScopes } from '../../fixtures/limits/limited-calls.js';
 
 // 20/min with a burst of 10: 10 calls per 30 s window, for each caller, across every node.

@@ -2,7 +2,7 @@
 // test that starts it stops it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort, waitForPort } from './ports.js';
-import { stopChild } from './everything.js';
+import { stopChild } from './mcp-servers.js';
 
 export interface RunningRedis {
   port: number;
