@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { tempProject } from '../../helpers/cli.js';
+import { tempProject } from '../../../testkit/cli.js';
 import { openIndex, type OpenedIndex } from '../../../src/discovery/search/index-update.js';
 import { findTools } from '../../../src/discovery/search/find-tools.js';
 import { editDistance } from '../../../src/discovery/search/term-corrections.js';

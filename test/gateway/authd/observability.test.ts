@@ -7,9 +7,9 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createApiKey } from '../../../src/core/identity/api-keys.js';
 import { startGateway, startHeaderEcho, type TestGateway } from '../../control/caddy/gateway-fixture.js';
-import { startPrometheus, type RunningPrometheus } from '../../helpers/prometheus.js';
+import { startPrometheus, type RunningPrometheus } from '../../../testkit/prometheus.js';
 import { startOtlpReceiver } from '../../helpers/otlp-receiver.js';
-import { freePort } from '../../helpers/ports.js';
+import { freePort } from '../../../testkit/ports.js';
 import { eventually } from '../../helpers/eventually.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';

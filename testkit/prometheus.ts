@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForPort } from './ports.js';
-import { stopChild } from './everything.js';
+import { stopChild } from './mcp-servers.js';
 
 export interface RunningPrometheus {
   url: string;
