@@ -9,7 +9,7 @@ import { RegistryService } from '../../../src/control/registry/registry-service.
 import { applyProject } from '../../../src/control/caddy/apply.js';
 import { LOCAL_OPERATOR } from '../../../src/core/policy/registry-access.js';
 import type { ApplyOutcome } from '../../../src/control/registry/serialized-apply.js';
-import { startEverything, type RunningServer } from '../../helpers/everything.js';
+import { startEverything, type RunningServer } from '../../../testkit/mcp-servers.js';
 import { startGateway, type TestGateway } from '../caddy/gateway-fixture.js';
 
 async function status(url: string): Promise<number> {

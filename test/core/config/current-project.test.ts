@@ -6,7 +6,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CurrentProject } from '../../../src/core/config/current-project.js';
 import { eventually } from '../../helpers/eventually.js';
-import { tempProject } from '../../helpers/cli.js';
+import { tempProject } from '../../../testkit/cli.js';
 
 test('one watcher follows registry.d (even when it appears later), scopes.yml and mcpgw.yaml; a burst of writes is one reload', async (t) => {
   const p = await tempProject();
