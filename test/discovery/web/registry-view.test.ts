@@ -26,17 +26,17 @@ test('a person sees every service with the list right, else only the servers sco
   assert.deepEqual(registryView(policy, ['nobody'], services, statuses).services, []);
 });
 
-test('each control follows its registry right: enable, disable, and register for edits and new services', () => {
-  const cases: [string, { enable: boolean; disable: boolean; edit: boolean }, boolean][] = [
-    ['admins', { enable: true, disable: true, edit: true }, true],
-    ['viewers', { enable: false, disable: false, edit: false }, false],
-    ['devs', { enable: false, disable: false, edit: false }, false],
-    ['togglers', { enable: false, disable: true, edit: false }, false],
+test('each control follows its registry right: enable, disable, and register for edits, refresh and new services', () => {
+  const cases: [string, { enable: boolean; disable: boolean; edit: boolean; refresh: boolean }, boolean][] = [
+    ['admins', { enable: true, disable: true, edit: true, refresh: true }, true],
+    ['viewers', { enable: false, disable: false, edit: false, refresh: false }, false],
+    ['devs', { enable: false, disable: false, edit: false, refresh: false }, false],
+    ['togglers', { enable: false, disable: true, edit: false, refresh: false }, false],
   ];
   for (const [group, may, mayRegister] of cases) {
     const view = registryView(policy, [group], services, statuses);
     const weather = view.services.find((s) => s.name === 'weather')!;
-    assert.deepEqual({ enable: weather.may.enable, disable: weather.may.disable, edit: weather.may.edit }, may, group);
+    assert.deepEqual({ enable: weather.may.enable, disable: weather.may.disable, edit: weather.may.edit, refresh: weather.may.refresh }, may, group);
     assert.equal(view.mayRegister, mayRegister, group);
   }
 });

@@ -125,6 +125,7 @@ describe('web UI in a browser (real chromium, oidc-provider, Caddy, authd, serve
       const toggle = page.getByRole('switch', { name: 'Enabled: everything' });
       assert.equal(await toggle.isDisabled(), true);
       assert.equal(await page.getByRole('button', { name: 'Edit everything' }).isDisabled(), true);
+      assert.equal(await page.getByRole('button', { name: 'Check everything now' }).isDisabled(), true, 'probing needs the register right, not only seeing the service');
       assert.equal(await page.locator('#register').isHidden(), true);
       await gw.screenshot(page, 'developer-view');
       // Forge what the page would send, with the developer's own valid session and CSRF token.
@@ -135,6 +136,11 @@ describe('web UI in a browser (real chromium, oidc-provider, Caddy, authd, serve
       });
       assert.equal(forged.status, 403);
       assert.equal(forged.body.error, 'ERR_RIGHT_MISSING');
+      const refresh = await page.evaluate(async () => {
+        const me = await (await fetch('/ui/api/me')).json();
+        return (await fetch('/ui/api/services/everything/refresh', { method: 'POST', headers: { 'x-csrf-token': me.csrf, 'content-type': 'application/json' }, body: '{}' })).status;
+      });
+      assert.equal(refresh, 403, 'the server refuses a forged refresh too');
       assert.equal(await readFile(join(gw.dir, 'registry.d', 'everything.yaml'), 'utf8'), definition, 'registry.d is unchanged');
     } finally {
       await context.close();
