@@ -76,7 +76,7 @@ export function registerMonitoringCommands(program: Command): void {
       const ms = (v: number | null) => (v === null ? '-' : `${v} ms`);
       ctx.out.table(
         [opts.by.toUpperCase(), 'CALLS', 'DENIED', 'ERRORS', 'P50', 'P95'],
-        report.rows.map((r) => [r.key, String(r.calls), String(r.denials), String(r.errors), ms(r.p50_ms), ms(r.p95_ms)]),
+        report.rows.map((r) => [r.key, String(r.calls), String(r.denials), String(r.errors), ms(r.p50Ms), ms(r.p95Ms)]),
       );
     });
 }

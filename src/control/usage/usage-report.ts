@@ -16,8 +16,8 @@ export interface UsageRow {
   /** Allowed calls that Caddy answered with a status ≥ 400 (upstream error, timeout, gateway error). */
   errors: number;
   /** Over allowed calls with a known outcome; null when none. */
-  p50_ms: number | null;
-  p95_ms: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
 }
 
 export interface UsageReport {
@@ -25,7 +25,7 @@ export interface UsageReport {
   by: UsageDimension;
   rows: UsageRow[];
   /** Allowed calls whose outcome was found in the access log (the rest count without latency). */
-  with_outcome: number;
+  withOutcome: number;
 }
 
 export function usageKey(entry: Pick<AuditEntry, 'server' | 'tool' | 'identity'>, by: UsageDimension): string {
@@ -63,7 +63,7 @@ export function aggregateUsage(entries: Iterable<AuditEntry>, outcomes: Readonly
   const rows = [...acc].map(([key, r]) => {
     const sorted = r.latencies.sort((a, b) => a - b);
     const ms = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
-    return { key, calls: r.calls, allowed: r.allowed, denials: r.denials, errors: r.errors, p50_ms: ms(quantile(sorted, 0.5)), p95_ms: ms(quantile(sorted, 0.95)) };
+    return { key, calls: r.calls, allowed: r.allowed, denials: r.denials, errors: r.errors, p50Ms: ms(quantile(sorted, 0.5)), p95Ms: ms(quantile(sorted, 0.95)) };
   });
   rows.sort((a, b) => b.calls - a.calls || (a.key < b.key ? -1 : 1));
   return { rows, withOutcome };
@@ -74,5 +74,5 @@ export async function usageReport(layout: StateLayout, options: { since: Date; b
   const entries: AuditEntry[] = [];
   for await (const e of queryAudit(layout.auditLog, { since: options.since, service: options.service })) entries.push(e);
   const { rows, withOutcome } = aggregateUsage(entries, outcomes, options.by);
-  return { since: options.since.toISOString(), by: options.by, rows, with_outcome: withOutcome };
+  return { since: options.since.toISOString(), by: options.by, rows, withOutcome };
 }

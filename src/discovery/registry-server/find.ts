@@ -5,6 +5,7 @@ import { openIndex } from '../search/index-update.js';
 import { findTools, type FindResult } from '../search/find-tools.js';
 import { mayCallTool } from '../../core/policy/registry-access.js';
 import type { Caller } from './caller.js';
+import { popularityPrior } from '../search/popularity-prior.js';
 
 export interface FindRequest {
   query: string;
@@ -21,6 +22,7 @@ export async function findToolsFor(project: Project, caller: Caller, request: Fi
     server: request.server ? [request.server] : undefined,
     tags: request.tags,
     allow: (server, tool) => enabled.has(server) && mayCallTool(project.scopes, caller, server, tool),
+    popularity: await popularityPrior(opened),
   });
   return { ...found, warnings: [...opened.warnings, ...found.warnings] };
 }

@@ -10,6 +10,7 @@ import { fuse, rankedHits, type ListName, type RankMode } from './rank.js';
 import { allTerms } from './text-tokens.js';
 import { correctTerms } from './term-corrections.js';
 import type { OpenedIndex } from './index-update.js';
+import { applyPopularity } from './popularity-prior.js';
 
 /** May the caller call this tool? (Wired to scopes.yml through isToolAllowed when there is an identity.) */
 export type ToolPredicate = (server: string, tool: string) => boolean;
@@ -19,6 +20,8 @@ export interface FindOptions extends SearchFilters {
   allow?: ToolPredicate;
   mode?: RankMode;
   explain?: boolean;
+  /** `server/tool` → recent calls: the optional popularity prior (see popularity-prior.ts). */
+  popularity?: ReadonlyMap<string, number>;
 }
 
 export interface FoundTool {
@@ -114,8 +117,9 @@ export async function findTools(opened: Pick<OpenedIndex, 'index' | 'embedder'>,
     lists.words = rankedHits(new Map([...candidates].map((id) => [id, matchDocument(documentWords(index, id))])));
   }
 
+  const fused = fuse(lists);
   const results: FoundTool[] = [];
-  for (const hit of fuse(lists)) {
+  for (const hit of options.popularity ? applyPopularity(fused, options.popularity) : fused) {
     if (results.length >= topK) break;
     const doc = storedDocument(index, hit.id);
     if (!doc) continue;

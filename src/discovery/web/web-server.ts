@@ -20,6 +20,7 @@ import { loadRegistryState } from './registry-state.js';
 import { sameSecret, SessionStore, type WebSession } from './session-store.js';
 import { searchTools, toolsOf } from './tools-api.js';
 import { limitsOfPerson } from './limits-api.js';
+import { activityFor } from './activity-api.js';
 import { newCodeVerifier, WebLogin } from './web-login.js';
 
 export interface WebServerOptions {
@@ -131,6 +132,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       if (path === '/events') return live.open(res, session);
       if (path === '/services') return sendJson(res, 200, (await loadRegistryState(registry)).viewFor(session.groups));
       if (path === '/limits') return sendJson(res, 200, await limitsOfPerson(registry.project, session));
+      if (path === '/activity') return sendJson(res, 200, await activityFor(registry, personOf(session)));
       if (path === '/search') return sendJson(res, 200, await searchTools(registry, personOf(session), url.searchParams.get('q') ?? '', url.searchParams.get('server') || undefined));
       const tools = /^\/services\/([a-z0-9-]+)\/tools$/.exec(path);
       if (tools) return sendJson(res, 200, await toolsOf(registry, personOf(session), tools[1]!));

@@ -201,6 +201,24 @@ describe('web UI in a browser (real chromium, oidc-provider, Caddy, authd, serve
     }
   });
 
+  test('the activity panel draws a sparkline per service (calls per hour of the last day) and lists the most called tools', async () => {
+    for (let i = 0; i < 2; i++) await callTools(`${gw.url}/everything/mcp`, await gw.token('dev'), 'echo');
+    const { context, page } = await gw.signIn('ada');
+    try {
+      const row = page.locator('#activity-services li[data-service="everything"]');
+      await row.waitFor();
+      assert.equal(await row.locator('svg.sparkline polyline.calls').count(), 1);
+      const points = (await row.locator('polyline.calls').getAttribute('points')) ?? '';
+      assert.equal(points.split(' ').length, 24, 'one point per hour');
+      assert.match((await row.locator('[data-field="total"]').textContent()) ?? '', /^\d+ calls$/);
+      assert.match((await row.locator('svg.sparkline').getAttribute('aria-label')) ?? '', /^everything: \d+ calls, \d+ denied in the last 24 hours$/);
+      await page.locator('#activity-tools li[data-tool="everything/echo"]').waitFor();
+      await gw.screenshot(page, 'activity-panel');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the theme and the folded sidebar are remembered across a reload', async () => {
     const { context, page } = await gw.signIn('ada');
     try {

@@ -123,7 +123,8 @@ describe('observability through the gateway', () => {
 
     const denied = await gw.cli('audit', '--since', '1h', '--decision', 'deny', '--service', 'echo', '--json');
     assert.equal(denied.code, 0, denied.stderr);
-    const entries = (JSON.parse(denied.stdout) as { entries: { tool: string; identity: { subject: string } }[] }).entries;
+    const entries = (JSON.parse(denied.stdout).data as { entries: { tool: string; identity: { subject: string } }[] }).entries;
+    assert.ok(Array.isArray(entries), denied.stdout);
     assert.deepEqual(entries.map((e) => e.tool).sort(), ['add', 'unlisted-tool-4711']);
     assert.equal(entries[0]!.identity.subject, 'api-key:ci-bot');
     const table = await gw.cli('audit', '--identity', 'api-key:ci-bot');
@@ -132,10 +133,10 @@ describe('observability through the gateway', () => {
 
     const usage = await gw.cli('usage', '--since', '1h', '--by', 'tool', '--json');
     assert.equal(usage.code, 0, usage.stderr);
-    const rows = (JSON.parse(usage.stdout) as { rows: { key: string; calls: number; denials: number; errors: number; p50_ms: number | null; p95_ms: number | null }[] }).rows;
+    const rows = (JSON.parse(usage.stdout).data as { rows: { key: string; calls: number; denials: number; errors: number; p50Ms: number | null; p95Ms: number | null }[] }).rows;
     const echo = rows.find((r) => r.key === 'echo/echo')!;
     assert.ok(echo.calls >= 4 && echo.denials === 0 && echo.errors === 0);
-    assert.ok(echo.p50_ms !== null && echo.p95_ms !== null && echo.p95_ms >= echo.p50_ms, 'latency from the access log');
+    assert.ok(echo.p50Ms !== null && echo.p95Ms !== null && echo.p95Ms >= echo.p50Ms, 'latency from the access log');
     assert.equal(rows.find((r) => r.key === 'echo/add')?.denials, 1);
     const byIdentity = await gw.cli('usage', '--by', 'identity');
     assert.match(byIdentity.stdout, /^api-key:ci-bot\s+\d+\s+2\s+0\s+[\d.]+ ms/m);

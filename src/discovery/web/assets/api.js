@@ -30,6 +30,7 @@ export async function me() {
 
 export const services = () => call('GET', '/services');
 export const limits = () => call('GET', '/limits');
+export const activity = () => call('GET', '/activity');
 export const tools = (name) => call('GET', `/services/${encodeURIComponent(name)}/tools`);
 export const search = (q, server) => call('GET', `/search?q=${encodeURIComponent(q)}${server ? `&server=${encodeURIComponent(server)}` : ''}`);
 export const setEnabled = (name, enabled) => call('POST', `/services/${encodeURIComponent(name)}/${enabled ? 'enable' : 'disable'}`, {});

@@ -6,6 +6,7 @@ import { setUpComfort } from './comfort.js';
 import { openEditDialog, openToolsDialog, setUpEditDialog, setUpToolsDialog } from './dialogs.js';
 import { renderCards, renderStats, tickAges } from './services-view.js';
 import { renderLimits } from './limits-view.js';
+import { renderActivity } from './activity-view.js';
 
 const page = { view: undefined, filter: 'all', text: '', events: undefined };
 
@@ -86,6 +87,14 @@ async function showLimits() {
   }
 }
 
+async function showActivity() {
+  try {
+    renderActivity(await api.activity());
+  } catch (err) {
+    toast(err.message, 'error');
+  }
+}
+
 async function findTools(query) {
   const list = $('#find-results');
   if (!query.trim()) return list.replaceChildren();
@@ -127,6 +136,7 @@ function wire() {
   });
   $('#register').addEventListener('click', () => openEditDialog());
   $('#limits-refresh').addEventListener('click', showLimits);
+  $('#activity-refresh').addEventListener('click', showActivity);
   $('#sign-out').addEventListener('click', async () => {
     await api.signOut();
     page.events?.close();
@@ -149,6 +159,7 @@ async function start() {
     draw();
     connectLive();
     showLimits();
+    showActivity();
   } catch (err) {
     if (err.status === 401) return showSignIn(error ? `Sign-in failed: ${error}` : undefined);
     toast(err.message, 'error');
