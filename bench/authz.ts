@@ -12,6 +12,7 @@ import { freePort } from '../testkit/ports.js';
 import { httpStatus, loadLoop } from './_load.js';
 import { measureGatewayOverhead } from './_gateway-overhead.js';
 import { measureLimits } from './_limits.js';
+import { measureObservability } from './_observability.js';
 
 const GATEWAY = 'http://127.0.0.1:18099';
 const ISSUER = 'http://127.0.0.1:1/bench-issuer';
@@ -58,6 +59,9 @@ try {
   // Limits on: which limits a call spends (pure), then whole decisions counting them.
   const limits = await measureLimits(projectOptions, verifier, token, body);
 
+  // Watching authd: audit only vs metrics on vs metrics and OTLP tracing on.
+  const observability = await measureObservability(project.dir, verifier, token, body);
+
   // The gateway as a whole (direct, plain Caddy, mcpgw route, + authd): the shared benchmark.
   const overhead = await measureGatewayOverhead();
   agent.destroy();
@@ -74,6 +78,7 @@ try {
       },
       http: { concurrency: 16, duration_ms: 3000, p50_ms: http.p50_ms, p99_ms: http.p99_ms, non_2xx: http.non_2xx, keep_alive: true },
       limits_on: limits,
+      observability,
       gateway_overhead: overhead,
     })}\n`,
   );
