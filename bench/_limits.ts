@@ -14,10 +14,13 @@ import { httpStatus, loadLoop } from './_load.js';
 /** Two counters per tools/call of echo (the scope's server rate and its echo rate), never exhausted here. */
 const LIMITS = '{ rate: 1000000000/min, tools: { echo: { rate: 1000000000/min } } }';
 
-async function timed(n: number, fn: () => Promise<unknown>): Promise<number> {
+/** Decisions per second (wall) and CPU microseconds per decision: the machine is shared, CPU time says more. */
+async function timed(n: number, fn: () => Promise<unknown>): Promise<{ per_s: number; cpu_us: number }> {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   for (let i = 0; i < n; i++) await fn();
-  return Math.round((n / (performance.now() - start)) * 1000);
+  const used = process.cpuUsage(cpu);
+  return { per_s: Math.round((n / (performance.now() - start)) * 1000), cpu_us: Math.round(((used.user + used.system) / n) * 10) / 10 };
 }
 
 export async function measureLimits(options: Omit<GatewayProjectOptions, 'everydayLimits'>, verifier: JwtVerifier, token: string, body: string) {
@@ -30,15 +33,19 @@ export async function measureLimits(options: Omit<GatewayProjectOptions, 'everyd
     const url = `${authd.url}/verify`;
     await loadLoop(() => httpStatus(agent, { url, headers }), { concurrency: 8, durationMs: 500 });
     const http = await loadLoop(() => httpStatus(agent, { url, headers }), { concurrency: 16, durationMs: 3_000 });
-    return { in_process: inProcess, http_loopback: http.requests_per_s, http_p50_ms: http.p50_ms, http_p99_ms: http.p99_ms, http_non_2xx: http.non_2xx };
+    return { in_process: inProcess.per_s, in_process_cpu_us: inProcess.cpu_us, http_loopback: http.requests_per_s, http_p50_ms: http.p50_ms, http_p99_ms: http.p99_ms, http_non_2xx: http.non_2xx };
   };
 
+  const plain = await gatewayProject(options);
   const local = await gatewayProject({ ...options, everydayLimits: LIMITS });
   const redis = await startRedis();
   const shared = await gatewayProject({ ...options, everydayLimits: LIMITS });
   await appendFile(join(shared.dir, 'mcpgw.yaml'), `limits:\n  redis: { url: "${redis.url}", on_unavailable: open }\n`);
   const started: RunningAuthd[] = [];
   try {
+    const plainAuthd = await startAuthd({ root: plain.dir, listen: '127.0.0.1:0', log: () => {}, jwtVerifiers: [verifier] });
+    started.push(plainAuthd);
+    const off = await measure(plainAuthd, 50_000);
     const memoryAuthd = await startAuthd({ root: local.dir, listen: '127.0.0.1:0', log: () => {}, jwtVerifiers: [verifier] });
     started.push(memoryAuthd);
     const { policy, services } = memoryAuthd.source.current;
@@ -53,11 +60,12 @@ export async function measureLimits(options: Omit<GatewayProjectOptions, 'everyd
     await redis.stop();
     while (redisAuthd.limits.counters.describe().connection === 'ready') await new Promise((r) => setTimeout(r, 50));
     const redisDown = await measure(redisAuthd, 10_000);
-    return { counters_per_call: charges.length, pure_limit_charges_per_s: pureCharges, memory, redis: inRedis, redis_stopped_on_unavailable_open: redisDown };
+    return { counters_per_call: charges.length, pure_limit_charges_per_s: pureCharges.per_s, pure_limit_charges_cpu_us: pureCharges.cpu_us, limits_off: off, memory, redis: inRedis, redis_stopped_on_unavailable_open: redisDown };
   } finally {
     agent.destroy();
     for (const authd of started) await authd.close();
     await redis.stop();
+    await plain.cleanup();
     await local.cleanup();
     await shared.cleanup();
   }
