@@ -14,11 +14,15 @@ export interface RunningCaddy {
   stop(): Promise<void>;
 }
 
-export async function startCaddy(env: NodeJS.ProcessEnv = {}): Promise<RunningCaddy> {
+/**
+ * `boot.admin` and `boot.apps` are for the one test that plays a developer's own Caddy on the
+ * default addresses (test/testkit/defaults-untouched.test.ts); every other caller gets a private admin.
+ */
+export async function startCaddy(env: NodeJS.ProcessEnv = {}, boot: { admin?: string; apps?: Record<string, unknown> } = {}): Promise<RunningCaddy> {
   const dir = await mkdtemp(join(tmpdir(), 'mcpgw-caddy-'));
-  const admin = `127.0.0.1:${await freePort()}`;
+  const admin = boot.admin ?? `127.0.0.1:${await freePort()}`;
   const config = join(dir, 'boot.json');
-  await writeFile(config, JSON.stringify({ admin: { listen: admin, config: { persist: false } } }));
+  await writeFile(config, JSON.stringify({ admin: { listen: admin, config: { persist: false } }, ...(boot.apps ? { apps: boot.apps } : {}) }));
   // Own XDG dirs: a test Caddy must not touch the user's Caddy data or autosave.
   const child = spawn('caddy', ['run', '--config', config], {
     env: { ...process.env, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir, ...env },

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli, tempProject } from '../../../testkit/cli.js';
+import { runCli, tempProject, withPrivateAdmin } from '../../../testkit/cli.js';
 import { freePort } from '../../../testkit/ports.js';
 import { startEverything } from '../../../testkit/mcp-servers.js';
 import type { ProcessesFile } from '../../../src/control/processes/processes-file.js';
@@ -61,7 +61,7 @@ test('up starts Caddy and the daemons, serves the services, and down stops exact
 test('up says how to install Caddy when the binary is missing', async (t) => {
   const project = await tempProject();
   t.after(project.cleanup);
-  await writeFile(join(project.dir, 'mcpgw.yaml'), 'caddy: { binary: /nonexistent/caddy }\n');
+  await writeFile(join(project.dir, 'mcpgw.yaml'), await withPrivateAdmin('caddy: { binary: /nonexistent/caddy }\n'));
   const up = await runCli(['up'], { cwd: project.dir });
   assert.equal(up.code, 2, 'a missing Caddy is a runtime failure');
   assert.match(up.stderr, /apt-get install -y caddy/);
