@@ -25,7 +25,8 @@ test('problems across all files are reported together, sorted by file and line',
 });
 
 test('a checkout with no files loads with safe defaults', async (t) => {
-  const p = await tempProject();
+  // A bare directory (only loaded here, never applied): the settings are mcpgw's defaults.
+  const p = await tempProject(undefined, { empty: true });
   t.after(p.cleanup);
   const { project, issues } = await loadProjectChecked(p.dir);
   assert.deepEqual(issues, []);
