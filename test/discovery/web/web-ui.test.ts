@@ -193,7 +193,7 @@ describe('web UI in a browser (real chromium, oidc-provider, Caddy, authd, serve
       assert.match((await page.locator('#limits-note').textContent()) ?? '', /Counted by this gateway node/);
       const left = Number(/^(\d+) of 1000$/.exec((await row.locator('.limit-left').textContent()) ?? '')?.[1]);
       for (let i = 0; i < 3; i++) await callTools(`${gw.url}/everything/mcp`, await gw.token('dev'), 'echo');
-      await page.getByRole('button', { name: 'Refresh' }).click();
+      await page.getByRole('button', { name: 'Refresh limits' }).click();
       await row.locator('.limit-left', { hasText: `${left - 3} of 1000` }).waitFor();
       await gw.screenshot(page, 'limits-panel');
     } finally {
