@@ -4,13 +4,17 @@
 import type { Command } from 'commander';
 import type { ApplyOutcome, ApplyWhen } from '../control/registry/serialized-apply.js';
 import type { RegistryService } from '../control/registry/registry-service.js';
+import type { Actor } from '../core/policy/registry-access.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
 
-/** The registry service for one command: the files loaded once (a command does not follow them). */
-export async function registryFor(ctx: CliContext): Promise<RegistryService> {
-  const { RegistryService } = await import('../control/registry/registry-service.js');
-  return RegistryService.open(ctx.paths.root, { follow: false });
+/**
+ * The registry service for one command (the files loaded once: a command does not follow them)
+ * and the CLI's actor, the local operator. Loaded on use, so `--help` and `--version` stay light.
+ */
+export async function registryFor(ctx: CliContext): Promise<{ registry: RegistryService; operator: Actor }> {
+  const [{ RegistryService }, { LOCAL_OPERATOR }] = await Promise.all([import('../control/registry/registry-service.js'), import('../core/policy/registry-access.js')]);
+  return { registry: await RegistryService.open(ctx.paths.root, { follow: false }), operator: LOCAL_OPERATOR };
 }
 
 /** `--no-apply` only edits the files. */

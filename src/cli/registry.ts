@@ -4,7 +4,6 @@ import { Option, type Command } from 'commander';
 import { loadProjectChecked } from '../core/config/project.js';
 import { formatIssue, hasErrors, ConfigInvalidError } from '../core/config/issues.js';
 import { renderServiceYaml, type ServiceFields } from '../core/config/service-yaml.js';
-import { LOCAL_OPERATOR } from '../core/policy/registry-access.js';
 import { importService, ImportFormatError } from '../control/registry/import-formats.js';
 import { serviceSummary } from '../core/config/service-summary.js';
 import { TRANSPORTS } from '../core/config/service.js';
@@ -87,7 +86,8 @@ export function registerRegistryCommands(program: Command): void {
       .action(async (names: string[], _opts, cmd: Command) => {
         const ctx = contextFor(cmd);
         // Every name is checked before any file is written: `disable weather nope` changes nothing.
-        const outcome = await (await registryFor(ctx)).setEnabled(LOCAL_OPERATOR, names, enabled, { apply: applyWhenOf(cmd) });
+        const { registry, operator } = await registryFor(ctx);
+        const outcome = await registry.setEnabled(operator, names, enabled, { apply: applyWhenOf(cmd) });
         const results = outcome.changes;
         for (const r of results) ctx.out.info(r.changed ? `${r.service}: ${verb}d` : `${r.service}: already ${verb}d`);
         const gateway = reportGateway(ctx, outcome.gateway);
@@ -103,7 +103,8 @@ export function registerRegistryCommands(program: Command): void {
     .addHelpText('after', examples('mcpgw remove weather'))
     .action(async (name: string, _opts, cmd: Command) => {
       const ctx = contextFor(cmd);
-      const outcome = await (await registryFor(ctx)).remove(LOCAL_OPERATOR, [name], { apply: applyWhenOf(cmd) });
+      const { registry, operator } = await registryFor(ctx);
+      const outcome = await registry.remove(operator, [name], { apply: applyWhenOf(cmd) });
       const { file } = outcome.changes[0]!;
       ctx.out.info(`removed ${file}`);
       const gateway = reportGateway(ctx, outcome.gateway);
@@ -136,7 +137,8 @@ export function registerRegistryCommands(program: Command): void {
       const ctx = contextFor(cmd);
       const answered = ctx.interactive ? await (await import('./register-prompts.js')).promptForMissing(opts) : opts;
       const fields = registerFields(answered);
-      const outcome = await (await registryFor(ctx)).register(LOCAL_OPERATOR, [{ fields }], { replace: opts.force, apply: applyWhenOf(cmd) });
+      const { registry, operator } = await registryFor(ctx);
+      const outcome = await registry.register(operator, [{ fields }], { replace: opts.force, apply: applyWhenOf(cmd) });
       const { file } = outcome.changes[0]!;
       ctx.out.info(`wrote ${file}`);
       const gateway = reportGateway(ctx, outcome.gateway);
@@ -177,7 +179,8 @@ export function registerRegistryCommands(program: Command): void {
       }
       // One transaction: every definition validates (and none exists, unless --force) or none is written.
       const definitions = imported.map(({ file, fields }) => ({ fields, comment: comment(file) }));
-      const outcome = await (await registryFor(ctx)).register(LOCAL_OPERATOR, definitions, { replace: opts.force, apply: applyWhenOf(cmd) });
+      const { registry, operator } = await registryFor(ctx);
+      const outcome = await registry.register(operator, definitions, { replace: opts.force, apply: applyWhenOf(cmd) });
       const results = imported.map(({ file }, i) => ({ file, service: outcome.changes[i]!.service, written: outcome.changes[i]!.file }));
       for (const r of results) ctx.out.info(`${r.file} → ${r.written}`);
       const gateway = reportGateway(ctx, outcome.gateway);
