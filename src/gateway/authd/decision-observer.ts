@@ -45,7 +45,7 @@ export class DecisionObserver implements DecisionSink {
         );
       });
       observer.metricsServer = server;
-      observer.metricsUrl = (await listenOn(server, listen)).url;
+      observer.metricsUrl = `${(await listenOn(server, listen)).url}/metrics`;
     }
     return observer;
   }

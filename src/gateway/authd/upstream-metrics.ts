@@ -17,6 +17,9 @@ export function statusClass(status: number): string {
 
 export class UpstreamMetrics {
   private readonly pending = new Map<string, { service: string; tool: string }>();
+  /** Insertion order of `pending` as a ring: evicting the oldest is O(1) (a Map's first key is not, after many deletes). */
+  private readonly order: (string | undefined)[] = new Array(PENDING_LIMIT);
+  private next = 0;
   private offset = 0;
   private inode = -1;
   private partial = '';
@@ -46,8 +49,11 @@ export class UpstreamMetrics {
   /** authd allowed request `id` for this (already bounded) service and tool label. */
   allowed(id: string, service: string, tool: string): void {
     if (this.pending.has(id)) return;
+    const evicted = this.order[this.next];
+    if (evicted !== undefined) this.pending.delete(evicted);
+    this.order[this.next] = id;
+    this.next = (this.next + 1) % PENDING_LIMIT;
     this.pending.set(id, { service, tool });
-    if (this.pending.size > PENDING_LIMIT) this.pending.delete(this.pending.keys().next().value!);
   }
 
   /** Count one access line (exported for tests of the join). */
