@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { loadProjectChecked } from '../core/config/project.js';
 import { formatIssue, hasErrors, ConfigInvalidError } from '../core/config/issues.js';
 import { renderServiceYaml, type ServiceFields } from '../core/config/service-yaml.js';
-import { importService, ImportFormatError } from '../control/registry/import-formats.js';
+import { documentsOf, importService, ImportFormatError } from '../control/registry/import-formats.js';
 import { serviceSummary } from '../core/config/service-summary.js';
 import { TRANSPORTS } from '../core/config/service.js';
 import { contextFor } from './context.js';
@@ -151,8 +151,11 @@ export function registerRegistryCommands(program: Command): void {
     .option('--force', 'overwrite existing definitions')
     .option('--dry-run', 'print the YAML instead of writing it')
     .option('--no-apply', 'do not apply to a running gateway')
-    .addHelpText('after', examples('mcpgw import old-registry/servers/*.json', 'mcpgw import server.json --dry-run'))
-    .action(async (files: string[], opts: { force?: boolean; dryRun?: boolean }, cmd: Command) => {
+    .option('--name <name>', 'registry.d name for the imported service (one service only; the path follows it)')
+    .option('--path <path>', 'gateway path for the imported service (one service only)')
+    .option('--var <name=value>', 'value for a URL template variable or package argument (repeatable)', collectVar, {})
+    .addHelpText('after', examples('mcpgw import old-registry/servers/*.json', 'mcpgw import server.json --dry-run', 'mcpgw import mcpgw.json --name old-registry --path /old-registry', 'mcpgw import server.json --var host=api.example.com'))
+    .action(async (files: string[], opts: { force?: boolean; dryRun?: boolean; name?: string; path?: string; var: Record<string, string> }, cmd: Command) => {
       const ctx = contextFor(cmd);
       const imported: { file: string; fields: ServiceFields }[] = [];
       for (const file of files) {
@@ -162,14 +165,19 @@ export function registerRegistryCommands(program: Command): void {
         } catch (err) {
           throw new CliError(`${file}: cannot read JSON (${(err as Error).message})`);
         }
-        let fields: ServiceFields;
-        try {
-          fields = importService(data);
-        } catch (err) {
-          if (err instanceof ImportFormatError) throw new CliError(`${file}: ${err.message}`);
-          throw err;
+        const documents = documentsOf(data);
+        if ((opts.name || opts.path) && (files.length > 1 || documents.length > 1)) {
+          throw new CliError('--name and --path rename one service: import that file on its own');
         }
-        imported.push({ file, fields });
+        for (const [i, doc] of documents.entries()) {
+          const where = documents.length > 1 ? `${file}[${i}]` : file;
+          try {
+            imported.push({ file: where, fields: importService(doc, { name: opts.name, path: opts.path, vars: opts.var }) });
+          } catch (err) {
+            if (err instanceof ImportFormatError) throw new CliError(`${where}: ${err.message}`);
+            throw err;
+          }
+        }
       }
       const comment = (file: string) => `Imported by mcpgw from ${file}`;
       if (opts.dryRun) {
@@ -186,6 +194,12 @@ export function registerRegistryCommands(program: Command): void {
       const gateway = reportGateway(ctx, outcome.gateway);
       if (ctx.out.options.json) ctx.out.json({ imported: results, gateway });
     });
+}
+
+function collectVar(value: string, previous: Record<string, string>): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new CliError(`--var ${value}: expected NAME=VALUE, e.g. --var host=api.example.com`);
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 }
 
 interface RegisterOptions {

@@ -144,7 +144,7 @@ test('import turns reference JSON and an MCP Registry server.json into definitio
   assert.deepEqual(JSON.parse(r.stdout).data.imported.map((x: { service: string }) => x.service), ['currenttime', 'weather-forecasts']);
   assert.equal((await runCli(['validate'], { cwd: p.dir })).code, 0);
   const services = JSON.parse((await runCli(['show', 'currenttime', '--json'], { cwd: p.dir })).stdout).data;
-  assert.equal(services.definition.upstream, 'http://currenttime-server:8000/');
+  assert.equal(services.definition.upstream, 'http://currenttime-server:8000/mcp', 'the reference system serves proxy_pass_url + mcp');
   assert.equal(services.definition.tools[0].name, 'current_time_by_timezone');
   assert.equal(services.definition.metadata.license, 'MIT');
   const weather = await readFile(join(p.dir, 'registry.d', 'weather-forecasts.yaml'), 'utf8');
@@ -153,6 +153,27 @@ test('import turns reference JSON and an MCP Registry server.json into definitio
   const bad = await runCli(['import', join(REPO_ROOT, 'package.json')], { cwd: p.dir });
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /not a known format/);
+});
+
+test('import renames with --name/--path, fills --var, and writes nothing when one file is refused', async (t) => {
+  const p = await tempProject();
+  t.after(p.cleanup);
+  const corpus = join(REPO_ROOT, 'test', 'fixtures', 'import', 'corpus');
+  const refused = await runCli(['import', join(corpus, 'reference-2026-xquik.json'), join(corpus, 'reference-2025-06-mcpgw.json')], { cwd: p.dir });
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /"mcpgw" is reserved .*--name mcpgw-imported/);
+  const written = await readdir(join(p.dir, 'registry.d')).catch(() => [] as string[]);
+  assert.deepEqual(written.filter((f) => f.startsWith('xquik')), [], 'nothing half-written');
+  const renamed = await runCli(['import', join(corpus, 'reference-2025-06-mcpgw.json'), '--name', 'old-registry', '--no-apply', '--json'], { cwd: p.dir });
+  assert.equal(renamed.code, 0, renamed.stderr);
+  assert.match(await readFile(join(p.dir, 'registry.d', 'old-registry.yaml'), 'utf8'), /path: \/old-registry\n/);
+  const noVar = await runCli(['import', join(corpus, 'official-2025-12-11-with-remote.json')], { cwd: p.dir });
+  assert.equal(noVar.code, 1);
+  assert.match(noVar.stderr, /--var host=/);
+  const filled = await runCli(['import', join(corpus, 'official-2025-12-11-with-remote.json'), '--var', 'host=weather.internal', '--no-apply'], { cwd: p.dir });
+  assert.equal(filled.code, 0, filled.stderr);
+  assert.match(await readFile(join(p.dir, 'registry.d', 'remote-weather.yaml'), 'utf8'), /upstream: https:\/\/weather.internal\/mcp/);
+  assert.equal((await runCli(['validate'], { cwd: p.dir })).code, 0);
 });
 
 test('20 concurrent enable/disable processes on different services lose no update', async (t) => {
