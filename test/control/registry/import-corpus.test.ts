@@ -6,7 +6,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { documentsOf, importService, ImportFormatError, type ImportOptions } from '../../../src/control/registry/import-formats.js';
 import { serviceSchema } from '../../../src/core/config/service.js';
-import { REPO_ROOT } from '../../helpers/cli.js';
+import { REPO_ROOT } from '../../../testkit/cli.js';
 
 const CORPUS = join(REPO_ROOT, 'test', 'fixtures', 'import', 'corpus');
 const everywhere: ImportOptions = { hasRuntime: () => true };
