@@ -2,7 +2,8 @@
 // p50/p99 in process, the incremental update after one service changed, and cold `mcpgw find`
 // wall time from the built dist (run `npm run build` first). `--tools=N` changes the size.
 // Beside wall times, CPU times (warm: per query; cold: the whole process), which a machine
-// shared with other work inflates far less.
+// shared with other work inflates far less. Beside cold find, cold `mcpgw call` through a
+// gateway `mcpgw up` started (bench/_cold-call.ts).
 import { spawnSync } from 'node:child_process';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { openIndex } from '../src/discovery/search/index-update.js';
 import { findTools } from '../src/discovery/search/find-tools.js';
 import { toolCheckout, type ToolCatalogue } from './_tool-checkout.js';
+import { measureColdCall } from './_cold-call.js';
 
 const total = Number(process.argv.find((a) => a.startsWith('--tools='))?.slice(8) ?? 10_000);
 const perServer = 25;
@@ -91,6 +93,7 @@ try {
   started = performance.now();
   const versionCpuMs = run(['--version']);
   const versionMs = performance.now() - started;
+  const coldCall = await measureColdCall(bin);
 
   process.stdout.write(
     `${JSON.stringify({
@@ -108,6 +111,7 @@ try {
       coldFindCpuMedianMs: ms(percentile(coldCpu, 50)),
       coldVersionMs: ms(versionMs),
       coldVersionCpuMs: ms(versionCpuMs),
+      ...coldCall,
     })}\n`,
   );
 } finally {

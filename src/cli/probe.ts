@@ -181,7 +181,7 @@ export function registerProbeCommands(program: Command): void {
       printStatus(ctx.out, status);
     });
 
-  const tools = program.command('tools').description('tool changes and approvals (tool pinning)');
+  const tools = program.command('tools').description('a service\'s tools through the gateway (list), their changes and approvals (tool pinning)');
 
   tools
     .command('diff <name>')

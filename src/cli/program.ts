@@ -10,6 +10,7 @@ import { registerWebCommand } from './web.js';
 import { registerFindCommands } from './find.js';
 import { registerServeCommand } from './serve.js';
 import { registerMonitoringCommands } from './monitoring.js';
+import { registerCallCommands } from './call.js';
 import { examples } from './help.js';
 import { assertCheckout } from '../core/config/checkout.js';
 import { projectPaths } from '../core/config/paths.js';
@@ -46,6 +47,7 @@ export function createProgram(): Command {
   registerAuthCommands(program);
   registerFindCommands(program);
   registerProbeCommands(program);
+  registerCallCommands(program);
   registerHostCommand(program);
   registerWebCommand(program);
   registerServeCommand(program);

@@ -16,16 +16,5 @@ export class CallerUnknownError extends RegistryServerError {
   }
 }
 
-/** call_tool has no credential of the caller to present to the gateway. */
-export class NoCredentialError extends RegistryServerError {
-  constructor(hint: string) {
-    super('ERR_NO_CREDENTIAL', 'no credential of the caller to present to the gateway', 'unauthenticated', hint);
-  }
-}
-
-/** The gateway refused or failed a call_tool (401, 403, 404, 503 …): its own answer is kept. */
-export class GatewayCallError extends RegistryServerError {
-  constructor(readonly status: number | undefined, readonly gatewayCode: string | undefined, message: string) {
-    super('ERR_GATEWAY_CALL', message, kindOfHttpStatus(status), undefined, { status, gateway_code: gatewayCode });
-  }
-}
+// Calling through the gateway is the client plane's; its errors are shared with the CLI.
+export { GatewayCallError, NoCredentialError } from '../../client/errors.js';
