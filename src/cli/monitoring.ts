@@ -6,6 +6,10 @@ import { stateLayout } from '../core/state/layout.js';
 import { contextFor } from './context.js';
 import { CliError } from './exit-codes.js';
 import { examples } from './help.js';
+import { camelCaseKeys } from './json-keys.js';
+
+/** Audit fields whose keys are data (tool arguments, claims) stay as recorded. */
+const AUDIT_DATA_FIELDS: ReadonlySet<string> = new Set(['arguments', 'params', 'claims']);
 
 /** `--since 1h` (a duration back from now) or an ISO time. */
 export function sinceOf(value: string, now = Date.now()): Date {
@@ -43,7 +47,7 @@ export function registerMonitoringCommands(program: Command): void {
         entries.push(e);
         if (entries.length > opts.limit) entries.shift();
       }
-      if (ctx.out.options.json) return ctx.out.json({ since: since.toISOString(), entries });
+      if (ctx.out.options.json) return ctx.out.json(camelCaseKeys({ since: since.toISOString(), entries }, AUDIT_DATA_FIELDS));
       if (!entries.length) return ctx.out.info(`no decisions since ${since.toISOString()}`);
       ctx.out.table(
         ['TIME', 'IDENTITY', 'SERVICE', 'METHOD', 'TOOL', 'DECISION', 'REASON'],
@@ -71,7 +75,7 @@ export function registerMonitoringCommands(program: Command): void {
       const project = await ctx.loadProject();
       const { usageReport } = await import('../control/usage/usage-report.js');
       const report = await usageReport(stateLayout(project.stateDir), { since: sinceOf(opts.since), by: opts.by, service: opts.service });
-      if (ctx.out.options.json) return ctx.out.json(report);
+      if (ctx.out.options.json) return ctx.out.json(camelCaseKeys(report));
       if (!report.rows.length) return ctx.out.info(`no calls since ${report.since}`);
       const ms = (v: number | null) => (v === null ? '-' : `${v} ms`);
       ctx.out.table(
