@@ -105,15 +105,16 @@ export function registerGatewayCommands(program: Command): void {
     .description('push registry.d/ to the running gateway: prints the plan, pushes with If-Match, verifies')
     .option('--dry-run', 'only print the plan; exit 3 when the gateway differs from the files (drift)')
     .option('--target <admin>', "a Caddy admin address or URL (repeatable; default caddy.admin of mcpgw.yaml)", collect)
+    .option('--adopt', 'take over a Caddy that another checkout (or no mcpgw) configured; without it such a push is refused')
     .addHelpText(
       'after',
-      examples('mcpgw apply', 'mcpgw apply --dry-run    # CI: exit 3 on drift', 'mcpgw apply --target 10.0.0.5:2019 --target 10.0.0.6:2019') +
-        '\nExit codes: 0 applied or in sync, 1 invalid files, 2 Caddy unreachable, rejected the config or conflicted, 3 drift (--dry-run).\n',
+      examples('mcpgw apply', 'mcpgw apply --dry-run    # CI: exit 3 on drift', 'mcpgw apply --target 10.0.0.5:2019 --target 10.0.0.6:2019', 'mcpgw apply --adopt      # this Caddy was configured by another checkout: take it over') +
+        '\nExit codes: 0 applied or in sync, 1 invalid files, 2 Caddy unreachable, rejected the config, conflicted or belongs to another checkout, 3 drift (--dry-run).\n',
     )
-    .action(async (opts: { dryRun?: boolean; target?: string[] }, cmd: Command) => {
+    .action(async (opts: { dryRun?: boolean; target?: string[]; adopt?: boolean }, cmd: Command) => {
       const ctx = contextFor(cmd);
       const project = await ctx.loadProject();
-      const report = await applyProject(project, { dryRun: opts.dryRun, targets: opts.target });
+      const report = await applyProject(project, { dryRun: opts.dryRun, targets: opts.target, adopt: opts.adopt });
       printApply(ctx, report, Boolean(opts.dryRun));
       applyOutcome(ctx, report, Boolean(opts.dryRun));
     });

@@ -6,7 +6,8 @@ import { stateLayout } from '../../core/state/layout.js';
 import { adminListenOf, CaddyAdminClient } from './admin-client.js';
 import { canonicalJson } from '../../core/config/canonical-json.js';
 import type { CaddyConfig } from './caddy-json.js';
-import { CaddyError } from './errors.js';
+import { CaddyError, CaddyNotOursError } from './errors.js';
+import { checkoutId } from '../../core/state/checkout-identity.js';
 import { renderForProject } from './render-input.js';
 import { planRoutes, type RoutePlan } from './route-plan.js';
 import { discoverSseEndpoints } from './sse-endpoint-cache.js';
@@ -15,6 +16,8 @@ export interface ApplyOptions {
   /** Admin API addresses; default the one in mcpgw.yaml. */
   targets?: string[];
   dryRun?: boolean;
+  /** Push even to a Caddy another checkout (or no mcpgw) configured: take it over. */
+  adopt?: boolean;
 }
 
 export interface TargetResult {
@@ -32,10 +35,25 @@ export interface ApplyReport {
   ok: boolean;
 }
 
-async function applyToTarget(target: string, desired: CaddyConfig, dryRun: boolean): Promise<TargetResult> {
+/**
+ * Whose config a Caddy runs: ours (our root `@id`), nobody's (no config, or only an admin
+ * section — nothing to lose), or someone else's: another checkout's `@id`, or none at all.
+ */
+export function ownerOfRunning(running: CaddyConfig | null, ours: string): 'ours' | 'unclaimed' | { other?: string } {
+  if (!running) return 'unclaimed';
+  const tag = typeof running['@id'] === 'string' ? running['@id'] : undefined;
+  if (tag === ours) return 'ours';
+  if (tag === undefined && Object.keys(running).every((k) => k === 'admin')) return 'unclaimed';
+  return { other: tag };
+}
+
+async function applyToTarget(target: string, desired: CaddyConfig, options: { dryRun: boolean; adopt: boolean }): Promise<TargetResult> {
   const client = new CaddyAdminClient(target);
   try {
     const running = await client.getConfig();
+    const owner = ownerOfRunning(running.config, String(desired['@id']));
+    if (typeof owner === 'object' && !options.adopt) throw new CaddyNotOursError(client.display, owner.other);
+    const dryRun = options.dryRun;
     // Where the admin API listens is the operator's choice on each Caddy; apply never moves it.
     const config: CaddyConfig = { ...desired, admin: running.config?.admin ?? { ...desired.admin, listen: adminListenOf(target) } };
     const plan = planRoutes(running.config, config);
@@ -55,9 +73,9 @@ async function applyToTarget(target: string, desired: CaddyConfig, dryRun: boole
 export async function applyProject(project: Project, options: ApplyOptions = {}): Promise<ApplyReport> {
   // A dry run compares against what was applied: the cached endpoints, no upstream asked.
   if (!options.dryRun) await discoverSseEndpoints(project);
-  const { config, warnings } = await renderForProject(project);
+  const { config, warnings } = await renderForProject(project, await checkoutId(project.stateDir));
   const targets = options.targets?.length ? options.targets : [project.settings.caddy.admin];
-  const results = await Promise.all(targets.map((t) => applyToTarget(t, config, Boolean(options.dryRun))));
+  const results = await Promise.all(targets.map((t) => applyToTarget(t, config, { dryRun: Boolean(options.dryRun), adopt: Boolean(options.adopt) })));
   if (results.some((r) => r.pushed)) {
     // Mode 0600: `${file:…}` header values are inlined in the config.
     await writeFileAtomic(stateLayout(project.stateDir).lastAppliedFile, `${JSON.stringify(config, null, 2)}\n`, 0o600);

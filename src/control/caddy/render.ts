@@ -11,6 +11,8 @@ import { dialOf, dialOfListen, jsonResponse, proxyChain, upstreamQueryOf, type P
 import { caddyHeaderValue } from './upstream-headers.js';
 import { REGISTRY_PATH, RESOURCE_METADATA_PATH, UI_PATH, LIMITS_PATH, AUTHD_PATH } from '../../core/wire/contract.js';
 import { accessLogging, serverAccessLogs } from './access-log.js';
+import { withVersionFeatures, type CaddyVersion } from './caddy-version.js';
+import { ownerTag } from '../../core/state/checkout-identity.js';
 
 export const ROUTE_ID_PREFIX = 'mcpgw-';
 
@@ -27,6 +29,10 @@ export interface RenderInput {
   sseEndpoints?: Readonly<Record<string, string>>;
   /** The absolute state dir: Caddy writes its access log there (audit.access_log); none, no access log. */
   stateDir?: string;
+  /** This checkout's id: the config's root `@id` says which checkout pushed it (apply refuses others'). */
+  owner?: string;
+  /** The Caddy that will run it: ≥ 2.7 adds stream_close_delay (caddy-version.ts); unknown = 2.6 features only. */
+  caddyVersion?: CaddyVersion;
 }
 
 export interface RenderResult {
@@ -206,10 +212,10 @@ export function renderCaddyConfig(input: RenderInput): RenderResult {
     ...serverTls(settings),
     ...(accessLogged(input) ? { logs: serverAccessLogs() } : {}),
   };
-  const config: CaddyConfig = { admin: adminSection(settings.caddy.admin), apps: { http: { servers: { [SERVER_NAME]: server } } } };
+  const config: CaddyConfig = { ...(input.owner ? { '@id': ownerTag(input.owner) } : {}), admin: adminSection(settings.caddy.admin), apps: { http: { servers: { [SERVER_NAME]: server } } } };
   if (accessLogged(input)) config.logging = accessLogging(settings, input.stateDir!);
   if (settings.gateway.tls) {
     config.apps.tls = { certificates: { load_files: [{ certificate: settings.gateway.tls.cert, key: settings.gateway.tls.key }] } };
   }
-  return { config, warnings };
+  return { config: withVersionFeatures(config, input.caddyVersion), warnings };
 }

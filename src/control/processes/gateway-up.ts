@@ -6,6 +6,7 @@ import { stateLayout } from '../../core/state/layout.js';
 import { applyProject, type ApplyReport } from '../caddy/apply.js';
 import { GatewayRunningError } from './errors.js';
 import { adminSection } from '../caddy/render.js';
+import { checkoutId, ownerTag } from '../../core/state/checkout-identity.js';
 import { assertCaddyInstalled, startProcess, stopPid, waitUntilReady, type StartedProcess } from './process-launcher.js';
 import { isPidAlive } from '../../core/state/process-liveness.js';
 import { readProcesses, writeProcesses, type ProcessesFile } from './processes-file.js';
@@ -33,8 +34,10 @@ export async function gatewayUp(project: Project, options: UpOptions): Promise<U
   assertCaddyInstalled(project.settings.caddy.binary);
   // Caddy boots with only its admin API; the routes arrive through apply like any later change.
   const bootConfig = join(dirname(layout.lastAppliedFile), 'boot.json');
-  await writeFileAtomic(bootConfig, `${JSON.stringify({ admin: adminSection(project.settings.caddy.admin) }, null, 2)}\n`);
-  const specs = processSpecs(project, options.available, options.self ?? selfCommand(), { binary: project.settings.caddy.binary, bootConfig });
+  // The boot config already carries this checkout's identity: apply then knows this Caddy as ours.
+  const owner = ownerTag(await checkoutId(project.stateDir));
+  await writeFileAtomic(bootConfig, `${JSON.stringify({ '@id': owner, admin: adminSection(project.settings.caddy.admin) }, null, 2)}\n`);
+  const specs = processSpecs(project, options.available, options.self ?? selfCommand(), { binary: project.settings.caddy.binary, bootConfig, owner });
   const started: StartedProcess[] = [];
   const processes: ProcessesFile = {};
   try {

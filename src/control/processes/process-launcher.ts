@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { CaddyAdminClient } from '../caddy/admin-client.js';
 import { CaddyMissingError, ProcessStartError } from './errors.js';
 import { isPidAlive } from '../../core/state/process-liveness.js';
+import { READY_PID_HEADER, READY_PROBE_HEADER } from '../../core/http/listen.js';
 import type { ProcessSpec, Readiness } from './process-spec.js';
 
 export interface StartedProcess {
@@ -39,26 +40,48 @@ export async function startProcess(spec: ProcessSpec, log: string, detached: boo
   }
 }
 
-async function answers(ready: Readiness): Promise<boolean> {
-  if (ready.kind === 'running') return true;
-  if (ready.kind === 'caddy-admin') return new CaddyAdminClient(ready.target, { retries: 0, timeoutMs: 2000 }).reachable();
-  try {
-    // Any HTTP answer means the server is up; readiness is not health.
-    await fetch(ready.url, { signal: AbortSignal.timeout(2000) });
-    return true;
-  } catch {
-    return false;
+/**
+ * Whether the process `up` started answers at its address: 'ours', 'nobody' yet, or 'other' —
+ * another process holds the port (a second gateway, a stale daemon), which must never count
+ * as ours: every request would then reach the wrong process, or get 502.
+ */
+async function whoAnswers(ready: Readiness, pid: number | undefined): Promise<'ours' | 'nobody' | 'other'> {
+  if (ready.kind === 'running') return 'ours';
+  if (ready.kind === 'caddy-admin') {
+    const running = await new CaddyAdminClient(ready.target, { retries: 0, timeoutMs: 2000 }).getConfig().catch(() => undefined);
+    if (!running) return 'nobody';
+    return running.config?.['@id'] === ready.owner ? 'ours' : 'other';
   }
+  try {
+    // Any HTTP answer means the server is up (readiness is not health) — if it is our child's.
+    const res = await fetch(ready.url, { headers: { [READY_PROBE_HEADER]: '1' }, signal: AbortSignal.timeout(2000) });
+    await res.body?.cancel();
+    return res.headers.get(READY_PID_HEADER) === String(pid) ? 'ours' : 'other';
+  } catch {
+    return 'nobody';
+  }
+}
+
+function where(ready: Readiness): string {
+  return ready.kind === 'caddy-admin' ? `the admin address ${ready.target}` : ready.kind === 'http' ? new URL(ready.url).host : 'its address';
 }
 
 export async function waitUntilReady(started: StartedProcess, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (started.child.exitCode !== null || started.child.signalCode !== null) {
-      throw new ProcessStartError(`${started.spec.name} exited during start-up (code ${started.child.exitCode ?? started.child.signalCode}): ${await logTail(started.log)}`, `see ${started.log}`);
+      const inUse = /EADDRINUSE|address already in use/i.test(await readFile(started.log, 'utf8').catch(() => ''));
+      throw new ProcessStartError(
+        `${started.spec.name} exited during start-up (code ${started.child.exitCode ?? started.child.signalCode})${inUse ? ` — ${where(started.spec.ready)} is already in use` : ''}: ${await logTail(started.log)}`,
+        inUse ? `another process holds ${where(started.spec.ready)}: stop it, or give this checkout other addresses in mcpgw.yaml; see ${started.log}` : `see ${started.log}`,
+      );
     }
-    if (await answers(started.spec.ready)) return;
-    if (Date.now() > deadline) throw new ProcessStartError(`${started.spec.name} did not answer within ${timeoutMs / 1000}s`, `see ${started.log}`);
+    const who = await whoAnswers(started.spec.ready, started.child.pid);
+    if (who === 'ours') return;
+    if (Date.now() > deadline) {
+      const taken = who === 'other' ? `another process answers at ${where(started.spec.ready)}, not the ${started.spec.name} this \`up\` started` : `${started.spec.name} did not answer within ${timeoutMs / 1000}s`;
+      throw new ProcessStartError(`${taken}: ${await logTail(started.log)}`, `free the port or change the address in mcpgw.yaml; see ${started.log}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -6,7 +6,8 @@ import { publicUrl } from '../../core/config/settings.js';
 import { dialOfListen } from '../caddy/proxy-chain.js';
 import { AUTHD_PATH, UI_PATH } from '../../core/wire/contract.js';
 
-export type Readiness = { kind: 'caddy-admin'; target: string } | { kind: 'http'; url: string } | { kind: 'running' };
+/** `owner`: the root `@id` of the boot config — the Caddy that answers must be the one `up` started. */
+export type Readiness = { kind: 'caddy-admin'; target: string; owner: string } | { kind: 'http'; url: string } | { kind: 'running' };
 
 export interface ProcessSpec {
   name: string;
@@ -46,14 +47,14 @@ const SUBCOMMANDS: SubcommandEntry[] = [
   { name: 'prober', command: 'probe', args: ['--watch'] },
 ];
 
-export function processSpecs(project: Project, available: ReadonlySet<string>, self: SelfCommand, caddy: { binary: string; bootConfig: string }): ProcessSpec[] {
+export function processSpecs(project: Project, available: ReadonlySet<string>, self: SelfCommand, caddy: { binary: string; bootConfig: string; owner: string }): ProcessSpec[] {
   const specs: ProcessSpec[] = [
     {
       name: 'caddy',
       command: caddy.binary,
       args: ['run', '--config', caddy.bootConfig],
       url: publicUrl(project.settings),
-      ready: { kind: 'caddy-admin', target: project.settings.caddy.admin },
+      ready: { kind: 'caddy-admin', target: project.settings.caddy.admin, owner: caddy.owner },
     },
   ];
   for (const entry of SUBCOMMANDS.filter((e) => available.has(e.command))) {

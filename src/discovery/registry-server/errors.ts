@@ -1,6 +1,6 @@
 // Errors of the registry MCP server. Each has a stable `code`; a tool that fails answers
 // `isError: true` with that code, so an agent can tell "not allowed" from "try again".
-import { kindOfHttpStatus, McpgwError, type ErrorKind } from '../../core/errors.js';
+import { McpgwError, type ErrorKind } from '../../core/errors.js';
 import { IDENTITY_HEADER, REGISTRY_PATH } from '../../core/wire/contract.js';
 
 export class RegistryServerError extends McpgwError {
