@@ -17,6 +17,7 @@ import { isPidAlive } from '../core/state/process-liveness.js';
 import { contextFor, type CliContext } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { examples } from './help.js';
+import { publicUrl } from '../core/config/settings.js';
 
 const PACKAGED_TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'Caddyfile.tmpl');
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -130,10 +131,13 @@ export function registerGatewayCommands(program: Command): void {
       const available = new Set(program.commands.map((c) => c.name()));
       const result = await gatewayUp(project, { available, foreground: opts.foreground, log: (l) => ctx.out.info(l) });
       for (const w of result.apply.warnings) ctx.out.warn(w);
-      if (ctx.out.options.json) ctx.out.json({ processes: result.processes });
+      // The operator's way into the web UI, also without an identity provider (once, 15 minutes).
+      const link = result.processes.web ? await (await import('../discovery/web/signin-link.js')).issueSignInLink(project.stateDir, publicUrl(project.settings)) : undefined;
+      if (ctx.out.options.json) ctx.out.json({ processes: result.processes, signInLink: link?.url ?? null });
       else {
         for (const [name, r] of Object.entries(result.processes)) ctx.out.line(`${name.padEnd(16)} pid ${String(r.pid).padEnd(8)} ${r.url ?? ''}`.trimEnd());
         ctx.out.line(`gateway: ${result.processes.caddy?.url} — services at <gateway>/<path>/…; \`mcpgw down\` stops it`);
+        if (link) ctx.out.line(`web UI: sign in once (15 min) at ${link.url}  — \`mcpgw web --link\` prints a new link`);
       }
       if (opts.foreground) process.exitCode = await superviseForeground(project, result, (l) => ctx.out.info(l));
     });

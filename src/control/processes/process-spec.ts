@@ -43,7 +43,7 @@ const SUBCOMMANDS: SubcommandEntry[] = [
   { name: 'authd', command: 'authd', args: [], listen: (p) => p.settings.authd.listen, readyPath: AUTHD_PATH.healthz },
   { name: 'host', command: 'host', args: [], listen: (p) => p.settings.stdio_host.listen, readyPath: '/' },
   { name: 'registry-server', command: 'serve', args: ['--http'], listen: (p) => p.settings.registry_server.listen, readyPath: '/' },
-  { name: 'web', command: 'web', args: [], listen: (p) => p.settings.web.listen, readyPath: `${UI_PATH}/healthz` },
+  { name: 'web', command: 'web', args: ['--no-link'], listen: (p) => p.settings.web.listen, readyPath: `${UI_PATH}/healthz` },
   { name: 'prober', command: 'probe', args: ['--watch'] },
 ];
 

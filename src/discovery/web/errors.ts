@@ -10,8 +10,9 @@ export class WebError extends McpgwError {
 
 /** No session, or it ended: the page shows the sign-in screen. */
 export class NotSignedInError extends WebError {
-  constructor(message = 'sign in first') {
-    super('ERR_NOT_SIGNED_IN', message, 'unauthenticated');
+  /** `details.provider`: whether people can sign in at a provider (else only the operator's one-time link). */
+  constructor(message = 'sign in first', details?: { provider: boolean }) {
+    super('ERR_NOT_SIGNED_IN', message, 'unauthenticated', details);
   }
 }
 

@@ -8,6 +8,7 @@ import { stateLayout } from '../../core/state/layout.js';
 import type { Project } from '../../core/config/project.js';
 import type { RegistryState } from './registry-state.js';
 import type { WebSession } from './session-store.js';
+import { personOf } from './registry-actions.js';
 
 interface LiveClient {
   res: ServerResponse;
@@ -103,7 +104,7 @@ export class LiveChannel {
         this.clients.delete(client);
         continue;
       }
-      client.res.write(`event: registry\ndata: ${JSON.stringify(state.viewFor(client.session.groups))}\n\n`);
+      client.res.write(`event: registry\ndata: ${JSON.stringify(state.viewFor(personOf(client.session)))}\n\n`);
     }
   }
 

@@ -39,8 +39,8 @@ export function parseRequest<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, bod
 }
 
 /** The signed-in person, as the registry's rules see them. */
-export function personOf(session: Pick<WebSession, 'subject' | 'groups'>): Actor {
-  return { kind: 'person', subject: session.subject, groups: session.groups };
+export function personOf(session: Pick<WebSession, 'subject' | 'groups' | 'operator'>): Actor {
+  return session.operator ? { kind: 'operator', subject: session.subject } : { kind: 'person', subject: session.subject, groups: session.groups };
 }
 
 export const WEB_REGISTRATION_COMMENT = 'Registered in the mcpgw web UI';

@@ -53,8 +53,9 @@ export interface RegistryView {
   mayRegister: boolean;
 }
 
-export function registryView(policy: Policy, groups: readonly string[], services: readonly ServiceDefinition[], statuses: readonly ServiceStatus[]): RegistryView {
-  const person: Actor = { kind: 'person', subject: '', groups };
+/** `who`: an actor (the operator sees everything), or a person's groups. */
+export function registryView(policy: Policy, who: readonly string[] | Actor, services: readonly ServiceDefinition[], statuses: readonly ServiceStatus[]): RegistryView {
+  const person: Actor = 'kind' in who ? who : { kind: 'person', subject: '', groups: who };
   const rights = rightsOf(policy, person);
   const statusOf = new Map(statuses.map((s) => [s.name, s]));
   const views: ServiceView[] = [];

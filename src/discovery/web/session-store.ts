@@ -10,6 +10,8 @@ export interface WebSession {
   subject: string;
   groups: string[];
   expiresAt: number;
+  /** Signed in with the operator's one-time link: every right, like the CLI (they own the files). */
+  operator?: boolean;
 }
 
 export interface PendingLogin {
@@ -28,7 +30,7 @@ export class SessionStore {
   constructor(private readonly maxTtlMs: number, private readonly now: () => number = Date.now) {}
 
   /** A session lasts until the access token would expire, and never beyond the configured TTL. */
-  create(identity: Identity): WebSession {
+  create(identity: Pick<Identity, 'subject' | 'groups' | 'expiresAt'>, options: { operator?: boolean } = {}): WebSession {
     this.sweep();
     const limit = this.now() + this.maxTtlMs;
     const session: WebSession = {
@@ -37,6 +39,7 @@ export class SessionStore {
       subject: identity.subject,
       groups: identity.groups,
       expiresAt: Math.min(limit, identity.expiresAt ?? limit),
+      ...(options.operator ? { operator: true } : {}),
     };
     this.sessions.set(session.id, session);
     return session;

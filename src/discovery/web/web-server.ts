@@ -12,7 +12,7 @@ import type { ChangeOutcome } from '../../control/registry/registry-service.js';
 import { listenOn } from '../../core/http/listen.js';
 import { UI_PATH } from '../../core/wire/contract.js';
 import { clearCookie, LOGIN_COOKIE, parseCookies, SESSION_COOKIE, setCookie } from './cookies.js';
-import { CsrfError, LoginFailedError, NotSignedInError, WebError } from './errors.js';
+import { CsrfError, LoginFailedError, NotSignedInError } from './errors.js';
 import { readJsonBody, redirect, sendAsset, sendJson } from './http-io.js';
 import { LiveChannel } from './live-channel.js';
 import { editRequestSchema, parseRequest, personOf, registerRequestSchema, WEB_REGISTRATION_COMMENT } from './registry-actions.js';
@@ -22,6 +22,8 @@ import { searchTools, toolsOf } from './tools-api.js';
 import { limitsOfPerson } from './limits-api.js';
 import { activityFor } from './activity-api.js';
 import { newCodeVerifier, WebLogin } from './web-login.js';
+import { redeemSignInToken, SIGNIN_PATH } from './signin-link.js';
+import { sendErrorPage, type ErrorPage } from './error-page.js';
 
 export interface WebServerOptions {
   root: string;
@@ -69,7 +71,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   const sessionOf = (req: IncomingMessage): WebSession | undefined => sessions.get(parseCookies(req.headers.cookie).get(SESSION_COOKIE));
   const requireSession = (req: IncomingMessage): WebSession => {
     const session = sessionOf(req);
-    if (!session) throw new NotSignedInError();
+    if (!session) throw new NotSignedInError(undefined, { provider: Boolean(login) });
     return session;
   };
   /** Changes: SameSite=Lax already keeps cross-site POSTs cookie-less; the token and Origin make sure. */
@@ -96,8 +98,15 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       if (!(await sendAsset(res, path.slice(`${UI_PATH}/assets/`.length)))) sendJson(res, 404, { error: 'ERR_NOT_FOUND' });
       return;
     }
+    if (method === 'GET' && path === SIGNIN_PATH) {
+      // The operator's one-time link (`mcpgw up`, `mcpgw web --link`): exchanged once for a session.
+      if (!(await redeemSignInToken(project.stateDir, url.searchParams.get('token')))) return sendErrorPage(res, PAGES.linkInvalid);
+      const session = sessions.create({ subject: 'local operator', groups: [] }, { operator: true });
+      log('signed in: the local operator (one-time link)');
+      return redirect(res, `${UI_PATH}/`, { 'set-cookie': setCookie(SESSION_COOKIE, session.id, (session.expiresAt - Date.now()) / 1000) });
+    }
     if (method === 'GET' && path === `${UI_PATH}/login`) {
-      if (!login) throw new WebError('ERR_NO_PROVIDER', 'mcpgw.yaml names no identity provider with a client id — add identity.providers (or web.client_id)', 'unavailable');
+      if (!login) return sendErrorPage(res, PAGES.noProvider);
       const pending = sessions.startLogin(newCodeVerifier());
       return redirect(res, await login.authorizationUrl(pending), { 'set-cookie': setCookie(LOGIN_COOKIE, pending.state, LOGIN_COOKIE_SECONDS) });
     }
@@ -121,16 +130,16 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       return sendJson(res, 200, { ok: true }, { 'set-cookie': clearCookie(SESSION_COOKIE) });
     }
     if (path.startsWith(`${UI_PATH}/api/`)) return api(req, res, url, method);
-    sendJson(res, 404, { error: 'ERR_NOT_FOUND', message: `nothing at ${path}` });
+    sendErrorPage(res, { ...PAGES.notFound, message: `There is no page at ${path}.` });
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<void> {
     const path = url.pathname.slice(`${UI_PATH}/api`.length);
     if (method === 'GET') {
       const session = requireSession(req);
-      if (path === '/me') return sendJson(res, 200, { subject: session.subject, groups: session.groups, rights: registry.rightsOf(personOf(session)), csrf: session.csrf, expiresAt: new Date(session.expiresAt).toISOString() });
+      if (path === '/me') return sendJson(res, 200, { subject: session.subject, groups: session.groups, operator: Boolean(session.operator), rights: registry.rightsOf(personOf(session)), csrf: session.csrf, expiresAt: new Date(session.expiresAt).toISOString() });
       if (path === '/events') return live.open(res, session);
-      if (path === '/services') return sendJson(res, 200, (await loadRegistryState(registry)).viewFor(session.groups));
+      if (path === '/services') return sendJson(res, 200, (await loadRegistryState(registry)).viewFor(personOf(session)));
       if (path === '/limits') return sendJson(res, 200, await limitsOfPerson(registry.project, session));
       if (path === '/activity') return sendJson(res, 200, await activityFor(registry, personOf(session)));
       if (path === '/search') return sendJson(res, 200, await searchTools(registry, personOf(session), url.searchParams.get('q') ?? '', url.searchParams.get('server') || undefined));
@@ -178,7 +187,9 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
         log(`sign-in failed: ${err.message}`);
         return redirect(res, `/ui/?error=${encodeURIComponent(err.message)}`, { 'set-cookie': clearCookie(LOGIN_COOKIE) });
       }
-      sendJson(res, answer.status, answer.body);
+      // The page's own API calls get JSON it can show; a browser tab gets a page with a next step.
+      if (new URL(req.url ?? '/', origin).pathname.startsWith(`${UI_PATH}/api/`)) return sendJson(res, answer.status, answer.body);
+      sendErrorPage(res, { status: answer.status, title: answer.status >= 500 ? 'Something went wrong' : 'This request was refused', message: answer.body.message, next: answer.status >= 500 ? 'reload the page; if it stays, the operator finds the reason in `.mcpgw/logs/web.log` (`mcpgw status`)' : 'go back to the registry and try again' });
     });
   });
   const bound = await listenOn(server, options.listen ?? project.settings.web.listen);
@@ -194,6 +205,23 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     },
   };
 }
+
+/** The pages a person can land on outside the app: each says what to do next. */
+const PAGES: Record<'noProvider' | 'linkInvalid' | 'notFound', ErrorPage> = {
+  noProvider: {
+    status: 503,
+    title: 'No identity provider is set up',
+    message: 'This gateway names no OpenID provider with a client id in mcpgw.yaml, so there is no sign-in page to send you to (and no default password).',
+    next: 'the operator signs in with the one-time link `mcpgw up` printed — or a new one from `mcpgw web --link` in the checkout. To let people sign in, add identity.providers (issuer, audience, client_id) to mcpgw.yaml (README: Web UI).',
+  },
+  linkInvalid: {
+    status: 403,
+    title: 'This sign-in link does not work',
+    message: 'A sign-in link works once, for 15 minutes; this one was already used, replaced by a newer link, or expired.',
+    next: 'run `mcpgw web --link` in the gateway\'s checkout (or `mcpgw -C <checkout> web --link`) and open the link it prints.',
+  },
+  notFound: { status: 404, title: 'Nothing here', message: 'There is no such page.', next: 'go back to the registry.' },
+};
 
 function errorAnswer(err: unknown): { status: number; body: { error: string; message: string; details?: unknown } } {
   if (err instanceof ServiceExistsError) return { status: httpStatusOf(err.kind), body: { error: err.code, message: `${err.service} already exists` } };

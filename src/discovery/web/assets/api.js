@@ -7,6 +7,7 @@ export class ApiError extends Error {
     super(body?.message || `request failed (${status})`);
     this.status = status;
     this.code = body?.error;
+    this.details = body?.details;
   }
 }
 

@@ -46,11 +46,14 @@ function draw() {
   $('#register').hidden = !page.view.mayRegister;
 }
 
-function showSignIn(message) {
+function showSignIn(message, provider = true) {
   $('#registry').hidden = true;
   $('#who').hidden = true;
   $('#register').hidden = true;
   $('#signin').hidden = false;
+  // Without a provider there is nowhere to send people: the operator uses the one-time link.
+  $('#signin-link').hidden = !provider;
+  $('#signin-operator').hidden = provider;
   if (message) $('#signin-message').textContent = message;
   $('#live').textContent = '';
 }
@@ -161,7 +164,7 @@ async function start() {
     showLimits();
     showActivity();
   } catch (err) {
-    if (err.status === 401) return showSignIn(error ? `Sign-in failed: ${error}` : undefined);
+    if (err.status === 401) return showSignIn(error ? `Sign-in failed: ${error}` : undefined, err.details?.provider !== false);
     toast(err.message, 'error');
   }
 }
