@@ -8,6 +8,7 @@ import { canonicalJson } from '../../core/config/canonical-json.js';
 import type { CaddyConfig } from './caddy-json.js';
 import { CaddyError, CaddyNotOursError } from './errors.js';
 import { checkoutId } from '../../core/state/checkout-identity.js';
+import { changedSinceUp, restartWarning } from '../processes/restart-needed.js';
 import { renderForProject } from './render-input.js';
 import { planRoutes, type RoutePlan } from './route-plan.js';
 import { discoverSseEndpoints } from './sse-endpoint-cache.js';
@@ -80,9 +81,10 @@ export async function applyProject(project: Project, options: ApplyOptions = {})
     // Mode 0600: `${file:…}` header values are inlined in the config.
     await writeFileAtomic(stateLayout(project.stateDir).lastAppliedFile, `${JSON.stringify(config, null, 2)}\n`, 0o600);
   }
+  const restart = restartWarning(await changedSinceUp(project));
   return {
     results,
-    warnings,
+    warnings: restart ? [...warnings, restart] : warnings,
     inSync: results.every((r) => r.plan?.inSync),
     ok: results.every((r) => !r.error),
   };

@@ -7,6 +7,7 @@ import { applyProject, type ApplyReport } from '../caddy/apply.js';
 import { GatewayRunningError } from './errors.js';
 import { adminSection } from '../caddy/render.js';
 import { checkoutId, ownerTag } from '../../core/state/checkout-identity.js';
+import { forgetStartedSettings, recordStartedSettings } from './restart-needed.js';
 import { assertCaddyInstalled, startProcess, stopPid, waitUntilReady, type StartedProcess } from './process-launcher.js';
 import { isPidAlive } from '../../core/state/process-liveness.js';
 import { readProcesses, writeProcesses, type ProcessesFile } from './processes-file.js';
@@ -50,6 +51,7 @@ export async function gatewayUp(project: Project, options: UpOptions): Promise<U
       await waitUntilReady(proc);
       options.log?.(`${spec.name}: running (pid ${proc.child.pid})${spec.url ? ` at ${spec.url}` : ''}`);
     }
+    await recordStartedSettings(project);
     const apply = await applyProject(project);
     const failed = apply.results.find((r) => r.error);
     if (failed?.error) throw failed.error;
@@ -57,6 +59,7 @@ export async function gatewayUp(project: Project, options: UpOptions): Promise<U
   } catch (err) {
     await stopAll(processes);
     await writeProcesses(layout.processesFile, {});
+    await forgetStartedSettings(project);
     throw err;
   }
 }
@@ -81,6 +84,7 @@ export async function gatewayDown(project: Project): Promise<DownResult> {
   const processes = await readProcesses(layout.processesFile);
   const stopped = await stopAll(processes);
   await writeProcesses(layout.processesFile, {});
+  await forgetStartedSettings(project);
   return { stopped, gone: Object.keys(processes).filter((n) => !stopped.includes(n)) };
 }
 
