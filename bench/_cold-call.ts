@@ -1,42 +1,19 @@
 // Cold `mcpgw call` (a new process, as a user runs it) against a gateway that `mcpgw up` started
 // on private loopback ports: server-everything (Streamable HTTP) behind Caddy and authd, its
 // `echo` tool called with an API key.
-import { execFileSync, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const EVERYTHING = join(dirname(createRequire(import.meta.url).resolve('@modelcontextprotocol/server-everything/package.json')), 'dist', 'index.js');
-
-async function startEverything(): Promise<{ url: string; close(): void }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [EVERYTHING, 'streamableHttp'], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
-  for (let i = 0; i < 200; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/mcp`).then(() => true, () => false)) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { url: `http://127.0.0.1:${port}/mcp`, close: () => void child.kill() };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../testkit/ports.js';
+import { startEverything } from '../testkit/mcp-servers.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Median and max wall time of `runs` cold `mcpgw call echo` processes, from the built dist (`bin`). */
 export async function measureColdCall(bin: string, runs = 5): Promise<{ coldCallMedianMs: number; coldCallMaxMs: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'mcpgw-bench-call-'));
-  const upstream = await startEverything();
+  const upstream = await startEverything('streamableHttp');
   const mcpgw = (args: string[]) => execFileSync(process.execPath, [bin, '-C', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   try {
     const [gateway, admin, authd, registry, host, web] = await Promise.all(Array.from({ length: 6 }, freePort));
@@ -63,7 +40,7 @@ export async function measureColdCall(bin: string, runs = 5): Promise<{ coldCall
       mcpgw(['down']);
     }
   } finally {
-    upstream.close();
+    await upstream.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }

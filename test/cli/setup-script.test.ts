@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, symlink, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../helpers/cli.js';
+import { REPO_ROOT } from '../../testkit/cli.js';
 
 /** A PATH with only sh, node and (optionally) a mock apt-get that records its calls in calls.log. */
 async function bareMachine(options: { aptGet: boolean }): Promise<{ dir: string; bin: string; calls(): Promise<string>; cleanup(): Promise<void> }> {

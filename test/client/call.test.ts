@@ -6,8 +6,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGateway, type TestGateway } from '../control/caddy/gateway-fixture.js';
-import { startEverything, type RunningServer } from '../helpers/everything.js';
-import { runCli } from '../helpers/cli.js';
+import { startEverything, type RunningServer } from '../../testkit/mcp-servers.js';
+import { runCli } from '../../testkit/cli.js';
 
 describe('mcpgw call / tools list through the gateway (real Caddy, authd, server-everything)', () => {
   let gw: TestGateway;

@@ -8,7 +8,7 @@ import { settingsSchema } from '../../../src/core/config/settings.js';
 import { serviceSchema, type ServiceDefinition } from '../../../src/core/config/service.js';
 import type { CaddyConfig, CaddyHandler } from '../../../src/control/caddy/caddy-json.js';
 import { CaddyRejectedError } from '../../../src/control/caddy/errors.js';
-import { startCaddy } from './caddy-fixture.js';
+import { startCaddy } from '../../../testkit/caddy.js';
 
 const service = (name: string, yaml: Record<string, unknown>): ServiceDefinition => ({ ...serviceSchema.parse({ name, ...yaml }), file: `registry.d/${name}.yaml` });
 

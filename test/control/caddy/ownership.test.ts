@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../helpers/cli.js';
+import { runCli } from '../../../testkit/cli.js';
 import { startGateway, type TestGateway } from './gateway-fixture.js';
 
 describe('Caddy ownership: apply pushes only to this checkout\'s Caddy', { timeout: 240_000 }, () => {

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli, tempProject } from '../../helpers/cli.js';
-import { freePort } from '../../helpers/ports.js';
+import { runCli, tempProject } from '../../../testkit/cli.js';
+import { freePort } from '../../../testkit/ports.js';
 
 test('apply after an identity change in mcpgw.yaml names what needs `mcpgw down && mcpgw up`; after a restart it is quiet', { timeout: 300_000 }, async (t) => {
   const project = await tempProject();

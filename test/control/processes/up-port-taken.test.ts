@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli, tempProject } from '../../helpers/cli.js';
-import { freePort } from '../../helpers/ports.js';
+import { runCli, tempProject } from '../../../testkit/cli.js';
+import { freePort } from '../../../testkit/ports.js';
 import { isPidAlive } from '../../../src/core/state/process-liveness.js';
 
 test('up fails (exit 2) when authd\'s port is taken by another process, names it, and stops what it started', { timeout: 240_000 }, async (t) => {

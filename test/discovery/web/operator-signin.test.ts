@@ -9,9 +9,9 @@ import { chromium, type Browser } from 'playwright-core';
 import { loadProject } from '../../../src/core/config/project.js';
 import { applyProject } from '../../../src/control/caddy/apply.js';
 import { startWebServer, type RunningWebServer } from '../../../src/discovery/web/web-server.js';
-import { runCli, tempProject } from '../../helpers/cli.js';
-import { freePort, waitForPort } from '../../helpers/ports.js';
-import { startCaddy, type RunningCaddy } from '../../control/caddy/caddy-fixture.js';
+import { runCli, tempProject } from '../../../testkit/cli.js';
+import { freePort, waitForPort } from '../../../testkit/ports.js';
+import { startCaddy, type RunningCaddy } from '../../../testkit/caddy.js';
 
 describe('web UI sign-in without an identity provider (chromium, Caddy)', () => {
   let project: Awaited<ReturnType<typeof tempProject>>;
