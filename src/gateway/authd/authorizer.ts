@@ -4,6 +4,8 @@
 import { publicUrl, type Settings } from '../../core/config/settings.js';
 import type { ServiceDefinition } from '../../core/config/service.js';
 import type { AuditEntry } from '../../core/state/audit-trail.js';
+import type { ApiKeySource } from './api-key-source.js';
+import { isApiKey } from '../../core/identity/api-keys.js';
 import { ExpiringCache } from './decision-cache.js';
 import { AuthError, BodyTooLargeError } from '../../core/identity/errors.js';
 import { MalformedRequestError } from '../../core/wire/errors.js';
@@ -60,6 +62,8 @@ export class Authorizer {
     private readonly gate: { readonly current: ReadonlySet<string> } = { current: new Set() },
     /** Rate limits, quotas and concurrency caps (limit-enforcer.ts); none: no limits are counted. */
     private readonly limits?: LimitEnforcer,
+    /** keys.json, checked on every request that presents an API key (api-key-source.ts). */
+    private readonly apiKeys?: Pick<ApiKeySource, 'refresh'>,
   ) {}
 
   /** Forget every cached identity and decision (policy or keys changed). */
@@ -195,6 +199,8 @@ export class Authorizer {
 
   /** The identity a bearer token carries (cached); throws AuthError. Also serves GET /limits. */
   async identify(token: string): Promise<Identity> {
+    // Before the cache: a revoked key must not live on in a cached identity or decision.
+    if (isApiKey(token) && this.apiKeys?.refresh()) this.clearCaches();
     const cached = this.identities.get(token);
     if (cached) return cached;
     const identity = await this.verifier.verify(token);
