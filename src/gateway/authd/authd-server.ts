@@ -72,7 +72,21 @@ export function verifyRequestOf(req: IncomingMessage): VerifyRequest {
     origin: headerText(req, 'origin'),
     requestId: headerText(req, headerKey(MCPGW_HEADER.requestId)),
     traceId: traceIdOf(headerText(req, 'traceparent')),
+    sessionId: sessionIdOf(req),
   };
+}
+
+/** The MCP session a request belongs to: Streamable HTTP's header, or legacy SSE's `?sessionId=` on the original URI. */
+function sessionIdOf(req: IncomingMessage): string | undefined {
+  const header = headerText(req, headerKey(MCP_HEADER.sessionId));
+  if (header) return header;
+  const uri = headerText(req, 'x-forwarded-uri');
+  if (!uri) return undefined;
+  try {
+    return new URL(uri, 'http://gateway').searchParams.get('sessionId') ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function send(res: ServerResponse, answer: AuthdAnswer): void {

@@ -8,6 +8,7 @@ import { loadProject } from '../../../src/core/config/project.js';
 import { probeServices } from '../../../src/control/probe/probe-run.js';
 import { routeStatus, routeStatusBecomes, startWebGateway, type WebGateway } from './web-fixture.js';
 import { callTools } from '../../fixtures/limits/limited-calls.js';
+import { SCOPES_YML } from '../../fixtures/oidc/gateway-project.js';
 
 describe('web UI in a browser (real chromium, oidc-provider, Caddy, authd, server-everything)', () => {
   let gw: WebGateway;
@@ -145,6 +146,30 @@ describe('web UI in a browser (real chromium, oidc-provider, Caddy, authd, serve
     } finally {
       await context.close();
     }
+  });
+
+  test('a person with plain `register` cannot point a service at an inside address, registering or editing (the registration policy)', async () => {
+    // registrars: registry [list, register] — public upstream hosts, no secrets, no commands.
+    await writeFile(join(gw.dir, 'scopes.yml'), SCOPES_YML.replace('groups:\n', 'groups:\n  registrars: [registrar]\n') + '  registrar:\n    registry: [list, register]\n');
+    const notes = await readFile(join(gw.dir, 'registry.d', 'notes.yaml'), 'utf8');
+    const { context } = await gw.signIn('rita');
+    try {
+      const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+      const csrf = (await (await fetch(`${gw.url}/ui/api/me`, { headers: { cookie } })).json()).csrf as string;
+      const post = (path: string, body: unknown) => fetch(`${gw.url}/ui/api${path}`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const registered = await post('/services', { name: 'inside', upstream: 'http://127.0.0.1:9/mcp' });
+      assert.equal(registered.status, 403);
+      const body = (await registered.json()) as { error: string; details: { code: string }[] };
+      assert.equal(body.error, 'ERR_REGISTRATION_REFUSED');
+      assert.deepEqual(body.details.map((d) => d.code), ['E_UPSTREAM_NOT_ALLOWED']);
+      const edited = await post('/services/notes', { upstream: 'http://169.254.169.254/latest/meta-data' });
+      assert.equal(edited.status, 403, await edited.clone().text());
+      assert.equal(((await edited.json()) as { error: string }).error, 'ERR_REGISTRATION_REFUSED');
+    } finally {
+      await context.close();
+    }
+    assert.equal(await readFile(join(gw.dir, 'registry.d', 'notes.yaml'), 'utf8'), notes, 'notes.yaml is unchanged');
+    await assert.rejects(readFile(join(gw.dir, 'registry.d', 'inside.yaml')), 'inside.yaml was not written');
   });
 
   test('a change without the CSRF token, or from another origin, is refused even with a valid session cookie', async () => {
