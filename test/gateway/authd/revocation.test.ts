@@ -32,7 +32,7 @@ describe('API key revocation', { timeout: 240_000 }, () => {
   async function createKey(name: string): Promise<string> {
     const created = await gw.cli('keys', 'create', '--name', name, '--group', 'devs', '--json');
     assert.equal(created.code, 0, created.stderr);
-    return (JSON.parse(created.stdout) as { key: string }).key;
+    return (JSON.parse(created.stdout) as { data: { key: string } }).data.key;
   }
 
   test('a revoked key is refused by the first request after `keys revoke` returns, caches warm', async () => {
