@@ -8,7 +8,7 @@ import { loadProject } from '../../../src/core/config/project.js';
 import { probeServices } from '../../../src/control/probe/probe-run.js';
 import { routeStatus, routeStatusBecomes, startWebGateway, type WebGateway } from './web-fixture.js';
 import { callTools } from '../../fixtures/limits/limited-calls.js';
-import { SCOPES_YML } from '../../fixtures/oidc/gateway-project.js';
+import { SCOPES_YML } from '../../../testkit/gateway-project.js';
 
 describe('web UI in a browser (real chromium, oidc-provider, Caddy, authd, server-everything)', () => {
   let gw: WebGateway;

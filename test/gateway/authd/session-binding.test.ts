@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startEverything, type RunningServer } from '../../helpers/everything.js';
-import { runCli } from '../../helpers/cli.js';
+import { startEverything, type RunningServer } from '../../../testkit/mcp-servers.js';
+import { runCli } from '../../../testkit/cli.js';
 import { startRegistryGateway, type RegistryGateway } from '../../discovery/registry-server/registry-gateway.js';
 
 const rpc = (id: number | undefined, method: string, params: Record<string, unknown> = {}) => JSON.stringify({ jsonrpc: '2.0', ...(id === undefined ? {} : { id }), method, params });
