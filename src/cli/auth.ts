@@ -57,7 +57,7 @@ async function reportLogin(ctx: CliContext, gateway: string, credential: StoredC
 }
 
 // openid-client and jose load only when an auth command runs, so other commands start fast.
-const session = () => import('../core/identity/session.js');
+const session = () => import('../client/session.js');
 const describeToken = async (...args: Parameters<typeof import('../client/whoami.js').describeToken>) => (await import('../client/whoami.js')).describeToken(...args);
 
 export function registerAuthCommands(program: Command): void {

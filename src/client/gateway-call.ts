@@ -10,11 +10,11 @@ import type { ServiceDefinition } from '../core/config/service.js';
 import { ServiceNotFoundError } from '../core/config/service-files.js';
 import { gatewayEndpoint } from '../core/config/service-summary.js';
 import { publicUrl } from '../core/config/settings.js';
-import { currentAccessToken } from '../core/identity/session.js';
+import { currentAccessToken } from './session.js';
 import { CredentialError } from '../core/identity/errors.js';
 import { REGISTRY_PATH } from '../core/wire/contract.js';
-import type { Caller } from '../discovery/registry-server/caller.js';
-import { GatewayCallError, NoCredentialError } from '../discovery/registry-server/errors.js';
+import type { Caller } from '../core/identity/caller.js';
+import { GatewayCallError, NoCredentialError } from './errors.js';
 
 export const GATEWAY_CLIENT_INFO = { name: 'mcpgw-registry-call-tool', version: '0.1.0' };
 

@@ -7,19 +7,9 @@ import { bearerToken } from '../../core/identity/token-verifier.js';
 import { sessionOwnerOf } from '../../core/policy/session-binding.js';
 import { identityFromHeaders, IdentityHeaderError, type HeaderMap } from '../../core/identity/identity-header.js';
 import { CallerUnknownError } from './errors.js';
+import type { Caller } from '../../core/identity/caller.js';
 
-export type Caller =
-  | {
-      kind: 'agent';
-      subject: string;
-      groups: string[];
-      scopes: string[];
-      /** The caller's own bearer token, presented to <gateway>/<service> by call_tool. */
-      token?: string;
-      /** Who owns the sessions this caller opens (core/policy/session-binding). */
-      owner?: string;
-    }
-  | { kind: 'operator'; subject: string };
+export type { Caller };
 
 export type { HeaderMap };
 
