@@ -8,7 +8,6 @@ import { loadProject } from '../../../src/core/config/project.js';
 import { probeServices } from '../../../src/control/probe/probe-run.js';
 import { routeStatus, routeStatusBecomes, startWebGateway, type WebGateway } from './web-fixture.js';
 import { callTools } from '../../fixtures/limits/limited-calls.js';
-import { SCOPES_YML } from '../../../testkit/gateway-project.js';
 
 describe('web UI in a browser (real chromium, oidc-provider, Caddy, authd, server-everything)', () => {
   let gw: WebGateway;
@@ -150,7 +149,9 @@ describe('web UI in a browser (real chromium, oidc-provider, Caddy, authd, serve
 
   test('a person with plain `register` cannot point a service at an inside address, registering or editing (the registration policy)', async () => {
     // registrars: registry [list, register] — public upstream hosts, no secrets, no commands.
-    await writeFile(join(gw.dir, 'scopes.yml'), SCOPES_YML.replace('groups:\n', 'groups:\n  registrars: [registrar]\n') + '  registrar:\n    registry: [list, register]\n');
+    // Added to the fixture's scopes.yml as it is (its limits stay for the later tests).
+    const scopes = await readFile(join(gw.dir, 'scopes.yml'), 'utf8');
+    await writeFile(join(gw.dir, 'scopes.yml'), `${scopes.replace('groups:\n', 'groups:\n  registrars: [registrar]\n').trimEnd()}\n  registrar:\n    registry: [list, register]\n`);
     const notes = await readFile(join(gw.dir, 'registry.d', 'notes.yaml'), 'utf8');
     const { context } = await gw.signIn('rita');
     try {
