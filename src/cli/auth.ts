@@ -57,7 +57,7 @@ async function reportLogin(ctx: CliContext, gateway: string, credential: StoredC
 }
 
 // openid-client and jose load only when an auth command runs, so other commands start fast.
-const session = () => import('../core/identity/session.js');
+const session = () => import('../client/session.js');
 const describeToken = async (...args: Parameters<typeof import('../client/whoami.js').describeToken>) => (await import('../client/whoami.js')).describeToken(...args);
 
 export function registerAuthCommands(program: Command): void {
@@ -183,7 +183,7 @@ export function registerAuthCommands(program: Command): void {
     .action(async (opts: { name: string; group: string[] }, cmd: Command) => {
       const ctx = contextFor(cmd);
       const project = await ctx.loadProject();
-      for (const g of opts.group) if (!(g in project.scopes.groups)) ctx.out.warn(`group "${g}" is not in scopes.yml: the key will be allowed nothing until it is`);
+      for (const g of opts.group) if (!Object.hasOwn(project.scopes.groups, g)) ctx.out.warn(`group "${g}" is not in scopes.yml: the key will be allowed nothing until it is`);
       const { key, info } = await createApiKey(stateLayout(project.stateDir).apiKeysFile, opts.name, opts.group);
       if (ctx.out.options.json) return ctx.out.json(camelCaseKeys({ key, ...info }));
       ctx.out.line(key);
@@ -208,8 +208,11 @@ export function registerAuthCommands(program: Command): void {
     .addHelpText('after', examples('mcpgw keys revoke ci'))
     .action(async (name: string, _opts, cmd: Command) => {
       const ctx = contextFor(cmd);
-      const project = await ctx.loadProject();
-      const info = await revokeApiKey(stateLayout(project.stateDir).apiKeysFile, name);
+      // mcpgw.yaml only: a broken scopes.yml or registry.d must never stand in a revocation's way.
+      const { loadStateDir } = await import('../core/config/project.js');
+      const stateDir = await loadStateDir(ctx.paths.root);
+      // authd checks keys.json on every request that presents a key: revoked once this returns.
+      const info = await revokeApiKey(stateLayout(stateDir).apiKeysFile, name);
       if (ctx.out.options.json) return ctx.out.json({ revoked: camelCaseKeys(info) });
       ctx.out.info(`revoked API key "${info.name}"`);
     });

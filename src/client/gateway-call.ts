@@ -11,7 +11,7 @@ import type { ServiceDefinition } from '../core/config/service.js';
 import { ServiceNotFoundError } from '../core/config/service-files.js';
 import { gatewayEndpoint } from '../core/config/service-summary.js';
 import { publicUrl } from '../core/config/settings.js';
-import { currentAccessToken } from '../core/identity/session.js';
+import { currentAccessToken } from './session.js';
 import { CredentialError } from '../core/identity/errors.js';
 import { REGISTRY_PATH } from '../core/wire/contract.js';
 import { GatewayCallError, NoCredentialError } from './errors.js';

@@ -3,6 +3,7 @@
 // One route per defined service, enabled or not: authd answers for disabled and health-gated
 // services per request, so enable/disable and health never change this config. Unknown paths
 // answer a small JSON 404.
+import { pathCovers, routeKey } from '../../core/config/service-paths.js';
 import type { Project } from '../../core/config/project.js';
 import type { ServiceDefinition } from '../../core/config/service.js';
 import { publicUrl, type Settings } from '../../core/config/settings.js';
@@ -52,12 +53,12 @@ function routableEndpoints(input: RenderInput, warnings: string[]): Record<strin
   const out: Record<string, string> = {};
   for (const name of Object.keys(endpoints).sort()) {
     const path = endpoints[name]!;
-    const clash = owner.get(path) ?? input.services.find((s) => path === s.path || path.startsWith(`${s.path}/`))?.name;
+    const clash = owner.get(routeKey(path)) ?? input.services.find((s) => pathCovers(s.path, path))?.name;
     if (clash && clash !== name) {
       warnings.push(`${name}: its SSE endpoint ${path} is already routed to ${clash}; its legacy SSE clients cannot post messages — give the upstream its own message path`);
       continue;
     }
-    owner.set(path, name);
+    owner.set(routeKey(path), name);
     out[name] = path;
   }
   return out;
@@ -97,11 +98,43 @@ function targetFor(svc: ServiceDefinition, input: RenderInput, warnings: string[
 
 const pathMatch = (path: string) => [{ path: [path, `${path}/*`] }];
 
+/**
+ * The gateway paths a service's traffic may take: its upstream URL's own path (and below), so
+ * two services on one upstream host:port cannot reach each other's paths through the gateway.
+ * An SSE service keeps its stream's folder, where servers put the message endpoint
+ * (`/sse` + `/messages`). Undefined: the upstream path is the root, nothing to confine.
+ */
+function confinedPaths(svc: ServiceDefinition): string[] | undefined {
+  if (svc.transport === 'stdio') return undefined;
+  const paths = new Set<string>();
+  for (const url of svc.upstreams) {
+    const path = new URL(url).pathname.replace(/\/+$/, '');
+    const base = svc.transport === 'sse' ? path.slice(0, path.lastIndexOf('/')) : path;
+    if (base === '') return undefined;
+    paths.add(`${svc.path}${base}`);
+  }
+  return paths.size ? [...paths].sort().flatMap((p) => [p, `${p}/*`]) : undefined;
+}
+
+/** Paths under the service prefix but outside its upstream path answer 404 and reach nobody. */
+function outsideRoute(svc: ServiceDefinition, id: string): CaddyRoute | undefined {
+  const allowed = confinedPaths(svc);
+  if (!allowed) return undefined;
+  return {
+    '@id': `${id}-outside`,
+    // Caddy's path matcher compares cleaned, unescaped paths, so `..` and %2e%2e land here too.
+    match: [{ path: [svc.path, `${svc.path}/*`], not: [{ path: allowed }] }],
+    handle: [jsonResponse(404, { error: 'outside_service_path', message: `this service serves ${allowed[0]} only; other paths of its upstream are not reachable through the gateway` })],
+    terminal: true,
+  };
+}
+
 function serviceRoutes(svc: ServiceDefinition, input: RenderInput, endpoints: Record<string, string>, warnings: string[]): CaddyRoute[] {
   const id = `${ROUTE_ID_PREFIX}service-${svc.name}`;
   if (svc.auth === 'none') warnings.push(`${svc.name}: auth: none — anyone who reaches the gateway can call it (local development only)`);
   const target = targetFor(svc, input, warnings);
-  const routes: CaddyRoute[] = [{ '@id': id, match: pathMatch(svc.path), handle: proxyChain(target), terminal: true }];
+  const outside = outsideRoute(svc, id);
+  const routes: CaddyRoute[] = [...(outside ? [outside] : []), { '@id': id, match: pathMatch(svc.path), handle: proxyChain(target), terminal: true }];
   const endpoint = endpoints[svc.name];
   if (endpoint && svc.transport === 'sse' && !endpoint.startsWith(`${svc.path}/`)) {
     // The client resolves the endpoint against the gateway origin, so the POSTs arrive at the

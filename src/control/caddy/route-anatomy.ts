@@ -23,7 +23,8 @@ function flatten(handlers: CaddyHandler[]): CaddyHandler[] {
 
 function matchOf(route: CaddyRoute): string {
   const paths = (route.match ?? []).flatMap((m) => (m.path as string[] | undefined) ?? []);
-  if (paths.length) return [...paths].sort().join(' ');
+  const excluded = (route.match ?? []).flatMap((m) => ((m.not as { path?: string[] }[] | undefined) ?? []).flatMap((n) => n.path ?? []));
+  if (paths.length) return [[...paths].sort().join(' '), ...(excluded.length ? [`not ${[...excluded].sort().join(' ')}`] : [])].join(' ');
   if ((route.match ?? []).some((m) => m.header)) return '(origin check)';
   return '(fallback)';
 }

@@ -1,7 +1,7 @@
 // One-line descriptions of health and tool changes for people (CLI, web UI). Pure.
 import type { ServiceHealth } from '../../core/state/snapshots.js';
 import { canonicalJson } from '../../core/config/canonical-json.js';
-import type { ToolDiff } from './tool-diff.js';
+import type { ToolDiff } from '../../core/state/tool-diff.js';
 
 /** "healthy", "unhealthy: connection refused (127.0.0.1:9000)", "timeout: no answer within 5000 ms". */
 export function describeHealth(health: Pick<ServiceHealth, 'status' | 'reason'> | undefined): string {

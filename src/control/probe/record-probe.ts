@@ -7,7 +7,7 @@ import type { StateLayout } from '../../core/state/layout.js';
 import { readHealth, readSnapshot, type ServiceHealth, type ToolSnapshot } from '../../core/state/snapshots.js';
 import type { ProbeOutcome } from './probe-service.js';
 import { appendToolChange, type ToolChangeRecord } from './tool-change-log.js';
-import { diffTools, isEmptyDiff } from './tool-diff.js';
+import { diffTools, isEmptyDiff } from '../../core/state/tool-diff.js';
 import { readApprovals, writeApprovals } from '../../core/state/tool-approvals.js';
 
 export interface RecordedProbe extends ProbeOutcome {

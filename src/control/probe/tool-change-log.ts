@@ -3,7 +3,7 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { StateLayout } from '../../core/state/layout.js';
-import type { ToolDiff } from './tool-diff.js';
+import type { ToolDiff } from '../../core/state/tool-diff.js';
 
 export interface ToolChangeRecord extends ToolDiff {
   service: string;

@@ -12,6 +12,7 @@ import { holdsRight, mayCallTool, maySeeService, rightsOf, RIGHT_FOR, type Actor
 import type { RecordedProbe } from '../probe/record-probe.js';
 import { probeServices } from '../probe/probe-run.js';
 import { ChangeRefusedError, RegistryRightError } from './errors.js';
+import { requireRegistrationAllowed } from '../../core/policy/registration-policy.js';
 import { editRegistry, type CandidateChange, type EditResult, type FileEdit } from './registry-transaction.js';
 import { SerializedApply, type ApplyOutcome, type ApplyWhen } from './serialized-apply.js';
 import { documentEdit, enabledEdit, newFileEdit, removalEdit } from './service-edit.js';
@@ -164,5 +165,7 @@ export class RegistryService {
    * Every change from every front door passes here after validation and before writing: the
    * place for rules on what an actor may put into a definition (registration policy).
    */
-  private checkCandidates(_actor: Actor, _changes: CandidateChange[]): void {}
+  private checkCandidates(actor: Actor, changes: CandidateChange[]): void {
+    requireRegistrationAllowed(this.project.scopes, actor, changes, this.project.paths.root);
+  }
 }

@@ -6,7 +6,7 @@ import { unlink } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { withFileLock, writeFileAtomic } from '../../core/config/atomic-file.js';
 import { ConfigInvalidError, hasErrors, sortIssues, type ConfigIssue } from '../../core/config/issues.js';
-import { crossServiceIssues, loadRegistry, loadServiceText, readOptional, type ProjectPaths } from '../../core/config/project.js';
+import { crossServiceIssues, loadRegistry, loadServiceText, readOptional, routedSseEndpoints, type ProjectPaths } from '../../core/config/project.js';
 import type { ServiceDefinition } from '../../core/config/service.js';
 import type { ParsedYaml } from '../../core/config/yaml-document.js';
 import { serviceFile, ServiceNotFoundError } from '../../core/config/service-files.js';
@@ -60,7 +60,8 @@ function changedPlans(plans: Planned[]): Planned[] {
 
 /** Every problem of the new texts, alone and against the services that stay. */
 async function candidatesOf(paths: ProjectPaths, plans: Planned[]): Promise<{ issues: ConfigIssue[]; changes: CandidateChange[]; candidates: ServiceDefinition[] }> {
-  const registry = await loadRegistry(paths);
+  const sseEndpoints = await routedSseEndpoints(paths);
+  const registry = await loadRegistry(paths, sseEndpoints);
   const touched = new Set(plans.map((p) => p.display));
   const staying = (registry.value ?? []).filter((s) => !touched.has(s.file));
   const issues: ConfigIssue[] = [];
@@ -82,7 +83,7 @@ async function candidatesOf(paths: ProjectPaths, plans: Planned[]): Promise<{ is
     }
   }
   const candidates = [...staying, ...written];
-  issues.push(...crossServiceIssues(candidates, parsed).filter((i) => touched.has(i.file)));
+  issues.push(...crossServiceIssues(candidates, parsed, sseEndpoints).filter((i) => touched.has(i.file)));
   return { issues: sortIssues(issues), changes, candidates };
 }
 

@@ -10,7 +10,11 @@ import { settingsSchema, SETTINGS_HINTS, type Settings } from './settings.js';
 import { scopesFileSchema, SCOPES_HINTS, type ScopesFile } from './scopes.js';
 import { matchesPattern } from './pattern.js';
 import { projectPaths, type ProjectPaths } from './paths.js';
-import { RESERVED_PATHS } from '../wire/contract.js';
+import { crossServiceIssues, type ServiceIdentity } from './service-paths.js';
+import { readJson } from '../state/snapshots.js';
+import { stateLayout } from '../state/layout.js';
+
+export { crossServiceIssues };
 
 export { projectPaths, type ProjectPaths };
 
@@ -47,12 +51,7 @@ export function loadYamlText<T>(display: string, text: string, schema: ZodType<T
   return { ...validateYaml(parsed, schema, hints), parsed };
 }
 
-/** Name and path as written, read even when the file does not validate, so cross-file checks still run. */
-export interface ServiceIdentity {
-  file: string;
-  name: string;
-  path: string;
-}
+export type { ServiceIdentity };
 
 function writtenIdentity(display: string, data: unknown): ServiceIdentity | undefined {
   if (data === null || typeof data !== 'object') return undefined;
@@ -101,7 +100,11 @@ export interface RegistryLoad extends LoadResult<ServiceDefinition[]> {
   names: { name: string }[];
 }
 
-export async function loadRegistry(paths: ProjectPaths): Promise<RegistryLoad> {
+/**
+ * Load registry.d. `sseEndpoints` (service → the legacy SSE message path apply routes for it)
+ * lets path checks see those routes too; see routedSseEndpoints.
+ */
+export async function loadRegistry(paths: ProjectPaths, sseEndpoints: Readonly<Record<string, string>> = {}): Promise<RegistryLoad> {
   let entries: string[];
   try {
     entries = (await readdir(paths.registryDir)).filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('.')).sort();
@@ -128,39 +131,8 @@ export async function loadRegistry(paths: ProjectPaths): Promise<RegistryLoad> {
   );
   services.sort((a, b) => a.name.localeCompare(b.name));
   identities.sort((a, b) => a.name.localeCompare(b.name) || a.file.localeCompare(b.file));
-  issues.push(...crossServiceIssues(identities, parsedByName));
+  issues.push(...crossServiceIssues(identities, parsedByName, sseEndpoints));
   return { value: services, issues, badFiles: badFiles.sort(), names: identities.map(({ name }) => ({ name })) };
-}
-
-export function crossServiceIssues(services: readonly ServiceIdentity[], parsed: Map<string, ParsedYaml>): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  const firstByPath = new Map<string, ServiceIdentity>();
-  const firstByName = new Map<string, ServiceIdentity>();
-  const reserved = RESERVED_PATHS;
-  for (const svc of services) {
-    const at = (field: string) => parsed.get(svc.file)?.locate([field]) ?? {};
-    const prevName = firstByName.get(svc.name);
-    if (prevName) {
-      issues.push({ code: 'E_DUPLICATE_NAME', severity: 'error', file: svc.file, ...at('name'), field: 'name', message: `"${svc.name}" is also defined in ${prevName.file}`, hint: 'keep one file per service' });
-    } else firstByName.set(svc.name, svc);
-    const prevPath = firstByPath.get(svc.path);
-    if (prevPath) {
-      issues.push({ code: 'E_DUPLICATE_PATH', severity: 'error', file: svc.file, ...at('path'), field: 'path', message: `"${svc.path}" is already used by ${prevPath.file}`, hint: 'give each service its own path' });
-    } else firstByPath.set(svc.path, svc);
-    const clash = reserved.find((r) => svc.path === r || svc.path.startsWith(`${r}/`));
-    if (clash) {
-      issues.push({ code: 'E_RESERVED_PATH', severity: 'error', file: svc.file, ...at('path'), field: 'path', message: `"${svc.path}" is reserved for mcpgw itself (${clash})`, hint: `choose another path, e.g. /${svc.name}` });
-    }
-  }
-  // One path nested inside another would shadow routes (e.g. /a and /a/b).
-  for (const a of services) {
-    for (const b of services) {
-      if (a !== b && b.path.startsWith(`${a.path}/`)) {
-        issues.push({ code: 'E_NESTED_PATH', severity: 'error', file: b.file, ...(parsed.get(b.file)?.locate(['path']) ?? {}), field: 'path', message: `"${b.path}" lies inside "${a.path}" of ${a.file}`, hint: 'use sibling paths, not nested ones' });
-      }
-    }
-  }
-  return issues;
 }
 
 async function loadOptionalYaml<T>(path: string, root: string, schema: ZodType<T, ZodTypeDef, unknown>, hints: HintTable): Promise<LoadResult<T> & { parsed?: ParsedYaml }> {
@@ -235,10 +207,21 @@ export function stateDirFor(paths: ProjectPaths, settings: Settings): string {
   return isAbsolute(settings.state_dir) ? settings.state_dir : join(paths.root, settings.state_dir);
 }
 
+/**
+ * The legacy SSE message paths the gateway routes (apply's cache in the state dir, written by
+ * control/caddy/sse-endpoint-cache): service name → exact path. {} before the first apply.
+ */
+export async function routedSseEndpoints(paths: ProjectPaths, settings?: Settings): Promise<Record<string, string>> {
+  const known = settings ?? (await loadSettings(paths)).value;
+  if (!known) return {};
+  return (await readJson<Record<string, string>>(stateLayout(stateDirFor(paths, known)).sseEndpointsFile).catch(() => undefined)) ?? {};
+}
+
 /** Load everything; returns all issues (errors and warnings), sorted, and a project when there are no errors. */
 export async function loadProjectChecked(root: string): Promise<{ project?: Project; issues: ConfigIssue[] }> {
   const paths = projectPaths(root);
-  const [settings, registry] = await Promise.all([loadSettings(paths), loadRegistry(paths)]);
+  const settings = await loadSettings(paths);
+  const registry = await loadRegistry(paths, await routedSseEndpoints(paths, settings.value));
   const scopes = await loadScopes(paths, registry.names);
   const issues = sortIssues([...settings.issues, ...registry.issues, ...scopes.issues]);
   if (hasErrors(issues) || !settings.value || !registry.value || !scopes.value) return { issues };
@@ -247,6 +230,17 @@ export async function loadProjectChecked(root: string): Promise<{ project?: Proj
     project: { paths, settings: settings.value, services: registry.value, scopes: scopes.value, stateDir, warnings: issues },
     issues,
   };
+}
+
+/**
+ * The absolute state directory from mcpgw.yaml alone: for what must work while registry.d or
+ * scopes.yml do not validate (revoking an API key). Throws ConfigInvalidError for mcpgw.yaml.
+ */
+export async function loadStateDir(root: string): Promise<string> {
+  const paths = projectPaths(root);
+  const settings = await loadSettings(paths);
+  if (!settings.value) throw new ConfigInvalidError(settings.issues);
+  return stateDirFor(paths, settings.value);
 }
 
 /** Load everything or throw ConfigInvalidError with every problem found. */

@@ -10,6 +10,17 @@ export function hasSecretReference(value: string): boolean {
   return new RegExp(REFERENCE.source).test(value);
 }
 
+export interface SecretReference {
+  kind: 'env' | 'file';
+  /** The variable name, or the path as written. */
+  ref: string;
+}
+
+/** Every `${env:…}` / `${file:…}` reference in a value, in order. */
+export function secretReferences(value: string): SecretReference[] {
+  return [...value.matchAll(new RegExp(REFERENCE.source, 'g'))].map((m) => ({ kind: m[1] as 'env' | 'file', ref: m[2]! }));
+}
+
 /** Header names whose value is a credential by nature. */
 const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|.*token.*|.*secret.*|.*password.*|.*key)$/i;
 

@@ -1,6 +1,6 @@
 // Reading JSON-RPC bodies and writing JSON answers on node's http objects.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorResponse, RPC } from '../../gateway/stdio-host/errors.js';
+import { errorResponse, RPC } from '../wire/json-rpc.js';
 import { readBodyCapped } from './request-body.js';
 
 export function headerValue(req: IncomingMessage, name: string): string | undefined {

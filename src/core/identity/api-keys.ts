@@ -2,6 +2,7 @@
 // (state dir keys.json, mode 0600) holds only its SHA-256 — enough for 256-bit random secrets,
 // which cannot be guessed, so a slow password hash would buy nothing.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readJson } from '../state/snapshots.js';
 import { z } from 'zod';
 import { withFileLock, writeFileAtomic } from '../config/atomic-file.js';
@@ -37,6 +38,18 @@ export function isApiKey(token: string): boolean {
 export async function readApiKeys(file: string): Promise<ApiKeyRecord[]> {
   const data = await readJson(file);
   return data === undefined ? [] : apiKeysFileSchema.parse(data).keys;
+}
+
+/** The same, synchronously: authd re-reads the (small) file on the request that notices a change. */
+export function readApiKeysSync(file: string): ApiKeyRecord[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return apiKeysFileSchema.parse(JSON.parse(text)).keys;
 }
 
 async function writeApiKeys(file: string, keys: ApiKeyRecord[]): Promise<void> {

@@ -5,8 +5,8 @@ import type { ServiceDefinition, ToolDefinition } from '../config/service.js';
 import { writeFileAtomic } from '../config/atomic-file.js';
 import type { StateLayout } from './layout.js';
 import { readJson, readSnapshot } from './snapshots.js';
-import { NoSnapshotError, UnknownToolError } from '../../control/probe/errors.js';
-import { changedFields, toolFingerprint } from '../../control/probe/tool-diff.js';
+import { NoSnapshotError, UnknownToolError } from './tool-approval-errors.js';
+import { changedFields, toolFingerprint } from './tool-diff.js';
 
 export interface ToolApprovals {
   service: string;

@@ -64,8 +64,15 @@ export const LIMITS_PATH = `${REGISTRY_PATH}/limits`;
 /** Where the web UI is mounted behind Caddy. */
 export const UI_PATH = '/ui';
 
-/** Paths of the gateway no service definition may claim. */
-export const RESERVED_PATHS: readonly string[] = [REGISTRY_PATH, UI_PATH, WELL_KNOWN_PREFIX];
+/** The registry's HTTP API (MCP registry v0.1 shape). */
+export const REGISTRY_API_PATH = '/v0.1';
+
+/**
+ * Paths of the gateway no service definition may claim (compared as Caddy does: without
+ * regard to case). /verify is authd's and never routed, but a service there would confuse
+ * every reader of the config.
+ */
+export const RESERVED_PATHS: readonly string[] = [REGISTRY_PATH, UI_PATH, WELL_KNOWN_PREFIX, AUTHD_PATH.verify, REGISTRY_API_PATH];
 
 /** Default listen addresses (mcpgw.yaml); tests never use them. */
 export const DEFAULT_LISTEN = {

@@ -4,19 +4,12 @@
 // decoder in core. Over stdio the caller is the local operator, who owns the files anyway.
 // What a caller may see and change: core/policy/registry-access (a Caller is an Actor).
 import { bearerToken } from '../../core/identity/token-verifier.js';
+import { sessionOwnerOf } from '../../core/policy/session-binding.js';
 import { identityFromHeaders, IdentityHeaderError, type HeaderMap } from '../../core/identity/identity-header.js';
 import { CallerUnknownError } from './errors.js';
+import type { Caller } from '../../core/identity/caller.js';
 
-export type Caller =
-  | {
-      kind: 'agent';
-      subject: string;
-      groups: string[];
-      scopes: string[];
-      /** The caller's own bearer token, presented to <gateway>/<service> by call_tool. */
-      token?: string;
-    }
-  | { kind: 'operator'; subject: string };
+export type { Caller };
 
 export type { HeaderMap };
 
@@ -37,5 +30,10 @@ export function callerFromHeaders(headers: HeaderMap | undefined): Caller {
     throw err;
   }
   if (!headers || !identity) throw new CallerUnknownError();
-  return { kind: 'agent', subject: identity.subject, groups: identity.groups, scopes: identity.scopes, token: bearerToken(header(headers, 'authorization')) };
+  return { kind: 'agent', subject: identity.subject, groups: identity.groups, scopes: identity.scopes, token: bearerToken(header(headers, 'authorization')), owner: sessionOwnerOf(identity) };
+}
+
+/** The session owner key of a caller (the stdio operator is one owner). */
+export function callerOwner(caller: Caller): string {
+  return caller.kind === 'operator' ? 'operator' : (caller.owner ?? sessionOwnerOf({ subject: caller.subject, kind: 'oidc' }));
 }

@@ -8,7 +8,9 @@ import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { REGISTRY_PATH } from '../../core/wire/contract.js';
 import { readJsonBody, sendJson } from '../../core/http/http-messages.js';
 import { listenOn } from '../../core/http/listen.js';
-import { callerFromHeaders, type Caller } from './caller.js';
+import { callerFromHeaders, callerOwner, type Caller } from './caller.js';
+import { SessionBindings } from '../../core/policy/session-binding.js';
+import { REGISTRY_SERVER } from '../../core/policy/policy.js';
 import { RegistryServerError } from './errors.js';
 import type { RequestExtra } from './registry-context.js';
 import { RegistryService } from '../../control/registry/registry-service.js';
@@ -37,7 +39,6 @@ export interface RegistryHttpServer {
 
 interface SseSession {
   transport: SSEServerTransport;
-  subject: string;
 }
 
 function rpcError(res: ServerResponse, status: number, code: string, message: string, hint?: string): void {
@@ -54,6 +55,8 @@ export async function startRegistryHttpServer(options: RegistryHttpOptions): Pro
   });
   const base = { registry, callerOf: (extra: RequestExtra) => callerFromHeaders(extra.requestInfo?.headers) };
   const sessions = new Map<string, SseSession>();
+  // The one session rule (core/policy/session-binding): bound to the caller who opened it.
+  const owners = new SessionBindings();
 
   async function streamable(req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> {
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed', message: 'this endpoint is stateless: POST JSON-RPC messages' }, { allow: 'POST' });
@@ -75,9 +78,13 @@ export async function startRegistryHttpServer(options: RegistryHttpOptions): Pro
     const server = createRegistryMcpServer({ ...base, applyWhen: headStart }, caller);
     // The gateway path: clients resolve the endpoint against the URL they used (<gateway>/mcpgw/sse).
     const transport = new SSEServerTransport(`${REGISTRY_PATH}/messages`, res);
-    sessions.set(transport.sessionId, { transport, subject: caller.subject });
+    sessions.set(transport.sessionId, { transport });
+    owners.bind(REGISTRY_SERVER, transport.sessionId, callerOwner(caller));
     // The stream ended (client gone, or close()): the SDK's own close handling follows this one.
-    transport.onclose = () => void sessions.delete(transport.sessionId);
+    transport.onclose = () => {
+      sessions.delete(transport.sessionId);
+      owners.forget(REGISTRY_SERVER, transport.sessionId);
+    };
     await server.connect(transport);
   }
 
@@ -85,7 +92,7 @@ export async function startRegistryHttpServer(options: RegistryHttpOptions): Pro
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'POST' });
     const session = sessions.get(url.searchParams.get('sessionId') ?? '');
     if (!session) return rpcError(res, 404, 'ERR_SESSION_NOT_FOUND', 'no such SSE session', `open ${REGISTRY_PATH}/sse first`);
-    if (session.subject !== caller.subject) return rpcError(res, 403, 'ERR_SESSION_OWNER', 'this SSE session belongs to another caller');
+    if (owners.check(REGISTRY_SERVER, url.searchParams.get('sessionId')!, callerOwner(caller)) !== 'owner') return rpcError(res, 403, 'ERR_SESSION_OWNER', 'this SSE session belongs to another caller');
     const body = await readJsonBody(req, res, MAX_BODY_BYTES);
     if (body === undefined) return;
     await session.transport.handlePostMessage(req, res, body);

@@ -25,7 +25,7 @@ export async function callerScope(root: string, settings: Settings, token?: stri
     const { readCredential } = await import('../../client/credentials-store.js');
     // Credentials are stored under the gateway's public URL (gatewayKey in auth/session).
     if (!(await readCredential(publicUrl(settings)))) return {};
-    const { currentAccessToken } = await import('../../core/identity/session.js');
+    const { currentAccessToken } = await import('../../client/session.js');
     bearer = (await currentAccessToken(settings)).token;
   }
   const project = await loadProject(root);

@@ -1,6 +1,7 @@
 // `mcpgw web`: the registry in a browser, served under /ui/ behind Caddy. People sign in
 // through the configured OpenID provider; every API call is checked against scopes.yml here,
 // whatever the page shows; changes need the session's CSRF token and a same-origin request.
+import { RegistrationRefusedError } from '../../core/policy/registration-policy.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Project } from '../../core/config/project.js';
 import { ConfigInvalidError, formatIssue } from '../../core/config/issues.js';
@@ -225,6 +226,7 @@ const PAGES: Record<'noProvider' | 'linkInvalid' | 'notFound', ErrorPage> = {
 
 function errorAnswer(err: unknown): { status: number; body: { error: string; message: string; details?: unknown } } {
   if (err instanceof ServiceExistsError) return { status: httpStatusOf(err.kind), body: { error: err.code, message: `${err.service} already exists` } };
+  if (err instanceof RegistrationRefusedError) return { status: httpStatusOf(err.kind), body: { error: err.code, message: err.message, details: err.problems } };
   if (err instanceof ConfigInvalidError) return { status: httpStatusOf(err.kind), body: { error: err.code, message: err.issues.map(formatIssue).join('\n'), details: err.issues } };
   if (err instanceof McpgwError) return { status: httpStatusOf(err.kind), body: { error: err.code, message: err.message, details: err.details } };
   return { status: 500, body: { error: 'ERR_INTERNAL', message: (err as Error)?.message ?? String(err) } };

@@ -14,6 +14,7 @@ import { limitsAnswer, limitsOfAnswer } from './limits-endpoint.js';
 import { PolicySource } from './policy-source.js';
 import { HealthGateSource } from './health-gate-source.js';
 import { TokenVerifier } from '../../core/identity/token-verifier.js';
+import { ApiKeySource } from './api-key-source.js';
 import type { JwtVerifier } from '../../core/identity/jwt-verifier.js';
 import { AUTHD_PATH, headerKey, MCP_HEADER, MCPGW_HEADER, RESOURCE_METADATA_PATH } from '../../core/wire/contract.js';
 import { decodeBodyHeader } from '../../core/wire/body-header.js';
@@ -71,7 +72,21 @@ export function verifyRequestOf(req: IncomingMessage): VerifyRequest {
     origin: headerText(req, 'origin'),
     requestId: headerText(req, headerKey(MCPGW_HEADER.requestId)),
     traceId: traceIdOf(headerText(req, 'traceparent')),
+    sessionId: sessionIdOf(req),
   };
+}
+
+/** The MCP session a request belongs to: Streamable HTTP's header, or legacy SSE's `?sessionId=` on the original URI. */
+function sessionIdOf(req: IncomingMessage): string | undefined {
+  const header = headerText(req, headerKey(MCP_HEADER.sessionId));
+  if (header) return header;
+  const uri = headerText(req, 'x-forwarded-uri');
+  if (!uri) return undefined;
+  try {
+    return new URL(uri, 'http://gateway').searchParams.get('sessionId') ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function send(res: ServerResponse, answer: AuthdAnswer): void {
@@ -105,13 +120,14 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
   const log = options.log ?? ((line: string) => process.stderr.write(`authd: ${line}\n`));
   const source = await PolicySource.open(options.root, log);
   const { settings } = source.project;
-  const verifier = new TokenVerifier(settings.identity.providers, () => source.current.apiKeys, options.jwtVerifiers);
+  const apiKeys = new ApiKeySource(stateLayout(source.project.stateDir).apiKeysFile, log);
+  const verifier = new TokenVerifier(settings.identity.providers, () => apiKeys.current, options.jwtVerifiers);
   const observer = await DecisionObserver.start(settings, stateLayout(source.project.stateDir), () => source.current.services, { metricsListen: options.metricsListen });
   const gate = new HealthGateSource(stateLayout(source.project.stateDir).healthFile, () => source.current.services.values(), log);
   await gate.refresh();
   gate.watch();
   const limits = new LimitEnforcer(limitCountersFor(settings, source.project.paths.root, log));
-  const authorizer = new Authorizer(settings, source, verifier, observer, gate, limits);
+  const authorizer = new Authorizer(settings, source, verifier, observer, gate, limits, apiKeys);
   source.watch(() => {
     authorizer.clearCaches();
     gate.recompute();

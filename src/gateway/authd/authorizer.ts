@@ -4,6 +4,9 @@
 import { publicUrl, type Settings } from '../../core/config/settings.js';
 import type { ServiceDefinition } from '../../core/config/service.js';
 import type { AuditEntry } from '../../core/state/audit-trail.js';
+import type { ApiKeySource } from './api-key-source.js';
+import { isApiKey } from '../../core/identity/api-keys.js';
+import { SessionBindings, sessionOwnerOf } from '../../core/policy/session-binding.js';
 import { ExpiringCache } from './decision-cache.js';
 import { AuthError, BodyTooLargeError } from '../../core/identity/errors.js';
 import { MalformedRequestError } from '../../core/wire/errors.js';
@@ -27,6 +30,8 @@ export interface VerifyRequest {
   mcpMethod?: string;
   mcpName?: string;
   origin?: string;
+  /** Mcp-Session-Id, or a legacy SSE message POST's sessionId. */
+  sessionId?: string;
   /** Caddy's request id (X-Mcpgw-Request-Id), recorded with the decision. */
   requestId?: string;
   /** The trace id of the request's W3C traceparent, recorded with the decision. */
@@ -49,6 +54,8 @@ export function resourceMetadataUrl(settings: Settings, service?: Pick<ServiceDe
 
 export class Authorizer {
   readonly identities = new ExpiringCache<Identity>();
+  /** Who opened each session (Mcp-Session-Id, SSE sessionId), per service. */
+  readonly sessions = new SessionBindings();
   readonly decisions = new ExpiringCache<PolicyDecision>();
 
   constructor(
@@ -60,6 +67,8 @@ export class Authorizer {
     private readonly gate: { readonly current: ReadonlySet<string> } = { current: new Set() },
     /** Rate limits, quotas and concurrency caps (limit-enforcer.ts); none: no limits are counted. */
     private readonly limits?: LimitEnforcer,
+    /** keys.json, checked on every request that presents an API key (api-key-source.ts). */
+    private readonly apiKeys?: Pick<ApiKeySource, 'refresh'>,
   ) {}
 
   /** Forget every cached identity and decision (policy or keys changed). */
@@ -140,6 +149,11 @@ export class Authorizer {
     for (const { call, decision } of decided) {
       if (!decision.allowed) denied.push({ id: call.id ?? null, method: call.method ?? null, name: call.name ?? null, missing: decision.missing, reason: decision.reason });
     }
+    // Sessions belong to whoever used them first (core/policy/session-binding): refuse the rest.
+    if (denied.length === 0 && req.sessionId && this.sessions.check(serviceName, req.sessionId, sessionOwnerOf(identity)) === 'foreign') {
+      for (const { call } of decided) this.record(req, identity, call, 403, 'session belongs to another caller');
+      return rpcError(403, replyId, RPC_ERROR.FORBIDDEN, 'this session belongs to another caller', { code: 'ERR_SESSION_OWNER', server: serviceName }, {});
+    }
     // Limits count only what policy allowed, and only when all of it was allowed.
     const verdict = denied.length === 0 && this.limits ? await this.limits.admit({ policy: this.source.current.policy, service, identity, calls: decided }) : undefined;
     if (verdict && !verdict.admitted) {
@@ -195,6 +209,8 @@ export class Authorizer {
 
   /** The identity a bearer token carries (cached); throws AuthError. Also serves GET /limits. */
   async identify(token: string): Promise<Identity> {
+    // Before the cache: a revoked key must not live on in a cached identity or decision.
+    if (isApiKey(token) && this.apiKeys?.refresh()) this.clearCaches();
     const cached = this.identities.get(token);
     if (cached) return cached;
     const identity = await this.verifier.verify(token);

@@ -1,14 +1,12 @@
 // The policy authd runs with: the process's current project (one watcher on mcpgw.yaml,
-// scopes.yml and registry.d — core/config/current-project) plus the API key file. A file that
-// does not validate at start refuses the start; at reload it is logged and the last good policy
-// stays in force — authd never runs without a policy (fails closed).
-import { watchFile, unwatchFile } from 'node:fs';
+// scopes.yml and registry.d — core/config/current-project). API keys are not policy: they are
+// checked per request by ApiKeySource, so a broken scopes.yml cannot delay a revocation. A file
+// that does not validate at start refuses the start; at reload it is logged and the last good
+// policy stays in force — authd never runs without a policy (fails closed).
 import { CurrentProject } from '../../core/config/current-project.js';
 import { ConfigInvalidError, formatIssue } from '../../core/config/issues.js';
 import type { Project } from '../../core/config/project.js';
 import { serviceSchema, type ServiceDefinition } from '../../core/config/service.js';
-import { stateLayout } from '../../core/state/layout.js';
-import { readApiKeys, type ApiKeyRecord } from '../../core/identity/api-keys.js';
 import { definitionsFingerprint } from '../../core/config/definitions-fingerprint.js';
 import { REGISTRY_SERVER, type Policy } from '../../core/policy/policy.js';
 import { REGISTRY_PATH } from '../../core/wire/contract.js';
@@ -17,7 +15,6 @@ import { McpgwError } from '../../core/errors.js';
 export interface PolicySnapshot {
   policy: Policy;
   services: Map<string, ServiceDefinition>;
-  apiKeys: ApiKeyRecord[];
   /** Fingerprint of registry.d's definitions, reported on /healthz (see waitForAuthd). */
   definitions: string;
 }
@@ -38,13 +35,12 @@ export class PolicyLoadError extends McpgwError {
   }
 }
 
-function snapshotOf(project: Project, apiKeys: ApiKeyRecord[]): PolicySnapshot {
+function snapshotOf(project: Project): PolicySnapshot {
   const services = new Map<string, ServiceDefinition>([[REGISTRY_SERVER, REGISTRY_SERVICE], ...project.services.map((s) => [s.name, s] as const)]);
-  return { policy: project.scopes, services, apiKeys, definitions: definitionsFingerprint(project.services) };
+  return { policy: project.scopes, services, definitions: definitionsFingerprint(project.services) };
 }
 
 export class PolicySource {
-  private watchedFiles: string[] = [];
   private timer?: NodeJS.Timeout;
   private reloading: Promise<unknown> = Promise.resolve();
   private onChange?: (snapshot: PolicySnapshot) => void;
@@ -75,40 +71,20 @@ export class PolicySource {
       const problems = err.issues.filter((i) => i.severity === 'error').map(formatIssue);
       throw new PolicyLoadError(`refusing to start: the configuration does not validate\n${problems.join('\n')}`);
     }
-    const keysFile = stateLayout(files.project.stateDir).apiKeysFile;
-    let apiKeys: ApiKeyRecord[];
-    try {
-      apiKeys = await readApiKeys(keysFile);
-    } catch (err) {
-      files.close();
-      throw new PolicyLoadError(`refusing to start: ${keysFile}: ${(err as Error).message}`);
-    }
-    return new PolicySource(files, snapshotOf(files.project, apiKeys), log);
+    return new PolicySource(files, snapshotOf(files.project), log);
   }
 
   /** Reload on change; `onChange` runs after a good reload (authd clears its caches there). */
   watch(onChange: (snapshot: PolicySnapshot) => void): void {
     this.onChange = onChange;
-    this.watchedFiles = [stateLayout(this.project.stateDir).apiKeysFile];
-    // watchFile polls stat, which survives the file being replaced by rename (fs.watch does not).
-    for (const file of this.watchedFiles) watchFile(file, { interval: 250 }, () => this.schedule());
   }
 
-  /** Rebuild the snapshot from the current project and the key file (read now). */
+  /** Rebuild the snapshot from the current project. */
   async reload(onChange = this.onChange): Promise<boolean> {
-    const keysFile = stateLayout(this.project.stateDir).apiKeysFile;
-    let apiKeys: ApiKeyRecord[];
-    try {
-      apiKeys = await readApiKeys(keysFile);
-    } catch (err) {
-      this.failedReloads++;
-      this.log(`policy reload failed, keeping the last good policy:\n  ${keysFile}: ${(err as Error).message}`);
-      return false;
-    }
-    const snapshot = snapshotOf(this.files.project, apiKeys);
+    const snapshot = snapshotOf(this.files.project);
     this.current = snapshot;
     this.reloadCount++;
-    this.log(`policy reloaded: ${snapshot.services.size} service(s), ${Object.keys(snapshot.policy.scopes).length} scope(s), ${snapshot.apiKeys.length} API key(s)`);
+    this.log(`policy reloaded: ${snapshot.services.size} service(s), ${Object.keys(snapshot.policy.scopes).length} scope(s)`);
     onChange?.(snapshot);
     return true;
   }
@@ -116,12 +92,11 @@ export class PolicySource {
   close(): void {
     clearTimeout(this.timer);
     this.files.close();
-    for (const f of this.watchedFiles) unwatchFile(f);
   }
 
   private schedule(): void {
     clearTimeout(this.timer);
-    // The project watcher has settled already; the key file's writers rename, so settle briefly too.
+    // The project watcher has settled already.
     this.timer = setTimeout(() => (this.reloading = this.reloading.then(() => this.reload())), 20);
   }
 }

@@ -1,6 +1,7 @@
 // The edge between client and upstream, through real Caddy and real authd (issue 12): bodies
 // over the limit get 413 and reach nobody, identity headers in underscore spelling never reach
-// an upstream, and pretty-printed (CR/LF) JSON is decided by authd instead of failing in Caddy.
+// an upstream, pretty-printed (CR/LF) JSON is decided by authd instead of failing in Caddy, and
+// a service's traffic stays under its upstream URL's path on an upstream other services share.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
@@ -23,7 +24,9 @@ interface RawAnswer {
 function raw(url: string, headers: Record<string, string>, body: string, chunked = false): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const all = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers, ...(chunked ? {} : { 'content-length': String(Buffer.byteLength(body)) }) };
-    const req = request(url, { method: 'POST', headers: all }, (res) => {
+    // node:http sends the path as written (fetch would fold `..` before sending).
+    const { origin, pathname, search } = { origin: new URL(url).origin, pathname: url.slice(new URL(url).origin.length).split('?')[0]!, search: url.includes('?') ? `?${url.split('?')[1]}` : '' };
+    const req = request(origin, { method: 'POST', path: `${pathname}${search}`, headers: all }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d) => (text += d));
@@ -51,7 +54,10 @@ describe('the gateway edge (real Caddy, real authd)', { timeout: 180_000 }, () =
     gw = await startGateway({ authdListen: `127.0.0.1:${await freePort()}` });
     await gw.writeService('echo', `upstream: ${echo.url}\nlimits: { max_body_bytes: ${LIMIT} }\n`);
     await gw.writeService('open', `upstream: ${echo.url}\nauth: none\nlimits: { max_body_bytes: ${LIMIT} }\n`);
+    // Two services on one upstream host:port: echo at <origin>/mcp, vault at <origin>/internal/mcp.
+    await gw.writeService('vault', `upstream: ${new URL(echo.url).origin}/internal/mcp\n`);
     await writeFile(join(gw.dir, 'scopes.yml'), 'groups:\n  devs: [forecast]\nscopes:\n  forecast:\n    servers:\n      echo:\n        tools: [get_forecast]\n');
+    // (nobody is granted vault)
     key = (await createApiKey(stateLayout(join(gw.dir, '.mcpgw')).apiKeysFile, 'ci', ['devs'])).key;
     authd = await startAuthd({ root: gw.dir, log: () => {} });
     const applied = await gw.cli('apply');
@@ -130,5 +136,20 @@ describe('the gateway edge (real Caddy, real authd)', { timeout: 180_000 }, () =
     const bad = await raw(`${gw.url}/echo/mcp`, { authorization: `Bearer ${key}` }, control);
     assert.equal(bad.status, 400, bad.body);
     assert.equal((JSON.parse(bad.body) as { error: { code: number } }).error.code, -32700);
+  });
+
+  test("a service's traffic stays under its upstream URL's path: another service's path on the same upstream is not reachable", async () => {
+    const allowed = await raw(`${gw.url}/echo/mcp`, { authorization: `Bearer ${key}` }, toolCall('get_forecast'));
+    assert.equal(allowed.status, 200);
+    assert.equal(echo.last()!.url, '/mcp');
+    const attempts = ['/echo/internal/mcp', '/echo', '/echo/', '/echo/mcp/../internal/mcp', '/echo/mcp/%2e%2e/internal/mcp', '/echo/mcp/..%2finternal%2fmcp', '/echo/MCP/../internal/mcp', '/echo//internal/mcp', '/echo/./internal/mcp'];
+    for (const path of attempts) {
+      const before = seen();
+      const res = await raw(`${gw.url}${path}`, { authorization: `Bearer ${key}` }, toolCall('get_forecast'));
+      assert.equal(res.status, 404, `${path}: ${res.body}`);
+      assert.equal((JSON.parse(res.body) as { error: string }).error, 'outside_service_path', path);
+      assert.equal(seen(), before, `${path} reached no upstream`);
+    }
+    assert.equal((await raw(`${gw.url}/echo/mcp/`, { authorization: `Bearer ${key}` }, toolCall('get_forecast'))).status, 200, 'below the upstream path is fine');
   });
 });

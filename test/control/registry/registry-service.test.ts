@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RegistryService } from '../../../src/control/registry/registry-service.js';
-import { applyProject } from '../../../src/control/caddy/apply.js';
 import { LOCAL_OPERATOR } from '../../../src/core/policy/registry-access.js';
 import type { ApplyOutcome } from '../../../src/control/registry/serialized-apply.js';
 import { startEverything, type RunningServer } from '../../../testkit/mcp-servers.js';
@@ -33,9 +32,9 @@ describe('the registry service against a running gateway', () => {
     await gw.writeService('echo', `upstream: ${everything.url}\nauth: none\n`);
     await gw.writeService('other', `upstream: ${everything.url}\nauth: none\n`);
     registry = await RegistryService.open(gw.dir);
-    await registry.current.reload();
-    const report = await applyProject(registry.project);
-    assert.ok(report.ok, JSON.stringify(report.results));
+    // The service's own apply: routes pushed, and authd (started before the files) runs them.
+    const applied = await registry.apply();
+    assert.deepEqual([applied.applied, applied.authd], [true, 'current'], applied.message);
   });
   after(async () => {
     await registry?.close();

@@ -16,7 +16,7 @@ import { gatewayProject } from '../../../testkit/gateway-project.js';
 import { startCaddy, type RunningCaddy } from '../../../testkit/caddy.js';
 
 export const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'web');
-export const USERS = { ada: ['admins'], dev: ['developers'] } satisfies Record<string, string[]>;
+export const USERS = { ada: ['admins'], dev: ['developers'], rita: ['registrars'] } satisfies Record<string, string[]>;
 
 export interface WebGateway {
   dir: string;

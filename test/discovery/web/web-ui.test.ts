@@ -147,6 +147,32 @@ describe('web UI in a browser (real chromium, oidc-provider, Caddy, authd, serve
     }
   });
 
+  test('a person with plain `register` cannot point a service at an inside address, registering or editing (the registration policy)', async () => {
+    // registrars: registry [list, register] — public upstream hosts, no secrets, no commands.
+    // Added to the fixture's scopes.yml as it is (its limits stay for the later tests).
+    const scopes = await readFile(join(gw.dir, 'scopes.yml'), 'utf8');
+    await writeFile(join(gw.dir, 'scopes.yml'), `${scopes.replace('groups:\n', 'groups:\n  registrars: [registrar]\n').trimEnd()}\n  registrar:\n    registry: [list, register]\n`);
+    const notes = await readFile(join(gw.dir, 'registry.d', 'notes.yaml'), 'utf8');
+    const { context } = await gw.signIn('rita');
+    try {
+      const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+      const csrf = (await (await fetch(`${gw.url}/ui/api/me`, { headers: { cookie } })).json()).csrf as string;
+      const post = (path: string, body: unknown) => fetch(`${gw.url}/ui/api${path}`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const registered = await post('/services', { name: 'inside', upstream: 'http://127.0.0.1:9/mcp' });
+      assert.equal(registered.status, 403);
+      const body = (await registered.json()) as { error: string; details: { code: string }[] };
+      assert.equal(body.error, 'ERR_REGISTRATION_REFUSED');
+      assert.deepEqual(body.details.map((d) => d.code), ['E_UPSTREAM_NOT_ALLOWED']);
+      const edited = await post('/services/notes', { upstream: 'http://169.254.169.254/latest/meta-data' });
+      assert.equal(edited.status, 403, await edited.clone().text());
+      assert.equal(((await edited.json()) as { error: string }).error, 'ERR_REGISTRATION_REFUSED');
+    } finally {
+      await context.close();
+    }
+    assert.equal(await readFile(join(gw.dir, 'registry.d', 'notes.yaml'), 'utf8'), notes, 'notes.yaml is unchanged');
+    await assert.rejects(readFile(join(gw.dir, 'registry.d', 'inside.yaml')), 'inside.yaml was not written');
+  });
+
   test('a change without the CSRF token, or from another origin, is refused even with a valid session cookie', async () => {
     const { context } = await gw.signIn('ada');
     try {

@@ -1,8 +1,8 @@
 // Tool changes are a security signal (tool poisoning, rug pulls): compare two tool lists and
 // say which tools were added, removed or rewritten, and in which fields. Pure.
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../../core/config/canonical-json.js';
-import type { ToolDefinition } from '../../core/config/service.js';
+import { canonicalJson } from '../config/canonical-json.js';
+import type { ToolDefinition } from '../config/service.js';
 
 /** Fields compared between two versions of a tool; `_meta` is excluded because servers may vary it per listing. */
 const IGNORED_FIELDS = new Set(['_meta']);

@@ -1,9 +1,9 @@
 // The CLI side of a login: which provider a checkout uses, the gateway key credentials are
 // stored under, and a valid access token on demand (renewed silently shortly before expiry).
-import { publicUrl, type IdentityProvider, type Settings } from '../config/settings.js';
-import { credentialsFile, readCredential, saveCredential, type StoredCredential } from '../../client/credentials-store.js';
-import { CredentialError } from './errors.js';
-import { renewCredential } from '../../client/login-flows.js';
+import { publicUrl, type IdentityProvider, type Settings } from '../core/config/settings.js';
+import { credentialsFile, readCredential, saveCredential, type StoredCredential } from './credentials-store.js';
+import { CredentialError } from '../core/identity/errors.js';
+import { renewCredential } from './login-flows.js';
 
 /** Renew this long before expiry so a token printed by `mcpgw token` is still good when used. */
 const RENEW_MARGIN_SECONDS = 60;
