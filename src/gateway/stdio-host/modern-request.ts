@@ -6,7 +6,9 @@ import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextp
 import { errorResponse, RPC } from './errors.js';
 import { decodeHeaderValue } from '../../core/wire/mcp-header-value.js';
 
-export const MODERN_PROTOCOL_VERSION = '2026-07-28';
+import { MODERN_PROTOCOL_VERSION } from '../../core/wire/contract.js';
+
+export { MODERN_PROTOCOL_VERSION };
 const NAMED_METHODS: Record<string, 'name' | 'uri'> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' };
 
 export interface RequestProblem {
