@@ -159,7 +159,7 @@ test('a service that checks Mcp-* headers itself gets a header-only route for 20
   assert.ok(ids.indexOf('mcpgw-service-weather-header-only') < ids.indexOf('mcpgw-service-weather'), 'the header-only route is tried first');
   const headerOnly = routes.find((r) => r['@id'] === 'mcpgw-service-weather-header-only')!;
   assert.deepEqual(headerOnly.match![0]!.header, { 'Mcp-Protocol-Version': ['2026-07-28'], 'Mcp-Method': ['*'] });
-  const authSet = (r: typeof headerOnly) => ((r.handle.find((h) => (h as { rewrite?: { uri?: string } }).rewrite?.uri === '/verify') as { headers: { request: { set: Record<string, unknown> } } }).headers.request.set);
+  const authSet = (r: typeof headerOnly) => ((r.handle.find((h) => (h as { rewrite?: { uri?: string } }).rewrite?.uri === '/verify') as unknown as { headers: { request: { set: Record<string, unknown> } } }).headers.request.set);
   assert.equal(authSet(headerOnly)['X-Mcpgw-Body'], undefined, 'no body copy on the header-only path');
   assert.deepEqual(authSet(routes.find((r) => r['@id'] === 'mcpgw-service-weather')!)['X-Mcpgw-Body'], ['{http.request.body}'], 'other requests keep the body check');
   const plain = renderCaddyConfig({ ...renderInputOf(project), services: [weather] }).config.apps.http.servers.mcpgw!.routes;
