@@ -3,12 +3,9 @@
 // (API key), (e) (d) with Caddy's access log, authd metrics and OTLP tracing on. Targets are
 // measured in rotating order over several rounds; medians are reported.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, Agent } from 'node:http';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { renderCaddyConfig, renderInputOf } from '../src/control/caddy/render.js';
 import { SERVER_NAME } from '../src/control/caddy/caddy-json.js';
 import { startSink } from './_observability.js';
