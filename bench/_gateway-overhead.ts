@@ -3,12 +3,9 @@
 // (API key), (e) (d) with Caddy's access log, authd metrics and OTLP tracing on. Targets are
 // measured in rotating order over several rounds; medians are reported.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, Agent } from 'node:http';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { renderCaddyConfig, renderInputOf } from '../src/control/caddy/render.js';
 import { SERVER_NAME } from '../src/control/caddy/caddy-json.js';
 import { startSink } from './_observability.js';
@@ -18,24 +15,8 @@ import { loadProject } from '../src/core/config/project.js';
 import { stateLayout } from '../src/core/state/layout.js';
 import { freePort } from '../testkit/ports.js';
 import { startCaddy } from '../testkit/caddy.js';
+import { startEchoServer } from './_gateway-floor.js';
 import { httpStatus, loadLoop, medianResult, round, type LoadResult } from './_load.js';
-
-/** A real MCP server (SDK, stateless Streamable HTTP, JSON answers) with one `echo` tool. */
-async function startEchoServer(): Promise<{ url: string; port: number; close(): void }> {
-  const http = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const server = new McpServer({ name: 'bench-echo', version: '1.0.0' });
-    server.tool('echo', { message: z.string() }, async ({ message }) => ({ content: [{ type: 'text', text: message }] }));
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on('close', () => void transport.close().then(() => server.close()));
-    await server.connect(transport);
-    await transport.handleRequest(req, res, JSON.parse(Buffer.concat(chunks).toString()));
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}/mcp`, port, close: () => http.close() };
-}
 
 export interface GatewayOverhead {
   concurrency: number;

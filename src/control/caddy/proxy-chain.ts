@@ -33,6 +33,8 @@ export interface ProxyTarget {
   addPrefix?: string;
   /** Put Caddy's request id in the access line (see access-log.ts). */
   requestIdToAccessLog?: boolean;
+  /** Copy the JSON-RPC body into the auth subrequest (false: authd decides from Mcp-Method/Mcp-Name). */
+  bodyToAuthd?: boolean;
   /** The upstream URL's own query (`profile=free`), sent before the client's query. */
   upstreamQuery?: string;
 }
@@ -61,7 +63,7 @@ function onAllowed(copyIdentity: boolean): CaddyHandler {
   return { handler: 'headers', request: { set: Object.fromEntries(COPIED_IDENTITY_HEADERS.map((h) => [h, [`{http.reverse_proxy.header.${h}}`]])) } };
 }
 
-export function forwardAuthHandler(service: string, authd: string, copyIdentity = true): CaddyHandler {
+export function forwardAuthHandler(service: string, authd: string, copyIdentity = true, bodyToAuthd = true): CaddyHandler {
   return {
     handler: 'reverse_proxy',
     upstreams: [{ dial: authd }],
@@ -71,7 +73,9 @@ export function forwardAuthHandler(service: string, authd: string, copyIdentity 
         set: {
           [MCPGW_HEADER.service]: [service],
           // Caddy buffers the body for this placeholder and still sends it upstream afterwards.
-          [MCPGW_HEADER.body]: ['{http.request.body}'],
+          // Header-only (a 2026-07-28 request to an upstream that checks Mcp-* against the
+          // body itself): no copy, so no buffering for it.
+          ...(bodyToAuthd ? { [MCPGW_HEADER.body]: ['{http.request.body}'] } : {}),
           // authd records it with the decision; the access log line carries the same id.
           [MCPGW_HEADER.requestId]: ['{http.request.uuid}'],
           'X-Forwarded-Method': ['{http.request.method}'],
@@ -79,7 +83,7 @@ export function forwardAuthHandler(service: string, authd: string, copyIdentity 
         },
         // Caddy runs replace after set: CR, LF and other control bytes (pretty-printed JSON)
         // become markers authd turns back (core/wire/body-header), or the subrequest fails.
-        replace: { [MCPGW_HEADER.body]: BODY_HEADER_ESCAPES.map((e) => ({ search_regexp: e.searchRegexp, replace: e.marker })) },
+        ...(bodyToAuthd ? { replace: { [MCPGW_HEADER.body]: BODY_HEADER_ESCAPES.map((e) => ({ search_regexp: e.searchRegexp, replace: e.marker })) } } : {}),
       },
     },
     // 2xx: continue (with identity when asked); anything else (401/403/400, 503 for a disabled
@@ -127,7 +131,7 @@ export function proxyChain(t: ProxyTarget): CaddyHandler[] {
     { handler: 'request_body', max_size: t.maxBodyBytes + 1 },
     { handler: 'headers', request: { delete: [...AUTHD_ONLY_HEADERS] } },
   ];
-  chain.push(forwardAuthHandler(t.service, t.authd, t.copyIdentity));
+  chain.push(forwardAuthHandler(t.service, t.authd, t.copyIdentity, t.bodyToAuthd ?? true));
   if (t.stripPrefix) chain.push({ handler: 'rewrite', strip_path_prefix: t.stripPrefix });
   if (t.addPrefix) chain.push({ handler: 'rewrite', uri: `${t.addPrefix}{http.request.uri.path}` });
   // Only requests authd let through reach this: their access line names the request id authd recorded.

@@ -10,7 +10,7 @@ import { publicUrl, type Settings } from '../../core/config/settings.js';
 import { SERVER_NAME, type CaddyConfig, type CaddyRoute, type CaddyServer } from './caddy-json.js';
 import { dialOf, dialOfListen, jsonResponse, proxyChain, upstreamQueryOf, type ProxyTarget } from './proxy-chain.js';
 import { caddyHeaderValue } from './upstream-headers.js';
-import { REGISTRY_PATH, RESOURCE_METADATA_PATH, UI_PATH, LIMITS_PATH, AUTHD_PATH } from '../../core/wire/contract.js';
+import { REGISTRY_PATH, RESOURCE_METADATA_PATH, UI_PATH, LIMITS_PATH, AUTHD_PATH, MCP_HEADER, MODERN_PROTOCOL_VERSION } from '../../core/wire/contract.js';
 import { accessLogging, serverAccessLogs } from './access-log.js';
 import { withVersionFeatures, type CaddyVersion } from './caddy-version.js';
 import { ownerTag } from '../../core/state/checkout-identity.js';
@@ -134,7 +134,14 @@ function serviceRoutes(svc: ServiceDefinition, input: RenderInput, endpoints: Re
   if (svc.auth === 'none') warnings.push(`${svc.name}: auth: none — anyone who reaches the gateway can call it (local development only)`);
   const target = targetFor(svc, input, warnings);
   const outside = outsideRoute(svc, id);
-  const routes: CaddyRoute[] = [...(outside ? [outside] : []), { '@id': id, match: pathMatch(svc.path), handle: proxyChain(target), terminal: true }];
+  const routes: CaddyRoute[] = outside ? [outside] : [];
+  if (svc.checks_mcp_headers ?? svc.transport === 'stdio') {
+    // 2026-07-28 requests name their method (and tool) in headers the upstream checks against
+    // the body (the stdio host does): authd decides from those, without a copy of the body.
+    const modern = { [MCP_HEADER.protocolVersion]: [MODERN_PROTOCOL_VERSION], [MCP_HEADER.method]: ['*'] };
+    routes.push({ '@id': `${id}-header-only`, match: pathMatch(svc.path).map((m) => ({ ...m, header: modern })), handle: proxyChain({ ...target, bodyToAuthd: false }), terminal: true });
+  }
+  routes.push({ '@id': id, match: pathMatch(svc.path), handle: proxyChain(target), terminal: true });
   const endpoint = endpoints[svc.name];
   if (endpoint && svc.transport === 'sse' && !endpoint.startsWith(`${svc.path}/`)) {
     // The client resolves the endpoint against the gateway origin, so the POSTs arrive at the

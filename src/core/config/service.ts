@@ -64,6 +64,12 @@ export const serviceSchema = z
     auth: z.enum(['required', 'none']).default('required'),
     /** Send the client's Authorization header upstream. Off: the MCP spec forbids token passthrough. */
     pass_authorization: z.boolean().default(false),
+    /**
+     * The upstream refuses a 2026-07-28 request whose Mcp-Method/Mcp-Name disagree with its body
+     * (the spec requires servers to; the stdio host does), so authd decides such requests from
+     * those headers alone and Caddy does not copy the body into the auth subrequest.
+     */
+    checks_mcp_headers: z.boolean().optional(),
     health: z
       .object({
         enabled: z.boolean().default(true),
@@ -133,5 +139,5 @@ export const SERVICE_HINTS: HintTable = {
   concurrent_per_caller: LIMITS_HINTS.concurrent_per_caller,
   lease: LIMITS_HINTS.lease,
   'unknown:limits': 'allowed limits: max_concurrent, timeout, memory_mb, max_body_bytes, rate, burst, tools, concurrent_per_caller, lease',
-  'unknown:': 'allowed fields: name, path, description, tags, enabled, transport, upstream, command, headers, auth, pass_authorization, health, limits, pin_tools, tools, metadata',
+  'unknown:': 'allowed fields: name, path, description, tags, enabled, transport, upstream, command, headers, auth, pass_authorization, checks_mcp_headers, health, limits, pin_tools, tools, metadata',
 };

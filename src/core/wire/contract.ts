@@ -29,6 +29,9 @@ export const MCPGW_HEADER = {
  */
 export const AUTHD_ONLY_HEADERS: readonly string[] = ['X-Mcpgw*', 'X_mcpgw*', 'X-User', 'X_user', 'X-Groups', 'X_groups', 'X-Scopes', 'X_scopes'];
 
+/** The session-less protocol revision: each request names its method in headers (Mcp-Method, Mcp-Name). */
+export const MODERN_PROTOCOL_VERSION = '2026-07-28';
+
 /** MCP transport headers (2026-07-28 adds Mcp-Method / Mcp-Name / Mcp-Param-*). */
 export const MCP_HEADER = {
   method: 'Mcp-Method',

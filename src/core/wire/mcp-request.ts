@@ -2,6 +2,7 @@
 // JSON-RPC body Caddy passes in X-Mcpgw-Body. Pure: strings in, calls out, MalformedRequestError
 // for anything that is not a well-formed request (authd answers 400, never 500).
 import { MalformedRequestError } from './errors.js';
+import { decodeHeaderValue } from './mcp-header-value.js';
 import { NAMED_METHODS } from '../policy/policy.js';
 
 export type JsonRpcId = string | number | null;
@@ -81,7 +82,7 @@ function parseBody(body: string): { calls: McpCall[]; batch: boolean } {
 
 export function parseMcpRequest(parts: McpRequestParts): ParsedMcpRequest {
   const body = parts.body?.trim() ? parts.body : undefined;
-  const headerCall: McpCall | undefined = parts.mcpMethod ? { method: parts.mcpMethod, name: parts.mcpName || undefined } : undefined;
+  const headerCall: McpCall | undefined = parts.mcpMethod ? { method: parts.mcpMethod, name: parts.mcpName ? decodeHeaderValue(parts.mcpName) : undefined } : undefined;
   if (headerCall?.method && NAMED_METHODS[headerCall.method] && headerCall.name === undefined && !body) {
     throw new MalformedRequestError('ERR_NO_TARGET', `Mcp-Method ${headerCall.method} needs an Mcp-Name header`);
   }

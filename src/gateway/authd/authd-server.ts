@@ -3,6 +3,7 @@
 // bad input and never lets an unexpected error turn into an allow.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { SessionStreamOrder } from './session-stream-order.js';
 import { listenOn } from '../../core/http/listen.js';
 import { publicUrl, type Settings } from '../../core/config/settings.js';
 import { stateLayout } from '../../core/state/layout.js';
@@ -89,6 +90,18 @@ function sessionIdOf(req: IncomingMessage): string | undefined {
   }
 }
 
+/** Whether a JSON-RPC body holds a request (not only notifications or responses); false when not JSON. */
+function bodyCarriesRequest(body: string | undefined): boolean {
+  if (!body) return false;
+  try {
+    const data: unknown = JSON.parse(body);
+    const isRequest = (m: unknown) => typeof m === 'object' && m !== null && 'method' in m && 'id' in m;
+    return Array.isArray(data) ? data.some(isRequest) : isRequest(data);
+  } catch {
+    return false;
+  }
+}
+
 function send(res: ServerResponse, answer: AuthdAnswer): void {
   res.writeHead(answer.status, { 'cache-control': 'no-store', ...answer.headers });
   res.end(answer.body ?? '');
@@ -147,12 +160,14 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
         if (!res.headersSent) send(res, json(503, { error: 'authd_error', error_description: 'authd could not decide; denied' }));
       });
   });
+  const streamOrder = new SessionStreamOrder();
   const handle = async (req: IncomingMessage): Promise<AuthdAnswer> => {
     const path = new URL(req.url ?? '/', 'http://authd').pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { error: 'method_not_allowed' });
     if (path === AUTHD_PATH.verify) {
       const verify = verifyRequestOf(req);
-      return observer.observe(req, verify, () => authorizer.authorize(verify));
+      const carriesCall = () => verify.mcpMethod !== undefined || bodyCarriesRequest(verify.body);
+      return streamOrder.order(headerText(req, headerKey(MCP_HEADER.sessionId)), headerText(req, 'x-forwarded-method'), carriesCall, () => observer.observe(req, verify, () => authorizer.authorize(verify)));
     }
     if (path === AUTHD_PATH.limits) return limitsAnswer(headerText(req, 'authorization'), authorizer, source, limits);
     if (path === AUTHD_PATH.limitsOf) return limitsOfAnswer(new URL(req.url ?? '/', 'http://authd').searchParams, source, limits);

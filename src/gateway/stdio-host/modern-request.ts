@@ -4,10 +4,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { errorResponse, RPC } from './errors.js';
+import { decodeHeaderValue } from '../../core/wire/mcp-header-value.js';
 
-export const MODERN_PROTOCOL_VERSION = '2026-07-28';
+import { MODERN_PROTOCOL_VERSION } from '../../core/wire/contract.js';
+
+export { MODERN_PROTOCOL_VERSION };
 const NAMED_METHODS: Record<string, 'name' | 'uri'> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' };
-const BASE64_SENTINEL = /^=\?base64\?([A-Za-z0-9+/=]*)\?=$/;
 
 export interface RequestProblem {
   status: number;
@@ -19,11 +21,6 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** `Mcp-Name` and `Mcp-Param-*` values may be Base64 in a `=?base64?…?=` sentinel. */
-export function decodeHeaderValue(value: string): string {
-  const m = BASE64_SENTINEL.exec(value);
-  return m ? Buffer.from(m[1]!, 'base64').toString('utf8') : value;
-}
 
 /** Why a session-less request must be refused (400 and a JSON-RPC error), or undefined when it may be served. */
 export function modernRequestProblem(headers: IncomingHttpHeaders, body: unknown): RequestProblem | undefined {

@@ -149,3 +149,27 @@ test('the plan names routes added, changed and removed, and is in sync for an id
   assert.deepEqual({ added: plan.added, changed: plan.changed, removed: plan.removed }, { added: ['mcpgw-service-new'], changed: ['mcpgw-service-weather'], removed: ['mcpgw-service-memory'] });
   assert.equal(planRoutes(null, config).added.length, config.apps.http.servers.mcpgw!.routes.length, 'against an empty Caddy every route is new');
 });
+
+test('a service that checks Mcp-* headers itself gets a header-only route for 2026-07-28 requests: authd decides without a body copy', async () => {
+  const { project } = await rendered();
+  const weather = project.services.find((s) => s.name === 'weather')!;
+  const input = { ...renderInputOf(project), services: [{ ...weather, checks_mcp_headers: true }] };
+  const routes = renderCaddyConfig(input).config.apps.http.servers.mcpgw!.routes;
+  const ids = routes.map((r) => r['@id']);
+  assert.ok(ids.indexOf('mcpgw-service-weather-header-only') < ids.indexOf('mcpgw-service-weather'), 'the header-only route is tried first');
+  const headerOnly = routes.find((r) => r['@id'] === 'mcpgw-service-weather-header-only')!;
+  assert.deepEqual(headerOnly.match![0]!.header, { 'Mcp-Protocol-Version': ['2026-07-28'], 'Mcp-Method': ['*'] });
+  const authSet = (r: typeof headerOnly) => ((r.handle.find((h) => (h as { rewrite?: { uri?: string } }).rewrite?.uri === '/verify') as unknown as { headers: { request: { set: Record<string, unknown> } } }).headers.request.set);
+  assert.equal(authSet(headerOnly)['X-Mcpgw-Body'], undefined, 'no body copy on the header-only path');
+  assert.deepEqual(authSet(routes.find((r) => r['@id'] === 'mcpgw-service-weather')!)['X-Mcpgw-Body'], ['{http.request.body}'], 'other requests keep the body check');
+  const plain = renderCaddyConfig({ ...renderInputOf(project), services: [weather] }).config.apps.http.servers.mcpgw!.routes;
+  assert.ok(!plain.some((r) => r['@id'] === 'mcpgw-service-weather-header-only'), 'an upstream not known to check headers keeps the body check for every version');
+});
+
+test('an upstream URL\'s query string is put before the client\'s query', async () => {
+  const { project } = await rendered();
+  const weather = project.services.find((s) => s.name === 'weather')!;
+  const routes = renderCaddyConfig({ ...renderInputOf(project), services: [{ ...weather, upstreams: ['http://127.0.0.1:9000/mcp?profile=free'] }] }).config.apps.http.servers.mcpgw!.routes;
+  const handle = routes.find((r) => r['@id'] === 'mcpgw-service-weather')!.handle;
+  assert.ok(handle.some((h) => h.handler === 'rewrite' && h.uri === '{http.request.uri.path}?profile=free&{http.request.uri.query}'));
+});

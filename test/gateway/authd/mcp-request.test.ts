@@ -50,3 +50,11 @@ test('malformed input is a MalformedRequestError with a stable code', () => {
     assert.throws(() => parseMcpRequest(parts), (err: unknown) => err instanceof MalformedRequestError && err.code === code, JSON.stringify(parts));
   }
 });
+
+test('a 2026-07-28 Mcp-Name in the =?base64?…?= form is read as the name it encodes (as the stdio host reads it)', () => {
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'wetter-für-köln', arguments: {} } });
+  const encoded = `=?base64?${Buffer.from('wetter-für-köln', 'utf8').toString('base64')}?=`;
+  const { calls } = parseMcpRequest({ body, mcpMethod: 'tools/call', mcpName: encoded });
+  assert.deepEqual(calls.map((c) => [c.method, c.name]), [['tools/call', 'wetter-für-köln']]);
+  assert.throws(() => parseMcpRequest({ body, mcpMethod: 'tools/call', mcpName: `=?base64?${Buffer.from('other').toString('base64')}?=` }), (err: unknown) => err instanceof MalformedRequestError && err.code === 'ERR_HEADER_MISMATCH');
+});

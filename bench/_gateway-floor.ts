@@ -1,0 +1,192 @@
+// The gateway against its floor, for an MCP tools/call on a trivial upstream (a real SDK McpServer with one
+// `echo` tool), in one run: (a) direct, (b) plain Caddy reverse_proxy, (c) Caddy with
+// forward_auth to a trivial Node responder that always says 200 — the design's floor, same
+// chain as mcpgw's route — (d) mcpgw's route with authd deciding a tool policy (API key,
+// `tools: [echo]`), (e) the same for a 2026-07-28 request on the header-only path (no body copy
+// into the auth subrequest). authd and the floor's responder run as their own processes, so the
+// CPU per call of every gateway process (Caddy + authd, or Caddy + responder) is read from
+// /proc. Targets run in rotating order over several rounds; medians are reported.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, Agent } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { renderCaddyConfig } from '../src/control/caddy/render.js';
+import { proxyChain } from '../src/control/caddy/proxy-chain.js';
+import { createApiKey } from '../src/core/identity/api-keys.js';
+import { loadProject } from '../src/core/config/project.js';
+import { stateLayout } from '../src/core/state/layout.js';
+import { freePort } from '../testkit/ports.js';
+import { startCaddy } from '../testkit/caddy.js';
+import { MODERN_PROTOCOL_VERSION } from '../src/core/wire/contract.js';
+import { httpStatus, loadLoop, medianResult, round, type LoadResult } from './_load.js';
+
+const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const CLOCK_TICK_MS = 10; // Linux USER_HZ = 100
+
+async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** user+system CPU of a process so far, in ms (from /proc/<pid>/stat). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
+}
+
+/**
+ * A real MCP server (SDK, stateless Streamable HTTP, JSON answers) with one `echo` tool. For a
+ * 2026-07-28 request it first checks Mcp-Method/Mcp-Name against the body, as that revision
+ * requires of servers, then serves it as 2025-11-25 (the SDK here predates 2026-07-28).
+ */
+export async function startEchoServer(): Promise<{ url: string; port: number; close(): void }> {
+  const http = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = JSON.parse(Buffer.concat(chunks).toString()) as { method: string; params?: { name?: string } };
+    if (req.headers['mcp-protocol-version'] === MODERN_PROTOCOL_VERSION) {
+      if (req.headers['mcp-method'] !== body.method || (body.method === 'tools/call' && req.headers['mcp-name'] !== body.params?.name)) {
+        res.writeHead(400, { 'content-type': 'application/json' }).end('{"jsonrpc":"2.0","id":null,"error":{"code":-32020,"message":"Header mismatch"}}');
+        return;
+      }
+      req.headers['mcp-protocol-version'] = '2025-11-25';
+      // The SDK reads rawHeaders: rewrite the value there too.
+      const at = req.rawHeaders.findIndex((h, i) => i % 2 === 0 && h.toLowerCase() === 'mcp-protocol-version');
+      req.rawHeaders[at + 1] = '2025-11-25';
+    }
+    const server = new McpServer({ name: 'bench-echo', version: '1.0.0' });
+    server.tool('echo', { message: z.string() }, async ({ message }) => ({ content: [{ type: 'text', text: message }] }));
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    res.on('close', () => void transport.close().then(() => server.close()));
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  const { port } = http.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/mcp`, port, close: () => http.close() };
+}
+
+function startProcess(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+const TRIVIAL_RESPONDER = "require('node:http').createServer((q, s) => s.writeHead(200).end()).listen(Number(process.env.PORT), '127.0.0.1')";
+
+export interface TargetResult extends LoadResult {
+  /** CPU (user + system) of the gateway's processes per call, ms. */
+  gateway_cpu_ms_per_call: number | null;
+}
+
+export interface GatewayFloor {
+  concurrency: number;
+  duration_ms: number;
+  rounds: number;
+  direct: TargetResult;
+  plain_caddy: TargetResult;
+  floor_caddy_trivial_forward_auth: TargetResult;
+  mcpgw_route_tool_policy: TargetResult;
+  mcpgw_header_only_2026_07_28: TargetResult;
+  /** requests/s of the route over the floor (target ≥ 0.9). */
+  route_over_floor: number;
+  header_only_over_floor: number;
+  route_over_plain_caddy: number;
+}
+
+export async function measureGatewayFloor(options: { concurrency?: number; durationMs?: number; rounds?: number } = {}): Promise<GatewayFloor> {
+  const concurrency = options.concurrency ?? 16;
+  const durationMs = options.durationMs ?? 3000;
+  const rounds = options.rounds ?? 3;
+  const dir = await mkdtemp(join(tmpdir(), 'mcpgw-bench-'));
+  const upstream = await startEchoServer();
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency * 2 });
+  const children: ChildProcess[] = [];
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    const [gatewayPort, plainPort, floorPort, authdPort, responderPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const caddy = await startCaddy();
+    stops.push(() => caddy.stop());
+    const { admin, client } = caddy;
+    await mkdir(join(dir, 'registry.d'));
+    await writeFile(join(dir, 'mcpgw.yaml'), `gateway: { listen: 127.0.0.1:${gatewayPort} }\ncaddy: { admin: ${admin} }\nauthd: { listen: 127.0.0.1:${authdPort} }\n`);
+    await writeFile(join(dir, 'scopes.yml'), 'groups:\n  bench: [echo-only]\nscopes:\n  echo-only:\n    servers:\n      "*":\n        tools: [echo]\n');
+    await writeFile(join(dir, 'registry.d', 'secured.yaml'), `name: secured\nupstream: ${upstream.url}\n`);
+    await writeFile(join(dir, 'registry.d', 'modern.yaml'), `name: modern\nupstream: ${upstream.url}\nchecks_mcp_headers: true\n`);
+    const project = await loadProject(dir);
+    const { key } = await createApiKey(stateLayout(project.stateDir).apiKeysFile, 'bench', ['bench']);
+    const cli = existsSync(join(REPO_ROOT, 'dist', 'cli', 'main.js')) ? [join(REPO_ROOT, 'dist', 'cli', 'main.js')] : ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts')];
+    const authd = startProcess([...cli, 'authd', '--listen', `127.0.0.1:${authdPort}`], dir);
+    const responder = startProcess(['-e', TRIVIAL_RESPONDER], dir, { PORT: String(responderPort) });
+    children.push(authd, responder);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${authdPort}/healthz`)).ok, 'authd');
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${responderPort}/`)).ok, 'the trivial responder');
+
+    const { config } = renderCaddyConfig({ settings: project.settings, services: project.services });
+    const tcp = (port: number) => ({ listen: [`127.0.0.1:${port}`], automatic_https: { disable: true } });
+    config.apps.http.servers.plain = { ...tcp(plainPort), routes: [{ handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${upstream.port}` }] }] }] };
+    // The floor: mcpgw's own chain (body limit, header scrub, forward_auth with the body copy,
+    // streaming proxy) with authd replaced by a responder that decides nothing.
+    const floorChain = proxyChain({ service: 'secured', copyIdentity: true, authd: `127.0.0.1:${responderPort}`, passAuthorization: false, headers: {}, upstreams: [{ dial: `127.0.0.1:${upstream.port}`, tls: false }], maxBodyBytes: 4 * 1024 * 1024, stripPrefix: '/secured' });
+    config.apps.http.servers.floor = { ...tcp(floorPort), routes: [{ match: [{ path: ['/secured/*'] }], handle: floorChain, terminal: true }] };
+    await client.putConfig(config);
+
+    const call = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { message: 'bench' } } };
+    const body = JSON.stringify(call);
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' };
+    const bearer = { authorization: `Bearer ${key}` };
+    const modern = { ...headers, ...bearer, 'mcp-protocol-version': MODERN_PROTOCOL_VERSION, 'mcp-method': 'tools/call', 'mcp-name': 'echo' };
+    const caddyPid = caddy.child.pid!;
+    type Name = Exclude<keyof GatewayFloor, 'concurrency' | 'duration_ms' | 'rounds' | 'route_over_floor' | 'header_only_over_floor' | 'route_over_plain_caddy'>;
+    const targets: Record<Name, { url: string; headers: Record<string, string>; pids: number[] }> = {
+      direct: { url: upstream.url, headers, pids: [] },
+      plain_caddy: { url: `http://127.0.0.1:${plainPort}/mcp`, headers, pids: [caddyPid] },
+      floor_caddy_trivial_forward_auth: { url: `http://127.0.0.1:${floorPort}/secured/mcp`, headers: { ...headers, ...bearer }, pids: [caddyPid, responder.pid!] },
+      mcpgw_route_tool_policy: { url: `http://127.0.0.1:${gatewayPort}/secured/mcp`, headers: { ...headers, ...bearer }, pids: [caddyPid, authd.pid!] },
+      mcpgw_header_only_2026_07_28: { url: `http://127.0.0.1:${gatewayPort}/modern/mcp`, headers: modern, pids: [caddyPid, authd.pid!] },
+    };
+    const names = Object.keys(targets) as Name[];
+    const runs = Object.fromEntries(names.map((n) => [n, [] as LoadResult[]])) as Record<Name, LoadResult[]>;
+    const cpu = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
+    for (const name of names) await loadLoop(() => httpStatus(agent, { ...targets[name], body }), { concurrency, durationMs: 500 }); // warm-up
+    for (let r = 0; r < rounds; r++) {
+      // Rotate the order so no target always runs first (or last) on a busy machine.
+      for (const name of [...names.slice(r % names.length), ...names.slice(0, r % names.length)]) {
+        const { pids } = targets[name];
+        const before = pids.map(cpuMs);
+        const result = await loadLoop(() => httpStatus(agent, { ...targets[name], body }), { concurrency, durationMs });
+        const used = pids.map(cpuMs).reduce((sum, after, i) => sum + after - before[i]!, 0);
+        runs[name].push(result);
+        if (pids.length) cpu[name].push(used / ((result.requests_per_s * durationMs) / 1000));
+      }
+    }
+    const median = (xs: number[]) => (xs.length ? round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!, 4) : null);
+    const result = Object.fromEntries(names.map((n) => [n, { ...medianResult(runs[n]), gateway_cpu_ms_per_call: median(cpu[n]) }])) as Record<Name, TargetResult>;
+    for (const [name, r] of Object.entries(result)) if (r.non_2xx) throw new Error(`${name}: ${r.non_2xx} answers were not 2xx`);
+    const over = (a: Name, b: Name) => round(result[a].requests_per_s / result[b].requests_per_s);
+    return {
+      concurrency,
+      duration_ms: durationMs,
+      rounds,
+      ...result,
+      route_over_floor: over('mcpgw_route_tool_policy', 'floor_caddy_trivial_forward_auth'),
+      header_only_over_floor: over('mcpgw_header_only_2026_07_28', 'floor_caddy_trivial_forward_auth'),
+      route_over_plain_caddy: over('mcpgw_route_tool_policy', 'plain_caddy'),
+    };
+  } finally {
+    agent.destroy();
+    for (const child of children) child.kill('SIGTERM');
+    for (const stop of stops) await stop();
+    upstream.close();
+    await new Promise((r) => setTimeout(r, 300));
+    await rm(dir, { recursive: true, force: true });
+  }
+}
