@@ -2,7 +2,8 @@
 // `npm run setup`: everything a fresh Debian/Ubuntu machine needs, then the build. Caddy (to run
 // the gateway) is installed from the OS packages when missing and allowed (root, or sudo
 // without a password); otherwise setup stops and prints the exact command. What only `npm
-// test` needs (Chromium for the browser tests, tmux for the terminal tests) is installed the
+// test` needs (Chromium for the browser tests, tmux for the terminal tests, Redis and
+// Prometheus for the limit and metrics tests) is installed the
 // same way, or named. `--check` only reports (what `npm test` runs first); `--no-npm` skips
 // `npm ci` and the build. Exit codes: 0 ready, 1 something is missing (the command is printed).
 import { spawnSync } from 'node:child_process';
@@ -16,6 +17,8 @@ const NEEDS = [
   { command: 'caddy', pkg: 'caddy', why: 'the gateway (mcpgw up)', required: true },
   { command: 'chromium', pkg: 'chromium', why: 'the web UI tests (npm test)', required: forTests },
   { command: 'tmux', pkg: 'tmux', why: 'the terminal tests (npm test)', required: forTests },
+  { command: 'redis-server', pkg: 'redis-server', why: 'the shared rate-limit tests (npm test)', required: forTests },
+  { command: 'prometheus', pkg: 'prometheus', why: 'the metrics scrape test (npm test)', required: forTests },
 ];
 
 const say = (line) => process.stderr.write(`setup: ${line}\n`);
@@ -59,4 +62,4 @@ if (!args.has('--no-npm')) {
   if (!run('npm', ['run', 'build'])) process.exit(1);
 }
 const caddy = spawnSync('caddy', ['version'], { encoding: 'utf8' }).stdout.trim();
-say(`ready: Caddy ${caddy.split(' ')[0]}${forTests ? ', chromium and tmux for the tests' : ''} — next: npx mcpgw up`);
+say(`ready: Caddy ${caddy.split(' ')[0]}${forTests ? ', chromium, tmux, redis-server and prometheus for the tests' : ''} — next: npx mcpgw up`);
