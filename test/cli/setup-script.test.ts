@@ -1,4 +1,4 @@
-// `npm run setup` on a machine without Caddy, Chromium and tmux (issue 14 item 1). apt-get is a
+// `npm run setup` on a machine without Caddy, Chromium, tmux, Redis and Prometheus (issue 14 item 1). apt-get is a
 // mock here (named so): installing real packages would disturb everything else running on
 // this machine. The mock records what it was asked and "installs" stand-in commands, so the
 // script's decisions — install when it may, else print the exact command — are what is tested.
@@ -37,12 +37,12 @@ function setup(machine: { dir: string; bin: string }, args: string[], asUser?: n
   return { code: run.status, stderr: run.stderr };
 }
 
-test('setup (mock apt-get) as root installs caddy, chromium and tmux from the OS packages when they are missing', async (t) => {
+test('setup (mock apt-get) as root installs caddy, chromium, tmux, redis-server and prometheus from the OS packages when they are missing', async (t) => {
   const machine = await bareMachine({ aptGet: true });
   t.after(machine.cleanup);
   const r = setup(machine, ['--no-npm']);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual((await machine.calls()).trim().split('\n'), ['update -qq', 'install -y -qq caddy chromium tmux']);
+  assert.deepEqual((await machine.calls()).trim().split('\n'), ['update -qq', 'install -y -qq caddy chromium tmux redis-server prometheus']);
   assert.match(r.stderr, /ready: Caddy v2\.6\.2/);
   // Run again: nothing is missing, nothing is installed.
   const again = setup(machine, ['--no-npm']);
@@ -57,7 +57,7 @@ test('setup (mock apt-get) without root or sudo installs nothing and prints the 
   assert.equal(r.code, 1);
   assert.match(r.stderr, /missing: caddy — needed for the gateway/);
   assert.match(r.stderr, /missing: tmux — needed for the terminal tests/);
-  assert.match(r.stderr, /run this, then `npm run setup` again:\n {2}sudo apt-get install -y caddy chromium tmux\n/);
+  assert.match(r.stderr, /run this, then `npm run setup` again:\n {2}sudo apt-get install -y caddy chromium tmux redis-server prometheus\n/);
   assert.equal(await machine.calls(), '', 'apt-get was not run');
 });
 
@@ -67,7 +67,7 @@ test('--check (what npm test runs first) names what is missing and installs noth
   const r = setup(machine, ['--check']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /missing: chromium — needed for the web UI tests/);
-  assert.match(r.stderr, /no apt-get: install caddy, chromium, tmux with its package manager/);
+  assert.match(r.stderr, /no apt-get: install caddy, chromium, tmux, redis-server, prometheus with its package manager/);
 });
 
 test('package.json: setup runs the script, npm test checks first; CI runs the same script', async () => {
