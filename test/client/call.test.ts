@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startGateway, type TestGateway } from '../control/caddy/gateway-fixture.js';
+import { startTestGateway, type TestGateway } from '../../testkit/gateway.js';
 import { startEverything, type RunningServer } from '../../testkit/mcp-servers.js';
 import { runCli } from '../../testkit/cli.js';
 
@@ -18,7 +18,7 @@ describe('mcpgw call / tools list through the gateway (real Caddy, authd, server
 
   before(async () => {
     everything = await startEverything('streamableHttp');
-    gw = await startGateway();
+    gw = await startTestGateway();
     noLogin = await mkdtemp(join(tmpdir(), 'mcpgw-nologin-'));
     await gw.writeService('everything', `upstream: ${everything.url}\nhealth: { enabled: false }\n`);
     await writeFile(join(gw.dir, 'scopes.yml'), 'groups:\n  devs: [echo-only]\nscopes:\n  echo-only:\n    servers:\n      everything: { tools: [echo] }\n');

@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { CaddyConflictError } from '../../../src/control/caddy/errors.js';
 import { canonicalJson } from '../../../src/core/config/canonical-json.js';
 import { runCli } from '../../../testkit/cli.js';
-import { startGateway, type TestGateway } from './gateway-fixture.js';
+import { startTestGateway, type TestGateway } from '../../../testkit/gateway.js';
 
 describe('concurrent appliers', { timeout: 180_000 }, () => {
   let gw: TestGateway;
   before(async () => {
-    gw = await startGateway();
+    gw = await startTestGateway();
     await gw.writeService('alpha', 'upstream: http://127.0.0.1:9/mcp\nauth: none\n');
   });
   after(() => gw?.close());

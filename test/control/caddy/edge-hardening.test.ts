@@ -5,13 +5,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { startAuthd, type RunningAuthd } from '../../../src/gateway/authd/authd-server.js';
-import { createApiKey } from '../../../src/core/identity/api-keys.js';
-import { stateLayout } from '../../../src/core/state/layout.js';
-import { freePort } from '../../../testkit/ports.js';
-import { startGateway, startHeaderEcho, type TestGateway } from './gateway-fixture.js';
+import { startTestGateway, type TestGateway } from '../../../testkit/gateway.js';
+import { startHeaderEcho } from '../../../testkit/header-echo.js';
+import { FORECAST_SCOPES } from './forecast-scopes.js';
 
 const LIMIT = 1000;
 
@@ -45,26 +41,27 @@ const toolCall = (tool: string, pad = 0) => JSON.stringify({ jsonrpc: '2.0', id:
 
 describe('the gateway edge (real Caddy, real authd)', { timeout: 180_000 }, () => {
   let gw: TestGateway;
-  let authd: RunningAuthd;
   let echo: Awaited<ReturnType<typeof startHeaderEcho>>;
   let key: string;
 
   before(async () => {
     echo = await startHeaderEcho();
-    gw = await startGateway({ authdListen: `127.0.0.1:${await freePort()}` });
-    await gw.writeService('echo', `upstream: ${echo.url}\nlimits: { max_body_bytes: ${LIMIT} }\n`);
-    await gw.writeService('open', `upstream: ${echo.url}\nauth: none\nlimits: { max_body_bytes: ${LIMIT} }\n`);
-    // Two services on one upstream host:port: echo at <origin>/mcp, vault at <origin>/internal/mcp.
-    await gw.writeService('vault', `upstream: ${new URL(echo.url).origin}/internal/mcp\n`);
-    await writeFile(join(gw.dir, 'scopes.yml'), 'groups:\n  devs: [forecast]\nscopes:\n  forecast:\n    servers:\n      echo:\n        tools: [get_forecast]\n');
-    // (nobody is granted vault)
-    key = (await createApiKey(stateLayout(join(gw.dir, '.mcpgw')).apiKeysFile, 'ci', ['devs'])).key;
-    authd = await startAuthd({ root: gw.dir, log: () => {} });
+    gw = await startTestGateway({
+      services: {
+        echo: `upstream: ${echo.url}\nlimits: { max_body_bytes: ${LIMIT} }\n`,
+        open: `upstream: ${echo.url}\nauth: none\nlimits: { max_body_bytes: ${LIMIT} }\n`,
+        // Two services on one upstream host:port: echo at <origin>/mcp, vault at <origin>/internal/mcp.
+        vault: `upstream: ${new URL(echo.url).origin}/internal/mcp\n`,
+      },
+      scopes: FORECAST_SCOPES, // (nobody is granted vault)
+      apiKeys: { ci: ['devs'] },
+    });
+    key = gw.keys.ci!;
     const applied = await gw.cli('apply');
     assert.equal(applied.code, 0, applied.stderr);
   });
   after(async () => {
-    await Promise.allSettled([authd?.close(), gw?.close(), echo?.close()]);
+    await Promise.allSettled([gw?.close(), echo?.close()]);
   });
 
   const seen = () => {

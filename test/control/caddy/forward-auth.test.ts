@@ -1,14 +1,11 @@
 // auth: required through real Caddy and real authd: allowed, denied, and authd down (fail closed).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { startAuthd, type RunningAuthd } from '../../../src/gateway/authd/authd-server.js';
-import { createApiKey } from '../../../src/core/identity/api-keys.js';
-import { stateLayout } from '../../../src/core/state/layout.js';
+import type { RunningAuthd } from '../../../src/gateway/authd/authd-server.js';
 import { decodeIdentityHeader } from '../../../src/core/identity/identity-header.js';
-import { freePort } from '../../../testkit/ports.js';
-import { startGateway, startHeaderEcho, type TestGateway } from './gateway-fixture.js';
+import { startTestGateway, type TestGateway } from '../../../testkit/gateway.js';
+import { startHeaderEcho } from '../../../testkit/header-echo.js';
+import { FORECAST_SCOPES } from './forecast-scopes.js';
 
 const call = (tool: string) => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: tool, arguments: {} } });
 
@@ -20,17 +17,14 @@ describe('forward_auth to authd', { timeout: 180_000 }, () => {
 
   before(async () => {
     echo = await startHeaderEcho();
-    const authdPort = await freePort();
-    gw = await startGateway({ authdListen: `127.0.0.1:${authdPort}` });
-    await gw.writeService('echo', `upstream: ${echo.url}\n`);
-    await writeFile(join(gw.dir, 'scopes.yml'), 'groups:\n  devs: [forecast]\nscopes:\n  forecast:\n    servers:\n      echo:\n        tools: [get_forecast]\n');
-    key = (await createApiKey(stateLayout(join(gw.dir, '.mcpgw')).apiKeysFile, 'ci', ['devs'])).key;
-    authd = await startAuthd({ root: gw.dir, log: () => {} });
+    gw = await startTestGateway({ services: { echo: `upstream: ${echo.url}\n` }, scopes: FORECAST_SCOPES, apiKeys: { ci: ['devs'] } });
+    key = gw.keys.ci!;
+    authd = gw.authd;
     const applied = await gw.cli('apply');
     assert.equal(applied.code, 0, applied.stderr);
   });
   after(async () => {
-    await Promise.allSettled([authd?.close(), gw?.close(), echo?.close()]);
+    await Promise.allSettled([gw?.close(), echo?.close()]);
   });
 
   const post = (body: string, token?: string) =>

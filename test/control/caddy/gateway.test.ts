@@ -8,7 +8,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startEverything, type RunningServer } from '../../../testkit/mcp-servers.js';
-import { startGateway, startHeaderEcho, type TestGateway } from './gateway-fixture.js';
+import { startTestGateway, type TestGateway } from '../../../testkit/gateway.js';
+import { startHeaderEcho } from '../../../testkit/header-echo.js';
 import { eventually } from '../../helpers/eventually.js';
 
 type Kind = 'stream' | 'legacy';
@@ -76,7 +77,7 @@ describe('gateway through real Caddy', { timeout: 240_000 }, () => {
 
   before(async () => {
     [stream, legacy, echo] = await Promise.all([startEverything('streamableHttp'), startEverything('sse'), startHeaderEcho()]);
-    gw = await startGateway({ caddyEnv: { ECHO_TOKEN: 's3cret-from-caddy-env' }, allowedOrigins: ['https://app.example.com'] });
+    gw = await startTestGateway({ caddyEnv: { ECHO_TOKEN: 's3cret-from-caddy-env' }, allowedOrigins: ['https://app.example.com'] });
     await gw.writeService('stream', `transport: streamable-http\nupstream: ${stream.url}\nauth: none\n`);
     await gw.writeService('legacy', `transport: sse\nupstream: ${legacy.url}\nauth: none\n`);
     await gw.writeService('echo', `upstream: ${echo.url}\nauth: none\nheaders:\n  Authorization: "Bearer \${env:ECHO_TOKEN}"\n  X-Team: gateway-tests\n`);

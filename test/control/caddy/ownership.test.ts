@@ -6,7 +6,7 @@ import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../../testkit/cli.js';
-import { startGateway, type TestGateway } from './gateway-fixture.js';
+import { startTestGateway, type TestGateway } from '../../../testkit/gateway.js';
 
 describe('Caddy ownership: apply pushes only to this checkout\'s Caddy', { timeout: 240_000 }, () => {
   let gw: TestGateway;
@@ -16,7 +16,7 @@ describe('Caddy ownership: apply pushes only to this checkout\'s Caddy', { timeo
   const liveRoutes = async () => (await gw.caddy.client.getConfig()).config?.apps.http.servers.mcpgw?.routes.map((r) => r['@id']);
 
   before(async () => {
-    gw = await startGateway();
+    gw = await startTestGateway();
     await gw.writeService('alpha', 'upstream: http://127.0.0.1:9/mcp\nauth: none\n');
     // A second checkout with the same mcpgw.yaml (same admin address) but its own state dir.
     other = await mkdtemp(join(tmpdir(), 'mcpgw-other-'));

@@ -9,7 +9,7 @@ import { RegistryService } from '../../../src/control/registry/registry-service.
 import { LOCAL_OPERATOR } from '../../../src/core/policy/registry-access.js';
 import type { ApplyOutcome } from '../../../src/control/registry/serialized-apply.js';
 import { startEverything, type RunningServer } from '../../../testkit/mcp-servers.js';
-import { startGateway, type TestGateway } from '../caddy/gateway-fixture.js';
+import { startTestGateway, type TestGateway } from '../../../testkit/gateway.js';
 
 async function status(url: string): Promise<number> {
   const res = await fetch(url, {
@@ -28,7 +28,7 @@ describe('the registry service against a running gateway', () => {
 
   before(async () => {
     everything = await startEverything('streamableHttp');
-    gw = await startGateway();
+    gw = await startTestGateway();
     await gw.writeService('echo', `upstream: ${everything.url}\nauth: none\n`);
     await gw.writeService('other', `upstream: ${everything.url}\nauth: none\n`);
     registry = await RegistryService.open(gw.dir);

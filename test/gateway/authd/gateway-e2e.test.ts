@@ -16,7 +16,7 @@ import { startEverything, stopChild, type RunningServer } from '../../../testkit
 import { freePort, waitForPort } from '../../../testkit/ports.js';
 import { startTestIdp, type TestIdp } from '../../fixtures/oidc/test-idp.js';
 import { gatewayProject, SCOPES_YML } from '../../../testkit/gateway-project.js';
-import { startHeaderEcho } from '../../control/caddy/gateway-fixture.js';
+import { startHeaderEcho } from '../../../testkit/header-echo.js';
 import { eventually } from '../../helpers/eventually.js';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');

@@ -5,26 +5,23 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAuthd, type RunningAuthd } from '../../../src/gateway/authd/authd-server.js';
 import { stateLayout } from '../../../src/core/state/layout.js';
-import { freePort } from '../../../testkit/ports.js';
 import { runCli } from '../../../testkit/cli.js';
 import { eventually } from '../../helpers/eventually.js';
-import { startGateway, startHeaderEcho, type TestGateway } from '../../control/caddy/gateway-fixture.js';
+import { startTestGateway, type TestGateway } from '../../../testkit/gateway.js';
+import { startHeaderEcho } from '../../../testkit/header-echo.js';
 import { callerKeys, callTools, limitedScopes } from '../../fixtures/limits/limited-calls.js';
 
 const SCOPES = limitedScopes({ slow: '{ rate: 2/3s }', batchy: '{ rate: 3/min }' }, '      leased:\n        tools: ["*"]\n');
 
 describe('rate limits through Caddy and authd', () => {
   let gw: TestGateway;
-  let authd: RunningAuthd;
   let upstream: Awaited<ReturnType<typeof startHeaderEcho>>;
   let keys: Record<string, string>;
   let echo: string;
 
   before(async () => {
-    const authdListen = `127.0.0.1:${await freePort()}`;
-    gw = await startGateway({ authdListen });
+    gw = await startTestGateway({ authd: false });
     upstream = await startHeaderEcho();
     await gw.writeService('echo', `upstream: ${upstream.url}\nlimits:\n  tools:\n    shared: { rate: 2/min }\n`);
     await gw.writeService('leased', `upstream: ${upstream.url}\nlimits:\n  concurrent_per_caller: 1\n  lease: 60s\n`);
@@ -32,11 +29,10 @@ describe('rate limits through Caddy and authd', () => {
     keys = await callerKeys(gw.dir, ['alice', 'bob']);
     const applied = await gw.cli('apply');
     assert.equal(applied.code, 0, applied.stderr);
-    authd = await startAuthd({ root: gw.dir, listen: authdListen, log: () => {} });
+    await gw.startAuthd();
     echo = `${gw.url}/echo/mcp`;
   });
   after(async () => {
-    await authd?.close();
     await upstream?.close();
     await gw?.close();
   });

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createApiKey } from '../../../src/core/identity/api-keys.js';
-import { startGateway, startHeaderEcho, type TestGateway } from '../../control/caddy/gateway-fixture.js';
+import { startTestGateway, type TestGateway } from '../../../testkit/gateway.js';
+import { startHeaderEcho } from '../../../testkit/header-echo.js';
 import { startPrometheus, type RunningPrometheus } from '../../../testkit/prometheus.js';
 import { startOtlpReceiver } from '../../helpers/otlp-receiver.js';
 import { freePort } from '../../../testkit/ports.js';
@@ -34,7 +35,7 @@ describe('observability through the gateway', () => {
     otlp = await startOtlpReceiver();
     const metricsPort = await freePort();
     metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-    gw = await startGateway({ settingsYaml: `metrics:\n  listen: 127.0.0.1:${metricsPort}\ntracing:\n  otlp_endpoint: ${otlp.url}\n` });
+    gw = await startTestGateway({ settingsYaml: `metrics:\n  listen: 127.0.0.1:${metricsPort}\ntracing:\n  otlp_endpoint: ${otlp.url}\n` });
     upstream = await startHeaderEcho();
     await writeFile(join(gw.dir, 'scopes.yml'), 'groups:\n  agents: [use]\nscopes:\n  use:\n    servers:\n      echo:\n        tools: [echo]\n');
     await gw.writeService('echo', `upstream: ${upstream.url}\ntools:\n  - name: echo\n  - name: add\n`);

@@ -5,7 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startGateway, startHeaderEcho, type TestGateway } from '../../control/caddy/gateway-fixture.js';
+import { startTestGateway, type TestGateway } from '../../../testkit/gateway.js';
+import { startHeaderEcho } from '../../../testkit/header-echo.js';
 import { eventually } from '../../helpers/eventually.js';
 
 const SCOPES = 'groups:\n  devs: [forecast]\nscopes:\n  forecast:\n    servers:\n      echo:\n        tools: [get_forecast]\n';
@@ -17,7 +18,7 @@ describe('API key revocation', { timeout: 240_000 }, () => {
 
   before(async () => {
     echo = await startHeaderEcho();
-    await writeFile(join((gw = await startGateway()).dir, 'scopes.yml'), SCOPES);
+    await writeFile(join((gw = await startTestGateway()).dir, 'scopes.yml'), SCOPES);
     await gw.writeService('echo', `upstream: ${echo.url}\n`);
     const applied = await gw.cli('apply');
     assert.equal(applied.code, 0, applied.stderr);
