@@ -93,6 +93,13 @@ export function forwardAuthHandler(service: string, authd: string, copyIdentity 
   };
 }
 
+/**
+ * `X-Accel-Buffering: no` on every answer of an upstream, so on every stream: a header Caddy
+ * sets unconditionally is expressible in a Caddyfile too (`header_down`), and on a JSON answer
+ * it changes nothing.
+ */
+export const STREAM_RESPONSE_HEADERS = { set: { 'X-Accel-Buffering': ['no'] } };
+
 export function upstreamProxyHandler(t: ProxyTarget): CaddyHandler {
   const request: Record<string, unknown> = {};
   // No token passthrough (MCP spec, Security Best Practices): the client's token stays here.
@@ -114,7 +121,10 @@ export function upstreamProxyHandler(t: ProxyTarget): CaddyHandler {
     flush_interval: -1,
     transport,
   };
-  if (Object.keys(request).length) handler.headers = { request };
+  // Streamed answers (SSE: GET streams, streamed tool calls, 2026-07-28 subscriptions/listen)
+  // tell proxies in front of the gateway not to buffer them (spec 2026-07-28, Streamable HTTP,
+  // "Receiving Messages"); Caddy itself flushes at once (flush_interval -1).
+  handler.headers = { ...(Object.keys(request).length ? { request } : {}), response: STREAM_RESPONSE_HEADERS };
   if (t.upstreams.length > 1) {
     // MCP sessions live in one upstream process: `first` keeps every client on the first
     // healthy upstream and fails over when it stops answering, instead of spreading a session.

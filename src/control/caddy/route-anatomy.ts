@@ -14,6 +14,8 @@ export interface RouteAnatomy {
   flushInterval?: unknown;
   dropsAuthorization?: boolean;
   upstreamHeaders?: Record<string, string>;
+  /** Headers Caddy sets on the answers it proxies (X-Accel-Buffering). */
+  responseHeaders?: Record<string, string>;
   maxBodyBytes?: number;
 }
 
@@ -52,6 +54,8 @@ export function routeAnatomy(route: CaddyRoute): RouteAnatomy {
     a.dropsAuthorization = (request?.delete ?? []).includes('Authorization');
     const set = Object.entries(request?.set ?? {}).filter(([k]) => k !== 'Host');
     if (set.length) a.upstreamHeaders = Object.fromEntries(set.map(([k, v]) => [k, v.join(', ')]));
+    const down = Object.entries((h.headers as { response?: { set?: Record<string, string[]> } } | undefined)?.response?.set ?? {});
+    if (down.length) a.responseHeaders = Object.fromEntries(down.map(([k, v]) => [k, v.join(', ')]));
   }
   return a;
 }

@@ -12,7 +12,8 @@ export type RegistryRight = (typeof REGISTRY_RIGHTS)[number];
 /**
  * Methods a server grant allows when it lists none: what standard clients do on connect
  * (inspector-cli sets logging/setLevel, IDEs list prompts and resources, 2026-07-28 clients
- * ask server/discover and listen for subscriptions) and what uses a grant's lists. The named
+ * ask server/discover and listen for subscriptions, and poll the tasks their calls created —
+ * each task only by its creator, see authd) and what uses a grant's lists. The named
  * ones (tools/call, prompts/get, resources/read, resources/(un)subscribe) still need their
  * target in `tools:`, `prompts:` or `resources:`, which default to none.
  */
@@ -33,6 +34,9 @@ export const DEFAULT_METHODS = [
   'resources/read',
   'resources/subscribe',
   'resources/unsubscribe',
+  'tasks/get',
+  'tasks/update',
+  'tasks/cancel',
 ];
 
 const pattern = z.string().min(1);
@@ -43,6 +47,11 @@ export const serverGrantSchema = z
     tools: z.array(pattern).default([]),
     prompts: z.array(pattern).default([]),
     resources: z.array(pattern).default([]),
+    /**
+     * 2026-07-28 `Mcp-Param-{Name}` headers (tool arguments a tool's schema mirrors with
+     * `x-mcp-header`) → the values (patterns) tools/call may carry; every one named must be sent.
+     */
+    params: ownRecord(z.array(pattern).min(1)).optional(),
     /** What each caller this grant admits may spend on the server (rate, burst, per tool). */
     limits: callerLimitsSchema.optional(),
   })
@@ -109,6 +118,7 @@ export const SCOPES_HINTS: HintTable = {
   commands: 'use true or false',
   methods: 'use JSON-RPC method names or patterns: [initialize, tools/list, tools/call, "notifications/*"]',
   tools: 'use tool names or patterns: [get_forecast, "get_*"]; under limits: a map of tool name → { rate, burst }',
+  params: 'use a map of Mcp-Param header name (the x-mcp-header name, without Mcp-Param-) → allowed values or patterns: { Region: [eu-west1, "eu-*"] }',
   rate: LIMITS_HINTS.rate,
   burst: LIMITS_HINTS.burst,
   'unknown:': 'allowed top-level keys: groups, scopes',

@@ -14,6 +14,13 @@ export interface PolicyRequest {
   method?: string;
   /** Tool name (tools/call), prompt name (prompts/get) or resource URI (resources/read …). */
   name?: string;
+  /** 2026-07-28 Mcp-Param-* values (decoded) by lower-case name; a grant with `params:` checks them. */
+  params?: Readonly<Record<string, string>>;
+  /**
+   * The request is 2026-07-28, whose servers must refuse Mcp-Param-* headers that disagree with
+   * the body: only then are the headers a basis for a decision (spec 2026-07-28, Server Validation).
+   */
+  paramsChecked?: boolean;
 }
 
 /** Methods whose target is named, and which list of a grant names the allowed targets. */
@@ -88,12 +95,26 @@ export function decideForGroups(policy: Policy, groups: readonly string[], reque
   if (!list) {
     return { allowed: true, scope: methodGranted[0]!.scope, pattern: methodGranted[0]!.pattern, reason: `scope ${methodGranted[0]!.scope} grants ${request.method}` };
   }
-  const granted = methodGranted.find((g) => matchesAny(g.grant[list], request.name!));
-  if (!granted) {
+  const named = methodGranted.filter((g) => matchesAny(g.grant[list], request.name!));
+  if (named.length === 0) {
     const kind = list === 'tools' ? 'tool' : list === 'prompts' ? 'prompt' : 'resource';
     return { allowed: false, missing, reason: `${kind} "${request.name}" is not granted on server "${request.server}"` };
   }
+  const granted = request.method === 'tools/call' ? named.find((g) => paramsProblem(g.grant, request) === undefined) : named[0];
+  if (!granted) return { allowed: false, missing, reason: paramsProblem(named[0]!.grant, request)! };
   return { allowed: true, scope: granted.scope, pattern: granted.pattern, reason: `scope ${granted.scope} grants ${describeRight(request)}` };
+}
+
+/** Why a grant's `params:` refuse this tools/call, or undefined when it has none or they all match. */
+function paramsProblem(grant: ServerGrant, request: PolicyRequest): string | undefined {
+  if (!grant.params) return undefined;
+  for (const [name, allowed] of Object.entries(grant.params)) {
+    if (!request.paramsChecked) return `Mcp-Param-${name} is constrained: only 2026-07-28 requests (whose headers servers check against the body) may call it`;
+    const value = request.params?.[name.toLowerCase()];
+    if (value === undefined) return `Mcp-Param-${name} is constrained and the request does not carry it`;
+    if (!matchesAny(allowed, value)) return `Mcp-Param-${name} "${value}" is not granted on server "${request.server}"`;
+  }
+  return undefined;
 }
 
 /**

@@ -32,12 +32,21 @@ export const AUTHD_ONLY_HEADERS: readonly string[] = ['X-Mcpgw*', 'X_mcpgw*', 'X
 /** The session-less protocol revision: each request names its method in headers (Mcp-Method, Mcp-Name). */
 export const MODERN_PROTOCOL_VERSION = '2026-07-28';
 
+/**
+ * Every protocol version the gateway's parts speak (the stdio host serves each; authd applies
+ * each one's header rules): 2026-07-28 and the initialize-based versions of the MCP SDK. A request
+ * naming another gets 400 UnsupportedProtocolVersionError (-32022) listing these.
+ */
+export const KNOWN_PROTOCOL_VERSIONS: readonly string[] = [MODERN_PROTOCOL_VERSION, '2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05', '2024-10-07'];
+
 /** MCP transport headers (2026-07-28 adds Mcp-Method / Mcp-Name / Mcp-Param-*). */
 export const MCP_HEADER = {
   method: 'Mcp-Method',
   name: 'Mcp-Name',
   protocolVersion: 'Mcp-Protocol-Version',
   sessionId: 'Mcp-Session-Id',
+  /** Prefix of the 2026-07-28 headers that mirror tool arguments (`x-mcp-header`). */
+  paramPrefix: 'Mcp-Param-',
 } as const;
 
 /** node lower-cases incoming header names: the key to read `req.headers` with. */

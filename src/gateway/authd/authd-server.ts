@@ -19,6 +19,7 @@ import { ApiKeySource } from './api-key-source.js';
 import type { JwtVerifier } from '../../core/identity/jwt-verifier.js';
 import { AUTHD_PATH, headerKey, MCP_HEADER, MCPGW_HEADER, RESOURCE_METADATA_PATH } from '../../core/wire/contract.js';
 import { decodeBodyHeader } from '../../core/wire/body-header.js';
+import { mcpParamHeaders } from '../../core/wire/mcp-request.js';
 
 /** Room for the other headers (Authorization, Mcp-*, X-Forwarded-*) beside the body header. */
 const HEADER_ALLOWANCE = 64 * 1024;
@@ -70,21 +71,27 @@ export function verifyRequestOf(req: IncomingMessage): VerifyRequest {
     body: bodyText(req),
     mcpMethod: headerText(req, headerKey(MCP_HEADER.method)),
     mcpName: headerText(req, headerKey(MCP_HEADER.name)),
+    protocolVersion: headerText(req, headerKey(MCP_HEADER.protocolVersion)),
+    mcpParams: mcpParamHeaders(req.headers, (v) => Buffer.from(v, 'latin1').toString('utf8')),
     origin: headerText(req, 'origin'),
     requestId: headerText(req, headerKey(MCPGW_HEADER.requestId)),
     traceId: traceIdOf(headerText(req, 'traceparent')),
-    sessionId: sessionIdOf(req),
+    sessionId: sessionOf(req)?.id,
   };
 }
 
-/** The MCP session a request belongs to: Streamable HTTP's header, or legacy SSE's `?sessionId=` on the original URI. */
-function sessionIdOf(req: IncomingMessage): string | undefined {
+/**
+ * The MCP session a request belongs to: Streamable HTTP's Mcp-Session-Id header, or legacy SSE's
+ * `?sessionId=` on the original URI (the one rule for both; session binding and stream order use it).
+ */
+export function sessionOf(req: IncomingMessage): { id: string; transport: 'streamable-http' | 'sse' } | undefined {
   const header = headerText(req, headerKey(MCP_HEADER.sessionId));
-  if (header) return header;
+  if (header) return { id: header, transport: 'streamable-http' };
   const uri = headerText(req, 'x-forwarded-uri');
   if (!uri) return undefined;
   try {
-    return new URL(uri, 'http://gateway').searchParams.get('sessionId') ?? undefined;
+    const id = new URL(uri, 'http://gateway').searchParams.get('sessionId');
+    return id ? { id, transport: 'sse' } : undefined;
   } catch {
     return undefined;
   }
@@ -167,7 +174,10 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
     if (path === AUTHD_PATH.verify) {
       const verify = verifyRequestOf(req);
       const carriesCall = () => verify.mcpMethod !== undefined || bodyCarriesRequest(verify.body);
-      return streamOrder.order(headerText(req, headerKey(MCP_HEADER.sessionId)), headerText(req, 'x-forwarded-method'), carriesCall, () => observer.observe(req, verify, () => authorizer.authorize(verify)));
+      // Legacy SSE needs no ordering: its client learns the session id from the open stream.
+      const session = sessionOf(req);
+      const ordered = session?.transport === 'streamable-http' ? session.id : undefined;
+      return streamOrder.order(ordered, headerText(req, 'x-forwarded-method'), carriesCall, () => observer.observe(req, verify, () => authorizer.authorize(verify)));
     }
     if (path === AUTHD_PATH.limits) return limitsAnswer(headerText(req, 'authorization'), authorizer, source, limits);
     if (path === AUTHD_PATH.limitsOf) return limitsOfAnswer(new URL(req.url ?? '/', 'http://authd').searchParams, source, limits);

@@ -13,7 +13,7 @@ import { MalformedRequestError } from '../../core/wire/errors.js';
 import { httpStatusOf, jsonRpcCodeOf } from '../../core/errors.js';
 import type { Identity } from '../../core/identity/identity.js';
 import { parseMcpRequest, type JsonRpcId, type McpCall } from '../../core/wire/mcp-request.js';
-import { decide, groupsGranting, scopesForGroups, type PolicyDecision } from '../../core/policy/policy.js';
+import { decide, groupsGranting, scopesForGroups, type PolicyDecision, type PolicyRequest } from '../../core/policy/policy.js';
 import type { PolicySource } from './policy-source.js';
 import { bearerToken, type TokenVerifier } from '../../core/identity/token-verifier.js';
 import { encodeIdentityHeader } from '../../core/identity/identity-header.js';
@@ -29,6 +29,10 @@ export interface VerifyRequest {
   body?: string;
   mcpMethod?: string;
   mcpName?: string;
+  /** MCP-Protocol-Version: 2026-07-28 makes Mcp-Method/Mcp-Name required and checked. */
+  protocolVersion?: string;
+  /** Mcp-Param-{Name} headers, by lower-case name. */
+  mcpParams?: Record<string, string>;
   origin?: string;
   /** Mcp-Session-Id, or a legacy SSE message POST's sessionId. */
   sessionId?: string;
@@ -56,6 +60,8 @@ export class Authorizer {
   readonly identities = new ExpiringCache<Identity>();
   /** Who opened each session (Mcp-Session-Id, SSE sessionId), per service. */
   readonly sessions = new SessionBindings();
+  /** Who created each task (the tasks extension's taskId), per service. */
+  readonly tasks = new SessionBindings();
   readonly decisions = new ExpiringCache<PolicyDecision>();
 
   constructor(
@@ -137,15 +143,17 @@ export class Authorizer {
 
     let calls: McpCall[];
     let replyId: JsonRpcId;
+    let params: Record<string, string>;
+    let modern: boolean;
     try {
-      ({ calls, replyId } = parseMcpRequest({ body: req.body, mcpMethod: req.mcpMethod, mcpName: req.mcpName }));
+      ({ calls, replyId, params, modern } = parseMcpRequest({ body: req.body, mcpMethod: req.mcpMethod, mcpName: req.mcpName, protocolVersion: req.protocolVersion, mcpParams: req.mcpParams }));
     } catch (err) {
       if (!(err instanceof MalformedRequestError)) throw err;
-      return deny(rpcError(httpStatusOf(err.kind), null, jsonRpcCodeOf(err), err.message, { code: err.code }), err.code, identity);
+      return deny(rpcError(httpStatusOf(err.kind), err.replyId, jsonRpcCodeOf(err), err.message, { code: err.code, ...err.details }), err.code, identity);
     }
 
     const denied: { id: JsonRpcId; method: string | null; name: string | null; missing: string; reason: string }[] = [];
-    const decided = calls.map((call) => ({ call, decision: this.decideCached(token, identity, serviceName, call) }));
+    const decided = calls.map((call) => ({ call, decision: this.decideCached(token, identity, serviceName, call, call.method === 'tools/call' ? { params, paramsChecked: modern } : undefined) }));
     for (const { call, decision } of decided) {
       if (!decision.allowed) denied.push({ id: call.id ?? null, method: call.method ?? null, name: call.name ?? null, missing: decision.missing, reason: decision.reason });
     }
@@ -153,6 +161,13 @@ export class Authorizer {
     if (denied.length === 0 && req.sessionId && this.sessions.check(serviceName, req.sessionId, sessionOwnerOf(identity)) === 'foreign') {
       for (const { call } of decided) this.record(req, identity, call, 403, 'session belongs to another caller');
       return rpcError(403, replyId, RPC_ERROR.FORBIDDEN, 'this session belongs to another caller', { code: 'ERR_SESSION_OWNER', server: serviceName }, {});
+    }
+    // Tasks (tasks/get, tasks/update, tasks/cancel) belong to their creator by the same rule:
+    // the id travels only in the answer to the call that created the task, whose caller polls first.
+    const foreignTask = denied.length === 0 ? calls.find((c) => c.taskId !== undefined && this.tasks.check(serviceName, c.taskId, sessionOwnerOf(identity)) === 'foreign') : undefined;
+    if (foreignTask) {
+      for (const { call } of decided) this.record(req, identity, call, 403, 'task belongs to another caller');
+      return rpcError(403, replyId, RPC_ERROR.FORBIDDEN, 'this task belongs to another caller', { code: 'ERR_TASK_OWNER', server: serviceName }, {});
     }
     // Limits count only what policy allowed, and only when all of it was allowed.
     const verdict = denied.length === 0 && this.limits ? await this.limits.admit({ policy: this.source.current.policy, service, identity, calls: decided }) : undefined;
@@ -218,11 +233,13 @@ export class Authorizer {
     return identity;
   }
 
-  private decideCached(token: string, identity: Identity, server: string, call: McpCall): PolicyDecision {
-    const key = `${token}\u0000${server}\u0000${call.method ?? ''}\u0000${call.name ?? ''}`;
+  private decideCached(token: string, identity: Identity, server: string, call: McpCall, headers?: Pick<PolicyRequest, 'params' | 'paramsChecked'>): PolicyDecision {
+    let key = `${token}\u0000${server}\u0000${call.method ?? ''}\u0000${call.name ?? ''}`;
+    // Mcp-Param-* values are part of what is asked (a grant's `params:` decides on them).
+    if (headers) key += `\u0000${headers.paramsChecked ? 1 : 0}${JSON.stringify(headers.params)}`;
     const cached = this.decisions.get(key);
     if (cached) return cached;
-    const decision = decide(this.source.current.policy, identity, { server, method: call.method, name: call.name });
+    const decision = decide(this.source.current.policy, identity, { server, method: call.method, name: call.name, ...headers });
     this.decisions.set(key, decision, identity.expiresAt ?? Date.now() + API_KEY_CACHE_MS);
     return decision;
   }

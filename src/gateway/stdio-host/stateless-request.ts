@@ -1,15 +1,37 @@
 // A POST without a session: a 2026-07-28 request (no sessions in that revision) or a client
-// that skipped initialize. It is served on its own, briefly attached to the service's child;
-// the answer is JSON, or an SSE stream when the client asked for progress and accepts SSE.
+// that skipped initialize. Its headers are checked against the body by the gateway's one
+// classifier (core/wire/mcp-request, as authd does); it is then served on its own, briefly
+// attached to the service's child; the answer is JSON, or an SSE stream when the client asked
+// for progress and accepts SSE.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isJSONRPCRequest, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { errorResponse, RPC } from './errors.js';
 import type { HostedService } from './hosted-service.js';
 import { headerValue, sendJson } from '../../core/http/http-messages.js';
-import { MODERN_PROTOCOL_VERSION, modernRequestProblem } from './modern-request.js';
+import { mcpParamHeaders, parseMcpRequest } from '../../core/wire/mcp-request.js';
+import { MalformedRequestError } from '../../core/wire/errors.js';
+import { jsonRpcCodeOf } from '../../core/errors.js';
+import { headerKey, MCP_HEADER, MODERN_PROTOCOL_VERSION } from '../../core/wire/contract.js';
+
+export interface RequestProblem {
+  status: number;
+  body: JSONRPCMessage;
+}
+
+/** Why a session-less request must be refused (400 and the spec's JSON-RPC error), or undefined when it may be served. */
+export function statelessRequestProblem(req: Pick<IncomingMessage, 'headers'>, body: unknown): RequestProblem | undefined {
+  const header = (name: string) => headerValue(req as IncomingMessage, headerKey(name));
+  try {
+    parseMcpRequest({ message: body, protocolVersion: header(MCP_HEADER.protocolVersion), mcpMethod: header(MCP_HEADER.method), mcpName: header(MCP_HEADER.name), mcpParams: mcpParamHeaders(req.headers) });
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof MalformedRequestError)) throw err;
+    return { status: 400, body: errorResponse(err.replyId, jsonRpcCodeOf(err), err.message, err.details) };
+  }
+}
 
 export function serveStatelessRequest(service: HostedService, req: IncomingMessage, res: ServerResponse, body: unknown): void {
-  const problem = modernRequestProblem(req.headers, body);
+  const problem = statelessRequestProblem(req, body);
   if (problem) return sendJson(res, problem.status, problem.body);
   if (Array.isArray(body)) {
     return sendJson(res, 400, errorResponse(null, RPC.INVALID_REQUEST, 'Bad Request: a batch needs a session — send initialize first'));
@@ -20,7 +42,7 @@ export function serveStatelessRequest(service: HostedService, req: IncomingMessa
     return sendJson(res, 400, errorResponse(null, RPC.INVALID_REQUEST, 'Bad Request: not a JSON-RPC message'));
   }
   const request = body;
-  const modern = headerValue(req, 'mcp-protocol-version') === MODERN_PROTOCOL_VERSION;
+  const modern = headerValue(req, headerKey(MCP_HEADER.protocolVersion)) === MODERN_PROTOCOL_VERSION;
   const wantsProgress = (request.params?._meta as { progressToken?: unknown } | undefined)?.progressToken !== undefined;
   const stream = wantsProgress && (headerValue(req, 'accept') ?? '').includes('text/event-stream');
   let done = false;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { modernRequestProblem } from '../../../src/gateway/stdio-host/modern-request.js';
+import { statelessRequestProblem } from '../../../src/gateway/stdio-host/stateless-request.js';
 import { everythingYaml, startHostFor } from './stdio-checkout.js';
 
 const META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': {} };
@@ -61,7 +61,9 @@ test('a 2025-03-26 client gets that version back, a session, and is served witho
   assert.equal((await post(url, { jsonrpc: '2.0', id: 2, method: 'tools/list' }, { 'mcp-session-id': session })).status, 404);
 });
 
-test('request header checks: unsupported version, missing or mismatched headers, Base64 names', () => {
+const modernRequestProblem = (headers: Record<string, string>, body: unknown) => statelessRequestProblem({ headers }, body);
+
+test('request header checks (the one classifier, core/wire/mcp-request): unsupported version, missing or mismatched headers, Base64 names', () => {
   const body = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'wetter-München' } };
   const base = { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call' };
   const encoded = `=?base64?${Buffer.from('wetter-München').toString('base64')}?=`;
