@@ -44,6 +44,8 @@ export interface TestGatewayOptions<Idp extends StartedIdp | undefined = undefin
   /** API keys to create before authd starts: key name → groups; the keys are in `keys`. */
   apiKeys?: Record<string, string[]>;
   allowedOrigins?: string[];
+  /** More fields of the identity provider's entry in mcpgw.yaml, indented by 6 (e.g. a token_exchange client). */
+  identityYaml?: string;
   /** More mcpgw.yaml sections (metrics, audit, tracing, search …). */
   settingsYaml?: string;
   /** Environment Caddy runs with (secrets by reference). */
@@ -134,7 +136,7 @@ export async function gatewayCheckout<Idp extends StartedIdp | undefined = undef
         caddyAdmin: at(ports.admin),
         authdListen: at(ports.authd),
         allowedOrigins: options.allowedOrigins ?? [],
-        identity: idp ? { issuer: idp.issuer, audience: url } : undefined,
+        identity: idp ? { issuer: idp.issuer, audience: url, extra: options.identityYaml } : undefined,
         more: daemons + (options.settingsYaml ?? ''),
       }),
     );

@@ -1,7 +1,7 @@
 // A small real MCP server (the SDK's Server over Streamable HTTP, stateless) on a loopback port
 // chosen by the OS. Its tools can be changed between probes, ListTools can be paged or slowed
 // down, and it can demand a bearer token.
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -28,6 +28,17 @@ export interface RunningSdkServer {
   close(): Promise<void>;
 }
 
+/** Answer one HTTP request with a fresh server instance (stateless Streamable HTTP, JSON answers). */
+export async function serveStateless(server: { connect(t: StreamableHTTPServerTransport): Promise<void>; close(): Promise<void> }, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  res.on('close', () => {
+    void transport.close();
+    void server.close();
+  });
+  await server.connect(transport);
+  await transport.handleRequest(req, res);
+}
+
 export function sampleTool(name: string, description = `The ${name} tool`): Tool {
   return { name, description, inputSchema: { type: 'object', properties: { city: { type: 'string', description: 'a city' } } } };
 }
@@ -50,13 +61,7 @@ export async function startSdkServer(options: SdkServerOptions = {}): Promise<Ru
       const end = start + Math.max(size, 1);
       return { tools: state.tools.slice(start, end), ...(end < state.tools.length ? { nextCursor: String(end) } : {}) };
     });
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on('close', () => {
-      void transport.close();
-      void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req, res);
+    await serveStateless(server, req, res);
   });
   await new Promise<void>((resolve) => http.listen(options.port ?? 0, '127.0.0.1', resolve));
   state.port = (http.address() as AddressInfo).port;

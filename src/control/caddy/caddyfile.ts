@@ -29,6 +29,12 @@ function matcherLines(m: CaddyMatcher): string[] {
   return lines;
 }
 
+/** A copy_headers token: `Name`, or `From>To` for authd's header copied under another name (the upstream credential → Authorization). */
+function copiedHeader([to, values]: [string, string[]]): string {
+  const from = /^\{http\.reverse_proxy\.header\.([^}]+)\}$/.exec(values[0] ?? '')?.[1] ?? to;
+  return from === to ? to : `${from}>${to}`;
+}
+
 function forwardAuth(h: CaddyHandler): string[] {
   const upstreams = (h.upstreams as { dial: string }[]).map((u) => u.dial).join(' ');
   const { set, replace } = (h.headers as { request: { set: Record<string, string[]>; replace?: Record<string, { search_regexp: string; replace: string }[]> } }).request;
@@ -37,7 +43,7 @@ function forwardAuth(h: CaddyHandler): string[] {
   const copied = ((h.handle_response as { routes: { handle: { request: { set?: Record<string, unknown> } }[] }[] }[])[0]!.routes[0]!.handle[0]!.request.set);
   return block(`forward_auth ${upstreams}`, [
     `uri ${(h.rewrite as { uri: string }).uri}`,
-    ...(copied ? [`copy_headers ${Object.keys(copied).join(' ')}`] : []),
+    ...(copied ? [`copy_headers ${Object.entries(copied as Record<string, string[]>).map(copiedHeader).join(' ')}`] : []),
     // forward_auth sets X-Forwarded-Method and X-Forwarded-Uri itself.
     ...Object.entries(set).filter(([k]) => !k.startsWith('X-Forwarded-')).map(([k, v]) => `header_up ${k} ${token(v[0]!)}`),
     // Three arguments: a regular-expression replace, run after the sets (as in the JSON).

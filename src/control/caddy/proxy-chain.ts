@@ -4,7 +4,7 @@
 import type { CaddyHandler } from './caddy-json.js';
 import { BODY_HEADER_ESCAPES } from '../../core/wire/body-header.js';
 import { escapeLiteral } from './upstream-headers.js';
-import { AUTHD_ONLY_HEADERS, AUTHD_PATH, COPIED_IDENTITY_HEADERS, MCPGW_HEADER } from '../../core/wire/contract.js';
+import { AUTHD_ONLY_HEADERS, AUTHD_PATH, COPIED_IDENTITY_HEADERS, MCPGW_HEADER, UPSTREAM_CREDENTIAL_HEADER } from '../../core/wire/contract.js';
 import { REQUEST_ID_TO_ACCESS_LOG } from './access-log.js';
 
 
@@ -20,6 +20,8 @@ export interface ProxyTarget {
   /** authd's dial address (host:port). */
   authd: string;
   passAuthorization: boolean;
+  /** authd answers with the caller's upstream token (upstream_auth token_exchange / delegated_oauth); Caddy sends it as Authorization. */
+  upstreamCredential?: boolean;
   /** Header values already in Caddy form (placeholders for env secrets). */
   headers: Record<string, string>;
   upstreams: { dial: string; tls: boolean }[];
@@ -57,13 +59,18 @@ export function dialOfListen(listen: string): string {
   return listen.startsWith(':') ? `127.0.0.1${listen}` : listen;
 }
 
-/** On authd's 2xx: copy identity onto the request, or (auth: none) make sure none reaches the upstream. */
-function onAllowed(copyIdentity: boolean): CaddyHandler {
+/**
+ * On authd's 2xx: copy identity onto the request, or (auth: none) make sure none reaches the
+ * upstream; with a per-caller upstream credential, authd's token replaces the client's Authorization.
+ */
+function onAllowed(copyIdentity: boolean, upstreamCredential: boolean): CaddyHandler {
   if (!copyIdentity) return { handler: 'headers', request: { delete: [...COPIED_IDENTITY_HEADERS] } };
-  return { handler: 'headers', request: { set: Object.fromEntries(COPIED_IDENTITY_HEADERS.map((h) => [h, [`{http.reverse_proxy.header.${h}}`]])) } };
+  const set: Record<string, string[]> = Object.fromEntries(COPIED_IDENTITY_HEADERS.map((h) => [h, [`{http.reverse_proxy.header.${h}}`]]));
+  if (upstreamCredential) set.Authorization = [`{http.reverse_proxy.header.${UPSTREAM_CREDENTIAL_HEADER}}`];
+  return { handler: 'headers', request: { set } };
 }
 
-export function forwardAuthHandler(service: string, authd: string, copyIdentity = true, bodyToAuthd = true): CaddyHandler {
+export function forwardAuthHandler(service: string, authd: string, copyIdentity = true, bodyToAuthd = true, upstreamCredential = false): CaddyHandler {
   return {
     handler: 'reverse_proxy',
     upstreams: [{ dial: authd }],
@@ -89,7 +96,7 @@ export function forwardAuthHandler(service: string, authd: string, copyIdentity 
     // 2xx: continue (with identity when asked); anything else (401/403/400, 503 for a disabled
     // or gated service, or a 502 when authd is down) goes to the client as is — the upstream
     // is never reached.
-    handle_response: [{ match: { status_code: [2] }, routes: [{ handle: [onAllowed(copyIdentity)] }] }],
+    handle_response: [{ match: { status_code: [2] }, routes: [{ handle: [onAllowed(copyIdentity, upstreamCredential)] }] }],
   };
 }
 
@@ -105,7 +112,8 @@ export function upstreamProxyHandler(t: ProxyTarget): CaddyHandler {
   // No token passthrough (MCP spec, Security Best Practices): the client's token stays here.
   // A definition that sets Authorization replaces it anyway — and Caddy runs deletes after
   // sets, so deleting too would drop the definition's own credential.
-  const setsAuthorization = Object.keys(t.headers).some((h) => h.toLowerCase() === 'authorization');
+  // A per-caller credential was set in place of the client's token on authd's 2xx (onAllowed).
+  const setsAuthorization = t.upstreamCredential || Object.keys(t.headers).some((h) => h.toLowerCase() === 'authorization');
   if (!t.passAuthorization && !setsAuthorization) request.delete = ['Authorization'];
   const set: Record<string, string[]> = Object.fromEntries(Object.entries(t.headers).map(([k, v]) => [k, [v]]));
   if (t.upstreams.some((u) => u.tls)) set.Host = ['{http.reverse_proxy.upstream.hostport}'];
@@ -141,7 +149,7 @@ export function proxyChain(t: ProxyTarget): CaddyHandler[] {
     { handler: 'request_body', max_size: t.maxBodyBytes + 1 },
     { handler: 'headers', request: { delete: [...AUTHD_ONLY_HEADERS] } },
   ];
-  chain.push(forwardAuthHandler(t.service, t.authd, t.copyIdentity, t.bodyToAuthd ?? true));
+  chain.push(forwardAuthHandler(t.service, t.authd, t.copyIdentity, t.bodyToAuthd ?? true, t.upstreamCredential ?? false));
   if (t.stripPrefix) chain.push({ handler: 'rewrite', strip_path_prefix: t.stripPrefix });
   if (t.addPrefix) chain.push({ handler: 'rewrite', uri: `${t.addPrefix}{http.request.uri.path}` });
   // Only requests authd let through reach this: their access line names the request id authd recorded.

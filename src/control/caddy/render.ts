@@ -10,6 +10,7 @@ import { publicUrl, type Settings } from '../../core/config/settings.js';
 import { SERVER_NAME, type CaddyConfig, type CaddyRoute, type CaddyServer } from './caddy-json.js';
 import { dialOf, dialOfListen, jsonResponse, proxyChain, upstreamQueryOf, type ProxyTarget } from './proxy-chain.js';
 import { caddyHeaderValue } from './upstream-headers.js';
+import { perCallerCredential } from '../../core/config/upstream-auth.js';
 import { REGISTRY_PATH, RESOURCE_METADATA_PATH, UI_PATH, LIMITS_PATH, AUTHD_PATH, MCP_HEADER, MODERN_PROTOCOL_VERSION } from '../../core/wire/contract.js';
 import { accessLogging, serverAccessLogs } from './access-log.js';
 import { withVersionFeatures, type CaddyVersion } from './caddy-version.js';
@@ -83,6 +84,7 @@ function targetFor(svc: ServiceDefinition, input: RenderInput, warnings: string[
     copyIdentity: svc.auth === 'required',
     authd: dialOfListen(input.settings.authd.listen),
     passAuthorization: svc.pass_authorization,
+    upstreamCredential: perCallerCredential(svc.upstream_auth),
     headers,
     upstreams: stdio ? [{ dial: dialOfListen(input.settings.stdio_host.listen), tls: false }] : svc.upstreams.map(dialOf),
     maxBodyBytes: svc.limits.max_body_bytes,

@@ -8,7 +8,8 @@ export interface RouteAnatomy {
   /** Path matchers, or `(origin check)` / `(fallback)`. */
   match: string;
   respond?: { status: number | string; body: string };
-  auth?: { authd: string; uri: string; service?: string };
+  /** `copies`: what authd's 2xx puts on the request (header → authd's header it is copied from). */
+  auth?: { authd: string; uri: string; service?: string; copies?: Record<string, string> };
   rewrite: { stripPrefix?: string; uri?: string };
   upstreams?: string[];
   flushInterval?: unknown;
@@ -31,6 +32,21 @@ function matchOf(route: CaddyRoute): string {
   return '(fallback)';
 }
 
+/** The request headers a forward_auth's 2xx routes set from authd's answer (`{http.reverse_proxy.header.X}`). */
+function copiedOnAllow(h: CaddyHandler): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const response of (h.handle_response as { routes?: CaddyRoute[] }[] | undefined) ?? []) {
+    for (const handler of flatten((response.routes ?? []).flatMap((r) => r.handle))) {
+      const set = (handler.request as { set?: Record<string, string[]> } | undefined)?.set ?? {};
+      for (const [name, [value]] of Object.entries(set)) {
+        const from = /^\{http\.reverse_proxy\.header\.([^}]+)\}$/.exec(value ?? '')?.[1];
+        if (from) out[name] = from;
+      }
+    }
+  }
+  return out;
+}
+
 export function routeAnatomy(route: CaddyRoute): RouteAnatomy {
   const a: RouteAnatomy = { match: matchOf(route), rewrite: {} };
   for (const h of flatten(route.handle)) {
@@ -47,6 +63,8 @@ export function routeAnatomy(route: CaddyRoute): RouteAnatomy {
     const sub = (h.rewrite as { uri?: string } | undefined)?.uri;
     if (sub) {
       a.auth = { authd: dials.join(' '), uri: sub, service: request?.set?.[MCPGW_HEADER.service]?.[0] };
+      const copies = copiedOnAllow(h);
+      if (Object.keys(copies).length) a.auth.copies = copies;
       continue;
     }
     a.upstreams = dials;

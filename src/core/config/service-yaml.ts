@@ -17,7 +17,7 @@ export interface ServiceFields {
   [key: string]: unknown;
 }
 
-const ORDER = ['name', 'path', 'description', 'tags', 'enabled', 'transport', 'upstream', 'command', 'headers', 'auth', 'pass_authorization', 'checks_mcp_headers', 'health', 'limits', 'pin_tools', 'metadata', 'tools'];
+const ORDER = ['name', 'path', 'description', 'tags', 'enabled', 'transport', 'upstream', 'command', 'headers', 'upstream_auth', 'auth', 'pass_authorization', 'checks_mcp_headers', 'health', 'limits', 'pin_tools', 'metadata', 'tools'];
 
 export function renderServiceYaml(fields: ServiceFields, comment?: string): string {
   const ordered: Record<string, unknown> = {};

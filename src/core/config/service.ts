@@ -4,6 +4,7 @@ import { duration, httpUrl } from './common.js';
 import { literalSecretReason } from './secrets.js';
 import type { HintTable } from './yaml-document.js';
 import { checkServiceBurst, LIMITS_HINTS, serviceLimitFields } from './limits.js';
+import { UPSTREAM_AUTH_HINTS, upstreamAuthConflicts, upstreamAuthSchema } from './upstream-auth.js';
 
 export const SERVICE_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 export const TRANSPORTS = ['streamable-http', 'sse', 'stdio'] as const;
@@ -60,6 +61,8 @@ export const serviceSchema = z
     upstream: z.union([httpUrl, z.array(httpUrl).min(1)]).optional(),
     command: commandSchema.optional(),
     headers: headers.optional(),
+    /** Which credential goes upstream: static `headers:` (default), token_exchange or delegated_oauth (upstream-auth.ts). */
+    upstream_auth: upstreamAuthSchema.default({ mode: 'static' }),
     /** `none` serves without authd — local development only; apply warns every time. */
     auth: z.enum(['required', 'none']).default('required'),
     /** Send the client's Authorization header upstream. Off: the MCP spec forbids token passthrough. */
@@ -111,6 +114,7 @@ export const serviceSchema = z
     if (s.upstream !== undefined && s.transport === 'stdio') {
       ctx.addIssue({ code: 'custom', path: ['transport'], message: 'is "stdio" but the service has an "upstream" URL' });
     }
+    for (const c of upstreamAuthConflicts(s)) ctx.addIssue({ code: 'custom', path: c.path, message: c.message, params: { code: 'E_UPSTREAM_AUTH_CONFLICT', hint: c.hint } });
   })
   .transform((s) => ({
     ...s,
@@ -134,10 +138,11 @@ export const SERVICE_HINTS: HintTable = {
   interval: 'use a duration like 30s or 5m',
   timeout: 'use a duration like 5s',
   auth: 'use "required" (default) or "none" for local development',
+  ...UPSTREAM_AUTH_HINTS,
   rate: LIMITS_HINTS.rate,
   burst: LIMITS_HINTS.burst,
   concurrent_per_caller: LIMITS_HINTS.concurrent_per_caller,
   lease: LIMITS_HINTS.lease,
   'unknown:limits': 'allowed limits: max_concurrent, timeout, memory_mb, max_body_bytes, rate, burst, tools, concurrent_per_caller, lease',
-  'unknown:': 'allowed fields: name, path, description, tags, enabled, transport, upstream, command, headers, auth, pass_authorization, checks_mcp_headers, health, limits, pin_tools, tools, metadata',
+  'unknown:': 'allowed fields: name, path, description, tags, enabled, transport, upstream, command, headers, upstream_auth, auth, pass_authorization, checks_mcp_headers, health, limits, pin_tools, tools, metadata',
 };

@@ -5,6 +5,7 @@ import type { HintTable } from './yaml-document.js';
 import { DEFAULT_LISTEN } from '../wire/contract.js';
 import { LIMITS_HINTS, limitsSettingsSchema } from './limits.js';
 import { rotationInterval } from '../state/rotated-files.js';
+import { secretReference } from './upstream-auth.js';
 
 const LOOPBACK_ADMIN = /^(unix\/\/.+|(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d{1,5})$/;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d{1,5}$/;
@@ -23,6 +24,15 @@ export const identityProviderSchema = z
     groups_claim: z.string().default('groups'),
     algorithms: z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'])).default(['RS256', 'PS256', 'ES256', 'EdDSA']),
     clock_skew: duration.default('30s'),
+    /** The gateway's own client at this provider for RFC 8693 token exchange (upstream_auth: token_exchange). */
+    token_exchange: z
+      .object({
+        client_id: z.string().min(1),
+        /** By reference only: the gateway's credential never sits in a file in git. */
+        client_secret: secretReference('client_secret'),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -112,6 +122,14 @@ export const settingsSchema = z
       })
       .strict()
       .default({}),
+    /** Per-user upstream credentials (upstream_auth: delegated_oauth), kept encrypted in the state dir. */
+    upstream_credentials: z
+      .object({
+        /** AES-256-GCM key material (32+ random bytes, e.g. `openssl rand -base64 32`), by reference only. */
+        encryption_key: secretReference('encryption_key').optional(),
+      })
+      .strict()
+      .default({}),
     state_dir: z.string().default('.mcpgw'),
     search: z
       .object({
@@ -142,7 +160,7 @@ export const SETTINGS_HINTS: HintTable = {
   url: 'use redis://127.0.0.1:6379 or a reference like ${env:REDIS_URL}',
   'unknown:limits': 'limits has one section: redis',
   'unknown:limits.redis': 'redis has url, on_unavailable, command_timeout, key_prefix',
-  'unknown:': 'allowed sections: gateway, caddy, authd, registry_server, stdio_host, web, identity, limits, metrics, audit, tracing, state_dir, search',
+  'unknown:': 'allowed sections: gateway, caddy, authd, registry_server, stdio_host, web, identity, limits, metrics, audit, tracing, upstream_credentials, state_dir, search',
   max_size: 'use a size, e.g. 100MB',
   rotate_every: 'use a duration, e.g. 1d or 12h',
   otlp_endpoint: 'use the collector\'s OTLP/HTTP traces URL, e.g. http://127.0.0.1:4318/v1/traces',

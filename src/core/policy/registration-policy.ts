@@ -53,6 +53,8 @@ function referencesOf(svc: ServiceDefinition | undefined): { field: string; kind
   for (const [name, value] of Object.entries(svc.headers ?? {})) for (const r of secretReferences(value)) out.push({ field: `headers.${name}`, ...r });
   const env = typeof svc.command === 'object' && !Array.isArray(svc.command) ? svc.command.env : undefined;
   for (const [name, value] of Object.entries(env ?? {})) for (const r of secretReferences(value)) out.push({ field: `command.env.${name}`, ...r });
+  const auth = svc.upstream_auth;
+  if (auth?.mode === 'delegated_oauth' && auth.client_secret) for (const r of secretReferences(auth.client_secret)) out.push({ field: 'upstream_auth.client_secret', ...r });
   return out;
 }
 
@@ -93,11 +95,32 @@ export function registrationProblems(policy: Policy, registrant: Registrant, cha
     if (previous.has(`${r.kind}:${r.ref}`) || secretAllowed(grant, r.kind, r.ref, root)) continue;
     refuse('E_SECRET_NOT_ALLOWED', r.field, `\${${r.kind}:${r.ref}} is not a secret your registry rights allow${newUpstreams.length && before ? ' to send to a new upstream' : ''}`, `allowed: ${grant.secrets.join(', ') || 'none'} — ask an admin to add it to registry.secrets`);
   }
+  upstreamAuthProblems(grant, before, after, refuse);
   if (after.auth === 'none' && before?.auth !== 'none') refuse('E_AUTH_NONE_NOT_ALLOWED', 'auth', '"auth: none" opens the service to anyone; only an operator can set it', 'register it with auth: required');
   if (after.pass_authorization && !before?.pass_authorization) {
     refuse('E_PASS_AUTHORIZATION_NOT_ALLOWED', 'pass_authorization', "sends every caller's token to the upstream; only an operator can set it", 'leave pass_authorization off and give the upstream its own credential by reference');
   }
   return problems;
+}
+
+/**
+ * upstream_auth: token exchange mints, from every caller's identity, a token for the audience
+ * the definition names — a registrant choosing it could collect tokens for any service the
+ * provider serves, so it is operator-only. A delegated authorization server is held to the
+ * upstream hosts the registrant may use (its client secret to the secrets, in referencesOf).
+ */
+function upstreamAuthProblems(grant: RegistryGrant, before: ServiceDefinition | undefined, after: ServiceDefinition, refuse: (code: string, field: string, message: string, hint: string) => void): void {
+  const auth = after.upstream_auth;
+  if (auth?.mode === 'token_exchange' && !sameJson(auth, before?.upstream_auth)) {
+    refuse('E_TOKEN_EXCHANGE_NOT_ALLOWED', 'upstream_auth', "token exchange turns every caller's token into one for the audience the definition names; only an operator can set it", 'ask an admin to register it, or use mode: static with a secret your rights allow');
+  }
+  if (auth?.mode === 'delegated_oauth' && auth.authorization_server) {
+    const previous = before?.upstream_auth.mode === 'delegated_oauth' ? before.upstream_auth.authorization_server : undefined;
+    const host = new URL(auth.authorization_server).hostname;
+    if (auth.authorization_server !== previous && !upstreamAdmitted(grant.upstreams, host)) {
+      refuse('E_UPSTREAM_NOT_ALLOWED', 'upstream_auth.authorization_server', `${host} is not among the hosts your registry rights allow`, `allowed: ${grant.upstreams.join(', ') || 'none'} — ask an admin to add it to registry.upstreams`);
+    }
+  }
 }
 
 /** The registrant's rights do not cover what the definition asks for: nothing is written. */

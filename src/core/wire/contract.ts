@@ -7,6 +7,13 @@
  */
 export const IDENTITY_HEADER = 'X-Mcpgw-Identity';
 
+/**
+ * The per-caller upstream credential (`Bearer <token>`, upstream_auth token_exchange or
+ * delegated_oauth) authd answers a 2xx with; Caddy copies it onto the proxied request as
+ * `Authorization`, replacing the client's own token, which never leaves the gateway.
+ */
+export const UPSTREAM_CREDENTIAL_HEADER = 'X-Mcpgw-Upstream-Authorization';
+
 /** The identity headers Caddy copies from authd's answer. */
 export const COPIED_IDENTITY_HEADERS: readonly string[] = [IDENTITY_HEADER];
 

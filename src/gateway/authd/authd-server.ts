@@ -16,6 +16,8 @@ import { PolicySource } from './policy-source.js';
 import { HealthGateSource } from './health-gate-source.js';
 import { TokenVerifier } from '../../core/identity/token-verifier.js';
 import { ApiKeySource } from './api-key-source.js';
+import { UpstreamCredentials } from './upstream-credentials.js';
+import { TokenExchanger } from './token-exchange.js';
 import type { JwtVerifier } from '../../core/identity/jwt-verifier.js';
 import { AUTHD_PATH, headerKey, MCP_HEADER, MCPGW_HEADER, RESOURCE_METADATA_PATH } from '../../core/wire/contract.js';
 import { decodeBodyHeader } from '../../core/wire/body-header.js';
@@ -147,7 +149,8 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
   await gate.refresh();
   gate.watch();
   const limits = new LimitEnforcer(limitCountersFor(settings, source.project.paths.root, log));
-  const authorizer = new Authorizer(settings, source, verifier, observer, gate, limits, apiKeys);
+  const upstream = new UpstreamCredentials(new TokenExchanger(settings.identity.providers, source.project.paths.root));
+  const authorizer = new Authorizer(settings, source, verifier, observer, gate, limits, apiKeys, upstream);
   source.watch(() => {
     authorizer.clearCaches();
     gate.recompute();

@@ -21,6 +21,8 @@ import { unavailabilityOf, unavailableAnswer } from './service-availability.js';
 import { headerKey, IDENTITY_HEADER, MCPGW_HEADER, RESOURCE_METADATA_PATH } from '../../core/wire/contract.js';
 import { rpcError, RPC_ERROR, type AuthdAnswer } from './rpc-answer.js';
 import { limitAnswer, type LimitEnforcer } from './limit-enforcer.js';
+import { upstreamCredentialAnswer, type UpstreamCredentials } from './upstream-credentials.js';
+import { UpstreamCredentialError } from './upstream-credential-errors.js';
 
 /** The parts of Caddy's subrequest authd reads (header values already decoded to text). */
 export interface VerifyRequest {
@@ -75,6 +77,8 @@ export class Authorizer {
     private readonly limits?: LimitEnforcer,
     /** keys.json, checked on every request that presents an API key (api-key-source.ts). */
     private readonly apiKeys?: Pick<ApiKeySource, 'refresh'>,
+    /** Per-caller upstream credentials (upstream_auth token_exchange / delegated_oauth); none: static only. */
+    readonly upstream?: Pick<UpstreamCredentials, 'headersFor'>,
   ) {}
 
   /** Forget every cached identity and decision (policy or keys changed). */
@@ -176,6 +180,17 @@ export class Authorizer {
       for (const { call } of decided) this.record(req, identity, call, answer.status, verdict.reason, verdict.reason === 'rate_limited' ? verdict.limit.name : undefined);
       return answer;
     }
+    // Allowed so far: the upstream credential, if the service takes one per caller; none means no call.
+    let credential: Record<string, string> = {};
+    if (denied.length === 0 && this.upstream) {
+      try {
+        credential = await this.upstream.headersFor(service, identity, token);
+      } catch (err) {
+        if (!(err instanceof UpstreamCredentialError)) throw err;
+        for (const { call } of decided) this.record(req, identity, call, httpStatusOf(err.kind), err.code);
+        return upstreamCredentialAnswer(err, replyId);
+      }
+    }
     for (const { call, decision } of decided) this.record(req, identity, call, decision.allowed ? 200 : 403, decision.reason);
     if (denied.length > 0) {
       const first = denied[0]!;
@@ -185,7 +200,7 @@ export class Authorizer {
       });
     }
     const scopes = scopesForGroups(this.source.current.policy, identity.groups);
-    return { status: 200, headers: { [headerKey(IDENTITY_HEADER)]: encodeIdentityHeader({ ...identity, scopes }) }, body: '' };
+    return { status: 200, headers: { [headerKey(IDENTITY_HEADER)]: encodeIdentityHeader({ ...identity, scopes }), ...credential }, body: '' };
   }
 
   /**

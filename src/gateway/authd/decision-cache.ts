@@ -33,6 +33,11 @@ export class ExpiringCache<T> {
     this.entries.set(key, { value, until });
   }
 
+  /** Drop every entry whose key passes `test` (a scan: for rare events, not the hot path). */
+  deleteWhere(test: (key: string) => boolean): void {
+    for (const key of this.entries.keys()) if (test(key)) this.entries.delete(key);
+  }
+
   clear(): void {
     this.entries.clear();
   }

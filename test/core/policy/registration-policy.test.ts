@@ -75,3 +75,14 @@ test('scopes.yml: the registry grant keeps its short form and refuses bad entrie
   const bad = scopesFileSchema.safeParse({ scopes: { s: { registry: { rights: ['register'], upstreams: ['10.0.0.0/x'], commandz: true } } } });
   assert.equal(bad.success, false);
 });
+
+test('upstream_auth: token exchange is operator-only; delegated OAuth holds its secret and authorization server to the grant', () => {
+  const tx = svc({ upstream: 'https://api.weather.example.com/mcp', upstream_auth: { mode: 'token_exchange', audience: 'https://api.weather.example.com' } });
+  assert.deepEqual(codes(delegate('ops'), tx), ['E_TOKEN_EXCHANGE_NOT_ALLOWED']);
+  assert.deepEqual(codes({ kind: 'operator', subject: 'local operator' }, tx), []);
+  assert.deepEqual(codes(delegate('ops'), { ...tx, description: 'edited' }, tx), [], 'an unchanged exchange may stay in an edit');
+  const delegated = (fields: Record<string, unknown>) => svc({ upstream: 'https://api.weather.example.com/mcp', upstream_auth: { mode: 'delegated_oauth', client_id: 'mcpgw', ...fields } });
+  assert.deepEqual(codes(delegate('weather'), delegated({ client_secret: '${env:WEATHER_CLIENT}', authorization_server: 'https://login.weather.example.com' })), []);
+  assert.deepEqual(codes(delegate('weather'), delegated({ client_secret: '${env:MCPGW_EXCHANGE_SECRET}' })), ['E_SECRET_NOT_ALLOWED']);
+  assert.deepEqual(codes(delegate('weather'), delegated({ authorization_server: 'http://127.0.0.1:9000' })), ['E_UPSTREAM_NOT_ALLOWED']);
+});

@@ -1,0 +1,43 @@
+// The per-caller credential a service's `upstream_auth` asks for: an exchanged token
+// (token_exchange) or the caller's own token at the upstream's authorization server
+// (delegated_oauth); none for static services, whose `headers:` Caddy adds itself.
+import type { ServiceDefinition } from '../../core/config/service.js';
+import type { Identity } from '../../core/identity/identity.js';
+import { jsonRpcCodeOf, httpStatusOf } from '../../core/errors.js';
+import type { JsonRpcId } from '../../core/wire/mcp-request.js';
+import { headerKey, UPSTREAM_CREDENTIAL_HEADER } from '../../core/wire/contract.js';
+import { rpcError, type AuthdAnswer } from './rpc-answer.js';
+import type { TokenExchanger } from './token-exchange.js';
+import { UpstreamCredentialError } from './upstream-credential-errors.js';
+
+/** A delegated-OAuth token source (delegated-tokens.ts). */
+export interface DelegatedTokenSource {
+  accessTokenFor(service: ServiceDefinition, identity: Identity): Promise<string>;
+}
+
+export class UpstreamCredentials {
+  constructor(
+    readonly exchanger: TokenExchanger,
+    readonly delegated?: DelegatedTokenSource,
+  ) {}
+
+  /** authd's extra 2xx headers for this call (the upstream credential), or {} for a static service; throws UpstreamCredentialError. */
+  async headersFor(service: ServiceDefinition, identity: Identity, callerToken: string): Promise<Record<string, string>> {
+    const auth = service.upstream_auth;
+    if (auth.mode === 'static') return {};
+    const token = auth.mode === 'token_exchange' ? await this.exchanger.tokenFor(service.name, auth, identity, callerToken) : await this.delegatedToken(service, identity);
+    return { [headerKey(UPSTREAM_CREDENTIAL_HEADER)]: `Bearer ${token}` };
+  }
+
+  private delegatedToken(service: ServiceDefinition, identity: Identity): Promise<string> {
+    if (!this.delegated) {
+      return Promise.reject(new UpstreamCredentialError('ERR_UPSTREAM_CREDENTIALS_OFF', 'unavailable', `${service.name} uses delegated OAuth, but this authd keeps no user credentials`, 'an admin sets upstream_credentials.encryption_key in mcpgw.yaml and restarts the gateway', { server: service.name }));
+    }
+    return this.delegated.accessTokenFor(service, identity);
+  }
+}
+
+/** The JSON-RPC refusal for a credential authd could not get: what happened and what to do. */
+export function upstreamCredentialAnswer(err: UpstreamCredentialError, id: JsonRpcId): AuthdAnswer {
+  return rpcError(httpStatusOf(err.kind), id, jsonRpcCodeOf(err), `${err.message} — ${err.hint}`, { code: err.code, ...(err.details ?? {}), ...(err.hint ? { hint: err.hint } : {}) });
+}
