@@ -26,7 +26,7 @@ function route(routes: RouteAnatomy[], match: string): RouteAnatomy {
 test('an auth: required service asks authd at /verify for that service, strips its prefix and streams unbuffered', async () => {
   const { config } = await rendered();
   const weather = route(configAnatomy(config), '/weather /weather/*');
-  assert.deepEqual(weather.auth, { authd: '127.0.0.1:18081', uri: '/verify', service: 'weather' });
+  assert.deepEqual(weather.auth, { authd: '127.0.0.1:18081', uri: '/verify', service: 'weather', copies: { 'X-Mcpgw-Identity': 'X-Mcpgw-Identity' } });
   assert.equal(weather.rewrite.stripPrefix, '/weather');
   assert.deepEqual(weather.upstreams, ['127.0.0.1:9000']);
   assert.equal(weather.flushInterval, -1);
@@ -50,6 +50,14 @@ test('the authd subrequest carries the body, service and original method/URI, an
   });
   assert.deepEqual(auth.handle_response[0]!.match, { status_code: [2] });
   assert.deepEqual(Object.keys(auth.handle_response[0]!.routes[0]!.handle[0]!.request.set), ['X-Mcpgw-Identity']);
+});
+
+test('upstream_auth token_exchange: authd\'s per-caller token replaces the client\'s Authorization on 2xx', async () => {
+  const { config } = await rendered();
+  const jira = route(configAnatomy(config), '/jira /jira/*');
+  assert.deepEqual(jira.auth?.copies, { 'X-Mcpgw-Identity': 'X-Mcpgw-Identity', Authorization: 'X-Mcpgw-Upstream-Authorization' });
+  assert.equal(jira.dropsAuthorization, false, 'deleting it after the copy would drop the exchanged token');
+  assert.equal(jira.upstreamHeaders, undefined);
 });
 
 test('upstream credentials come from the definition as {env.X} placeholders, never the client token', async () => {
