@@ -15,6 +15,7 @@ import { REGISTRY_PATH, RESOURCE_METADATA_PATH, UI_PATH, LIMITS_PATH, AUTHD_PATH
 import { accessLogging, serverAccessLogs } from './access-log.js';
 import { withVersionFeatures, type CaddyVersion } from './caddy-version.js';
 import { ownerTag } from '../../core/state/checkout-identity.js';
+import { registryApiRoutes } from './registry-api-route.js';
 
 export const ROUTE_ID_PREFIX = 'mcpgw-';
 
@@ -209,6 +210,7 @@ export function renderCaddyConfig(input: RenderInput): RenderResult {
   const services = [...input.services].sort((a, b) => a.name.localeCompare(b.name));
   const endpoints = routableEndpoints(input, warnings);
   const routes: CaddyRoute[] = [
+    ...registryApiRoutes(input),
     originRoute(settings),
     {
       '@id': `${ROUTE_ID_PREFIX}resource-metadata`,

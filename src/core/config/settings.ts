@@ -36,6 +36,19 @@ export const identityProviderSchema = z
   })
   .strict();
 
+/** A peer gateway: its public URL and the credential this gateway presents there (by reference). */
+export const federationPeerSchema = z
+  .object({
+    /** Lowercase letters, digits, dashes: the prefix of the peer's services here (`<name>/<service>` at `/<name>/<path>`). */
+    name: z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'must be lowercase letters, digits and dashes'),
+    url: httpUrl,
+    /** The bearer token the peer knows this gateway by: `${env:NAME}` or `${file:PATH}`, never inline. */
+    token: secretReference('token'),
+  })
+  .strict();
+
+export type FederationPeer = z.infer<typeof federationPeerSchema>;
+
 export const settingsSchema = z
   .object({
     gateway: z
@@ -130,6 +143,30 @@ export const settingsSchema = z
       })
       .strict()
       .default({}),
+    /** The MCP Registry API at <gateway>/v0.1 (README: Registry API). */
+    registry_api: z
+      .object({
+        /**
+         * Answer requests without a token (off by default): they are served as the group
+         * `public_group`, so scopes.yml says what anyone may see, through the one visibility rule.
+         */
+        public: z.boolean().default(false),
+        public_group: z.string().min(1).default('anonymous'),
+        /** The namespace of every served name (`<namespace>/<service>`); default: the public URL's host, reversed. */
+        namespace: z
+          .string()
+          .regex(/^[a-zA-Z0-9.-]+$/, 'must be a reverse-DNS namespace like com.example.mcp')
+          .optional(),
+      })
+      .strict()
+      .default({}),
+    /** Peer gateways whose services this gateway lists and routes to (README: Federation). */
+    federation: z
+      .object({
+        peers: z.array(federationPeerSchema).default([]),
+      })
+      .strict()
+      .default({}),
     state_dir: z.string().default('.mcpgw'),
     search: z
       .object({
@@ -160,7 +197,11 @@ export const SETTINGS_HINTS: HintTable = {
   url: 'use redis://127.0.0.1:6379 or a reference like ${env:REDIS_URL}',
   'unknown:limits': 'limits has one section: redis',
   'unknown:limits.redis': 'redis has url, on_unavailable, command_timeout, key_prefix',
-  'unknown:': 'allowed sections: gateway, caddy, authd, registry_server, stdio_host, web, identity, limits, metrics, audit, tracing, upstream_credentials, state_dir, search',
+  'unknown:': 'allowed sections: gateway, caddy, authd, registry_server, stdio_host, web, identity, limits, metrics, audit, tracing, upstream_credentials, registry_api, federation, state_dir, search',
+  'unknown:registry_api': 'registry_api has public, public_group, namespace',
+  'unknown:federation': 'federation has one list: peers (name, url, token)',
+  token: 'use a reference: ${env:EAST_TOKEN} or ${file:/run/secrets/east-token}',
+  namespace: 'use a reverse-DNS namespace, e.g. com.example.mcp',
   max_size: 'use a size, e.g. 100MB',
   rotate_every: 'use a duration, e.g. 1d or 12h',
   otlp_endpoint: 'use the collector\'s OTLP/HTTP traces URL, e.g. http://127.0.0.1:4318/v1/traces',

@@ -1,11 +1,13 @@
 // `mcpgw serve --http`: the registry MCP server behind Caddy's /mcpgw route (Caddy strips the
 // prefix). /mcp is stateless Streamable HTTP — a fresh server per request, so no session can
 // carry one caller's identity into another's request; /sse + /messages is the legacy HTTP+SSE
-// transport (2024-11-05), whose stream is bound to the caller who opened it.
+// transport (2024-11-05), whose stream is bound to the caller who opened it. The MCP Registry API
+// (/v0.1, registry-api/) is served here too: Caddy routes it unstripped.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { REGISTRY_PATH } from '../../core/wire/contract.js';
+import { REGISTRY_API_PATH, REGISTRY_PATH } from '../../core/wire/contract.js';
+import { handleRegistryApi } from '../registry-api/registry-api.js';
 import { readJsonBody, sendJson } from '../../core/http/http-messages.js';
 import { listenOn } from '../../core/http/listen.js';
 import { callerFromHeaders, callerOwner, type Caller } from './caller.js';
@@ -100,6 +102,8 @@ export async function startRegistryHttpServer(options: RegistryHttpOptions): Pro
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://registry');
+    // The MCP Registry API (Caddy routes <gateway>/v0.1 here unstripped).
+    if (url.pathname === REGISTRY_API_PATH || url.pathname.startsWith(`${REGISTRY_API_PATH}/`)) return handleRegistryApi(registry, req, res);
     if (url.pathname === '/' || url.pathname === '/healthz') {
       return sendJson(res, 200, { name: 'mcpgw registry', streamable_http: `${REGISTRY_PATH}/mcp`, sse: `${REGISTRY_PATH}/sse` });
     }

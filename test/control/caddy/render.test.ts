@@ -111,9 +111,12 @@ test('enabled: false and health do not change the Caddy config, so enable/disabl
   assert.equal(planRoutes(renderCaddyConfig(renderInputOf(project)).config, renderCaddyConfig(renderInputOf(flipped)).config).inSync, true);
 });
 
-test('browsers from other origins get 403 before any route; the gateway origin and allowed_origins pass', async () => {
+test('browsers from other origins get 403 before any route but the read-only registry API; the gateway origin and allowed_origins pass', async () => {
   const { config } = await rendered();
-  const first = config.apps.http.servers.mcpgw!.routes[0]!;
+  const routes = config.apps.http.servers.mcpgw!.routes;
+  const at = routes.findIndex((r) => r['@id'] === 'mcpgw-origin-check');
+  assert.ok(routes.slice(0, at).every((r) => String(r['@id']).startsWith('mcpgw-registry-api')), 'only /v0.1 (bearer tokens, no cookies) comes before the Origin check');
+  const first = routes[at]!;
   assert.deepEqual(first.match, [{ header: { Origin: ['*'] }, not: [{ header: { Origin: ['http://127.0.0.1:18080', 'https://app.example.com'] } }] }]);
   assert.equal(first.handle[0]!.status_code, 403);
 });

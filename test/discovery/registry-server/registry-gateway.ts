@@ -35,12 +35,31 @@ export interface RegistryGateway {
   root: string;
   /** An API key in group `outsiders` (registry list only, no server). */
   outsider: string;
+  /** The API keys asked for in options.apiKeys, by name. */
+  keys: Record<string, string>;
+  /** Push the checkout's routes again (after a change to mcpgw.yaml or registry.d). */
+  apply(): Promise<void>;
   /** A token from the test provider for any subject and groups (an hour valid). */
   token(sub: string, groups: string[]): Promise<string>;
   stop(): Promise<void>;
 }
 
-export async function startRegistryGateway(): Promise<RegistryGateway> {
+export interface RegistryGatewayOptions {
+  /** scopes.yml text (default: the fixture's scopes plus `outsiders`). */
+  scopes?: string;
+  /** More registry.d files: service name → YAML (the whole file). */
+  services?: Record<string, string>;
+  /** More mcpgw.yaml sections. */
+  settingsYaml?: string;
+  /** More API keys: name → groups (returned in `keys`). */
+  apiKeys?: Record<string, string[]>;
+  /** The environment Caddy runs with (secrets by reference). */
+  caddyEnv?: NodeJS.ProcessEnv;
+  /** Probe before starting (default true: search has everything's tools). */
+  probe?: boolean;
+}
+
+export async function startRegistryGateway(options: RegistryGatewayOptions = {}): Promise<RegistryGateway> {
   const parts: { stop(): Promise<unknown> }[] = [];
   const stop = async () => {
     for (const part of parts.reverse()) await part.stop().catch(() => {});
@@ -52,17 +71,20 @@ export async function startRegistryGateway(): Promise<RegistryGateway> {
     parts.push({ stop: () => idp.close() });
     const everything = await startEverything('streamableHttp');
     parts.push(everything);
-    const caddy: RunningCaddy = await startCaddy();
+    const caddy: RunningCaddy = await startCaddy(options.caddyEnv);
     parts.push(caddy);
     const project = await gatewayProject({ issuer: idp.issuer, audience: url, gatewayListen: `127.0.0.1:${gwPort}`, authdListen: `127.0.0.1:${authdPort}`, upstream: everything.url, caddyAdmin: caddy.admin });
     parts.push({ stop: () => project.cleanup() });
-    await appendFile(join(project.dir, 'mcpgw.yaml'), `registry_server:\n  listen: 127.0.0.1:${registryPort}\n`);
-    await writeFile(join(project.dir, 'scopes.yml'), SCOPES);
+    await appendFile(join(project.dir, 'mcpgw.yaml'), `registry_server:\n  listen: 127.0.0.1:${registryPort}\n${options.settingsYaml ?? ''}`);
+    await writeFile(join(project.dir, 'scopes.yml'), options.scopes ?? SCOPES);
+    for (const [name, yaml] of Object.entries(options.services ?? {})) await writeFile(join(project.dir, 'registry.d', `${name}.yaml`), yaml);
     await writeFile(join(project.dir, 'registry.d', 'everything.yaml'), `name: everything\ndescription: MCP test server with many small tools\ntags: [test]\nupstream: ${everything.url}\n`);
 
     const loaded = await loadProject(project.dir);
     const { key: outsider } = await createApiKey(stateLayout(loaded.stateDir).apiKeysFile, 'outsider', ['outsiders']);
-    await probeServices(loaded, selectServices(loaded));
+    const keys: Record<string, string> = {};
+    for (const [name, groups] of Object.entries(options.apiKeys ?? {})) keys[name] = (await createApiKey(stateLayout(loaded.stateDir).apiKeysFile, name, groups)).key;
+    if (options.probe ?? true) await probeServices(loaded, selectServices(loaded));
     const authd: RunningAuthd = await startAuthd({ root: project.dir, log: () => {} });
     parts.push({ stop: () => authd.close() });
     const registry: RegistryHttpServer = await startRegistryHttpServer({ root: project.dir, listen: `127.0.0.1:${registryPort}` });
@@ -73,7 +95,11 @@ export async function startRegistryGateway(): Promise<RegistryGateway> {
 
     const now = Math.floor(Date.now() / 1000);
     const token = (sub: string, groups: string[]) => idp.sign({ iss: idp.issuer, aud: url, sub, groups, iat: now, exp: now + 3600 });
-    return { url, dir: project.dir, everything, alice: await token('alice', ['developers']), root: await token('root', ['admins']), outsider, token, stop };
+    const apply = async () => {
+      const again = await applyProject(await loadProject(project.dir));
+      if (!again.ok) throw new Error(`apply failed: ${again.results.map((r) => r.error?.message).join('; ')}`);
+    };
+    return { url, dir: project.dir, everything, alice: await token('alice', ['developers']), root: await token('root', ['admins']), outsider, keys, token, apply, stop };
   } catch (err) {
     await stop();
     throw err;
