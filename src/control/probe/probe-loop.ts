@@ -6,6 +6,7 @@ import type { ServiceDefinition } from '../../core/config/service.js';
 import type { ServiceHealth } from '../../core/state/snapshots.js';
 import { probeServices, type ProbeRunOptions } from './probe-run.js';
 import { nextCheckDelay, type ScheduleOptions } from './probe-schedule.js';
+import { recheckIntervalMs } from '../../core/state/list-caching.js';
 import type { RecordedProbe } from './record-probe.js';
 import type { ToolChangeRecord } from './tool-change-log.js';
 
@@ -98,7 +99,8 @@ export class ProbeLoop extends EventEmitter<ProbeLoopEvents> {
     }
     for (const r of results) {
       const svc = batch.find((s) => s.name === r.service)!;
-      this.due.set(r.service, Date.now() + nextCheckDelay(svc.health.interval, r.health.failures ?? 0, this.options));
+      // A list whose ttlMs ends before the next check is fetched again when it goes stale.
+      this.due.set(r.service, Date.now() + nextCheckDelay(recheckIntervalMs(svc.health.interval, r.caching), r.health.failures ?? 0, this.options));
       if (r.previous?.status !== r.health.status) this.emit('health-change', { service: r.service, previous: r.previous, current: r.health });
       if (r.toolChange) this.emit('tools-change', r.toolChange);
     }

@@ -5,6 +5,7 @@ import type { ServiceHealth } from '../../core/state/snapshots.js';
 import { classifyFailure } from './classify.js';
 import { connectService, type ProbeSession } from './connect.js';
 import { ProbeTimeoutError } from './errors.js';
+import { listCachingOf, mergeListCaching, type ListCaching } from '../../core/state/list-caching.js';
 
 /** A server that keeps returning cursors is cut off here rather than probed forever. */
 const MAX_PAGES = 100;
@@ -15,6 +16,8 @@ export interface ProbeOutcome {
   health: Omit<ServiceHealth, 'failures'>;
   /** Every tool listed, when the check succeeded. */
   tools?: ToolDefinition[];
+  /** The list's 2026-07-28 caching hints (ttlMs, cacheScope), when the server gave any. */
+  caching?: ListCaching;
   transport?: ProbeSession['transport'];
 }
 
@@ -25,15 +28,17 @@ export interface ProbeServiceOptions {
   timeoutMs?: number;
 }
 
-export async function listAllTools(session: ProbeSession, signal: AbortSignal): Promise<ToolDefinition[]> {
+export async function listAllTools(session: ProbeSession, signal: AbortSignal): Promise<{ tools: ToolDefinition[]; caching: ListCaching }> {
   const tools: ToolDefinition[] = [];
+  const pages: ListCaching[] = [];
   const seen = new Set<string>();
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const result = await session.client.listTools(cursor === undefined ? {} : { cursor }, { signal });
     tools.push(...(result.tools as ToolDefinition[]));
+    pages.push(listCachingOf(result));
     cursor = result.nextCursor;
-    if (cursor === undefined || seen.has(cursor)) return tools;
+    if (cursor === undefined || seen.has(cursor)) return { tools, caching: mergeListCaching(pages) };
     seen.add(cursor);
   }
   throw new Error(`ListTools still paging after ${MAX_PAGES} pages`);
@@ -55,17 +60,18 @@ export async function probeService(svc: ServiceDefinition, options: ProbeService
   let session: ProbeSession | undefined;
   const check = (async () => {
     session = await connectService(svc, { baseDir: options.baseDir, env: options.env, signal: controller.signal });
-    const tools = await listAllTools(session, controller.signal);
-    return { session, tools };
+    const { tools, caching } = await listAllTools(session, controller.signal);
+    return { session, tools, caching };
   })();
   check.catch(() => {}); // the deadline may win the race; the loser's rejection is expected
   try {
-    const { session: open, tools } = await Promise.race([check, deadline]);
+    const { session: open, tools, caching } = await Promise.race([check, deadline]);
     const version = open.client.getServerVersion();
     return {
       service: svc.name,
       transport: open.transport,
       tools,
+      ...(caching.ttlMs !== undefined || caching.cacheScope ? { caching } : {}),
       health: {
         status: 'healthy',
         latencyMs: Math.round(performance.now() - started),

@@ -30,6 +30,7 @@ async function recordSnapshot(layout: StateLayout, svc: ServiceDefinition, outco
       protocolVersion: outcome.health.protocolVersion,
       serverInfo: outcome.health.serverInfo,
       tools,
+      ...(outcome.caching ? { caching: outcome.caching } : {}),
     };
     await writeFileAtomic(file, `${JSON.stringify(snapshot, null, 2)}\n`);
     if (svc.pin_tools && !(await readApprovals(layout, svc.name))) {

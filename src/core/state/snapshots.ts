@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ToolDefinition } from '../config/service.js';
 import type { StateLayout } from './layout.js';
+import type { ListCaching } from './list-caching.js';
 
 export type HealthStatus = 'healthy' | 'unhealthy' | 'auth-required' | 'timeout' | 'unknown';
 
@@ -28,6 +29,8 @@ export interface ToolSnapshot {
   protocolVersion?: string;
   serverInfo?: { name: string; version?: string };
   tools: ToolDefinition[];
+  /** The list's caching hints: `private` lists are not shared (see list-caching.ts). */
+  caching?: ListCaching;
 }
 
 export async function readJson<T>(path: string): Promise<T | undefined> {

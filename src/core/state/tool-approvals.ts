@@ -5,6 +5,7 @@ import type { ServiceDefinition, ToolDefinition } from '../config/service.js';
 import { writeFileAtomic } from '../config/atomic-file.js';
 import type { StateLayout } from './layout.js';
 import { readJson, readSnapshot } from './snapshots.js';
+import { isShareable } from './list-caching.js';
 import { NoSnapshotError, UnknownToolError } from './tool-approval-errors.js';
 import { changedFields, toolFingerprint } from './tool-diff.js';
 
@@ -56,11 +57,15 @@ export function partitionByApproval(current: readonly ToolDefinition[], approved
 
 /**
  * The tools of a service that agents may use now: search hides `withheld`, authd denies them.
- * Without a snapshot the static `tools:` of the definition (reviewed in git) are used.
+ * Without a snapshot the static `tools:` of the definition (reviewed in git) are used, and so
+ * when the server marked its list `cacheScope: private` (it may differ per caller).
  */
 export async function usableTools(layout: StateLayout, service: PinnableService): Promise<UsableTools> {
   const snapshot = await readSnapshot(layout, service.name);
-  const current = snapshot?.tools ?? service.tools ?? [];
+  // A `private` list is what the probe's own identity may see: never shown to anyone else.
+  const shared = snapshot && isShareable(snapshot.caching) ? snapshot : undefined;
+  const current = shared?.tools ?? service.tools ?? [];
+  if (snapshot && !shared) return { tools: [...current], withheld: [] };
   if (!service.pin_tools || !snapshot) return { tools: [...current], withheld: [] };
   const approvals = await readApprovals(layout, service.name);
   return partitionByApproval(current, approvals?.tools ?? []);
