@@ -3,8 +3,6 @@
 // code, confirm, log in, consent) and the CLI's polling picks up the tokens.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { RunningAuthd } from '../../src/gateway/authd/authd-server.js';
 import { startCliUntil } from '../../testkit/cli.js';
 import type { TestIdp } from '../fixtures/oidc/test-idp.js';
@@ -27,16 +25,14 @@ async function startDeviceLogin(args: string[], cwd: string, env: NodeJS.Process
 describe('mcpgw login --device', () => {
   let idp: TestIdp;
   let project: LoginSetup['project'];
-  let configDir: string;
   let authd: RunningAuthd;
   let env: NodeJS.ProcessEnv;
   let cli: LoginSetup['cli'];
-  let credentials: LoginSetup['credentials'];
   let setup: LoginSetup | undefined;
 
   before(async () => {
     setup = await startLoginSetup();
-    ({ idp, project, configDir, authd, env, cli, credentials } = setup);
+    ({ idp, project, authd, env, cli } = setup);
   });
   after(async () => {
     await setup?.close();
@@ -47,16 +43,7 @@ describe('mcpgw login --device', () => {
     assert.ok(login.verificationUri.startsWith(`${idp.issuer}/`), login.verificationUri);
     const page = await enterCodeAndSignIn(login.verificationUri, login.userCode, 'alice');
     assert.match(page, /Sign-in Success/);
-    const { code, stderr } = await login.done;
-    assert.equal(code, 0, stderr);
-    assert.match(stderr, /logged in to http:\/\/127\.0\.0\.1:18090 as alice \(groups: developers\)/);
-    const info = await stat(join(configDir, 'credentials.json'));
-    assert.equal(info.mode & 0o777, 0o600);
-    const stored = await credentials();
-    assert.equal(stored.kind, 'oidc');
-    assert.ok(stored.refresh_token, 'a refresh token (offline_access)');
-    assert.equal(await authdVerdict(authd, stored.access_token, 'echo'), 200);
-    assert.equal(await authdVerdict(authd, stored.access_token, 'get-sum'), 403);
+    const stored = await setup!.assertSignedIn(await login.done);
 
     const token = await cli('token');
     assert.equal(token.code, 0, token.stderr);

@@ -7,11 +7,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { runCli, tempProject } from '../../../testkit/cli.js';
+import { runCli } from '../../../testkit/cli.js';
+import { gatewayCheckout } from '../../../testkit/gateway.js';
 import { EVERYTHING_BIN } from '../../../testkit/mcp-servers.js';
-import { freePort } from '../../../testkit/ports.js';
 import type { ProcessesFile } from '../../../src/control/processes/processes-file.js';
-import { isPidAlive } from '../../../src/core/state/process-liveness.js';
 
 const require = createRequire(import.meta.url);
 const MEMORY_BIN = join(dirname(require.resolve('@modelcontextprotocol/server-memory/package.json')), 'dist', 'index.js');
@@ -25,28 +24,12 @@ async function connect(url: string, key: string): Promise<Client> {
 const textOf = (result: unknown) => ((result as { content?: { text?: string }[] }).content ?? []).map((c) => c.text).join('\n');
 
 test('a stdio server registered with --command is listed and called through the gateway that `up` starts, with authd in front', { timeout: 300_000 }, async (t) => {
-  const project = await tempProject();
-  let processes: ProcessesFile = {};
-  t.after(async () => {
-    await runCli(['down'], { cwd: project.dir });
-    for (const r of Object.values(processes)) if (isPidAlive(r.pid)) process.kill(r.pid, 'SIGKILL');
-    await project.cleanup();
+  const project = await gatewayCheckout({
+    up: true,
+    settingsYaml: 'search:\n  embedder: none\n',
+    scopes: 'groups:\n  agents: [tools]\nscopes:\n  tools:\n    servers:\n      everything: { tools: ["*"] }\n      memory: { tools: ["*"] }\n',
   });
-  const [gateway, admin, authd, registry, host, web] = await Promise.all(Array.from({ length: 6 }, () => freePort()));
-  await writeFile(
-    join(project.dir, 'mcpgw.yaml'),
-    [
-      `gateway: { listen: 127.0.0.1:${gateway} }`,
-      `caddy: { admin: 127.0.0.1:${admin} }`,
-      `authd: { listen: 127.0.0.1:${authd} }`,
-      `registry_server: { listen: 127.0.0.1:${registry} }`,
-      `stdio_host: { listen: 127.0.0.1:${host} }`,
-      `web: { listen: 127.0.0.1:${web} }`,
-      'search: { embedder: none }',
-      '',
-    ].join('\n'),
-  );
-  await writeFile(join(project.dir, 'scopes.yml'), 'groups:\n  agents: [tools]\nscopes:\n  tools:\n    servers:\n      everything: { tools: ["*"] }\n      memory: { tools: ["*"] }\n');
+  t.after(project.close);
   const registered = await runCli(['register', '--name', 'everything', '--command', `${process.execPath} ${EVERYTHING_BIN} stdio`, '--description', 'Reference server over stdio'], { cwd: project.dir });
   assert.equal(registered.code, 0, registered.stderr);
   assert.match(await readFile(join(project.dir, 'registry.d', 'everything.yaml'), 'utf8'), /^command: .* stdio$/m);
@@ -61,10 +44,10 @@ test('a stdio server registered with --command is listed and called through the 
 
   const up = await runCli(['up'], { cwd: project.dir, timeoutMs: 240_000 });
   assert.equal(up.code, 0, up.stderr);
-  processes = JSON.parse(await readFile(join(project.dir, '.mcpgw', 'run', 'processes.json'), 'utf8'));
+  const processes: ProcessesFile = JSON.parse(await readFile(join(project.dir, '.mcpgw', 'run', 'processes.json'), 'utf8'));
   assert.ok(processes.host, `the stdio host is a managed process: ${Object.keys(processes).join(', ')}`);
 
-  const url = `http://127.0.0.1:${gateway}`;
+  const url = project.url;
   const anonymous = await fetch(`${url}/everything/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' });
   assert.equal(anonymous.status, 401, 'authd guards the stdio service like any other');
 

@@ -1,19 +1,14 @@
 // A whole gateway for the web UI tests, all real: oidc-provider (people in groups), Caddy with
 // the rendered routes, authd, server-everything as the upstream, the web server, and Debian's
 // chromium driven by playwright-core. `close()` stops everything, also after a failed test.
-import { appendFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { loadProject } from '../../../src/core/config/project.js';
-import { applyProject } from '../../../src/control/caddy/apply.js';
-import { startAuthd, type RunningAuthd } from '../../../src/gateway/authd/authd-server.js';
-import { startWebServer, type RunningWebServer } from '../../../src/discovery/web/web-server.js';
+import type { RunningWebServer } from '../../../src/discovery/web/web-server.js';
 import { startEverything, type RunningServer } from '../../../testkit/mcp-servers.js';
-import { freePort, waitForPort } from '../../../testkit/ports.js';
 import { REPO_ROOT } from '../../../testkit/cli.js';
+import { startTestGateway } from '../../../testkit/gateway.js';
 import { startTestIdp, type TestIdp } from '../../fixtures/oidc/test-idp.js';
-import { gatewayProject } from '../../../testkit/gateway-project.js';
-import { startCaddy, type RunningCaddy } from '../../../testkit/caddy.js';
 
 export const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'web');
 export const USERS = { ada: ['admins'], dev: ['developers'], rita: ['registrars'] } satisfies Record<string, string[]>;
@@ -34,36 +29,29 @@ export interface WebGateway {
 }
 
 export async function startWebGateway(): Promise<WebGateway> {
-  const stops: (() => Promise<unknown>)[] = [];
-  const close = async () => {
-    for (const stop of stops.reverse()) await stop().catch(() => {});
-  };
-  try {
-    const [gwPort, authdPort, webPort] = [await freePort(), await freePort(), await freePort()];
-    const url = `http://127.0.0.1:${gwPort}`;
-    const idp = await startTestIdp({ audience: url, users: USERS, webClients: [{ client_id: 'mcpgw-web', redirect_uris: [`${url}/ui/callback`] }] });
-    stops.push(() => idp.close());
-    const everything: RunningServer = await startEverything('streamableHttp');
-    stops.push(() => everything.stop());
-    const caddy: RunningCaddy = await startCaddy();
-    stops.push(() => caddy.stop());
-    const project = await gatewayProject({ issuer: idp.issuer, audience: url, gatewayListen: `127.0.0.1:${gwPort}`, authdListen: `127.0.0.1:${authdPort}`, upstream: everything.url, caddyAdmin: caddy.admin, everydayLimits: '{ tools: { echo: { rate: 1000/min } } }' });
-    stops.push(() => project.cleanup());
+  const everything: RunningServer = await startEverything('streamableHttp');
+  const gateway = await startTestGateway({
+    idp: (url) => startTestIdp({ audience: url, users: USERS, webClients: [{ client_id: 'mcpgw-web', redirect_uris: [`${url}/ui/callback`] }] }),
+    upstream: everything.url,
+    everydayLimits: '{ tools: { echo: { rate: 1000/min } } }',
     // Full-text search keeps the test independent of the bundled word vectors' load time.
-    await appendFile(join(project.dir, 'mcpgw.yaml'), `web:\n  listen: 127.0.0.1:${webPort}\n  client_id: mcpgw-web\nsearch:\n  embedder: none\n`);
-    const report = await applyProject(await loadProject(project.dir));
-    if (!report.ok) throw new Error(`apply failed: ${report.results.map((r) => r.error?.message).join('; ')}`);
-    await waitForPort(gwPort);
-    const authd: RunningAuthd = await startAuthd({ root: project.dir, log: () => {} });
-    stops.push(() => authd.close());
-    const web = await startWebServer({ root: project.dir, log: () => {} });
-    stops.push(() => web.close());
+    settingsYaml: 'search:\n  embedder: none\n',
+    web: true,
+    apply: true,
+  }).catch(async (err) => {
+    await everything.stop();
+    throw err;
+  });
+  gateway.onClose(() => everything.stop());
+  const { url, idp, web } = gateway;
+  const close = () => gateway.close();
+  try {
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    stops.push(() => browser.close());
+    gateway.onClose(() => browser.close());
     await mkdir(ARTIFACTS, { recursive: true });
 
     const signIn = async (user: keyof typeof USERS, viewport = { width: 1280, height: 860 }) => {
@@ -84,11 +72,11 @@ export async function startWebGateway(): Promise<WebGateway> {
 
     const now = () => Math.floor(Date.now() / 1000);
     return {
-      dir: project.dir,
+      dir: gateway.dir,
       url,
       idp,
       browser,
-      web,
+      web: web!,
       token: (user) => idp.sign({ iss: idp.issuer, aud: url, sub: user, groups: USERS[user], iat: now(), exp: now() + 900 }),
       signIn,
       screenshot: async (page, name) => void (await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })),

@@ -2,20 +2,17 @@
 // with tokens from a real OpenID provider and the MCP SDK client as the agent.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { copyFile, writeFile } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { loadProject } from '../../../src/core/config/project.js';
-import { applyProject } from '../../../src/control/caddy/apply.js';
-import { startAuthd, type RunningAuthd } from '../../../src/gateway/authd/authd-server.js';
-import { startEverything, stopChild, type RunningServer } from '../../../testkit/mcp-servers.js';
-import { freePort, waitForPort } from '../../../testkit/ports.js';
+import type { RunningAuthd } from '../../../src/gateway/authd/authd-server.js';
+import { startEverything, type RunningServer } from '../../../testkit/mcp-servers.js';
 import { startTestIdp, type TestIdp } from '../../fixtures/oidc/test-idp.js';
-import { gatewayProject, SCOPES_YML } from '../../../testkit/gateway-project.js';
+import { SCOPES_YML } from '../../../testkit/gateway-project.js';
+import { startTestGateway, type TestGateway } from '../../../testkit/gateway.js';
 import { startHeaderEcho } from '../../../testkit/header-echo.js';
 import { eventually } from '../../helpers/eventually.js';
 
@@ -33,11 +30,10 @@ function inspector(args: string[]): Promise<{ code: number; stdout: string; stde
 }
 
 describe('gateway end to end (real Caddy, authd, server-everything)', () => {
+  let gw: TestGateway<TestIdp>;
   let idp: TestIdp;
   let everything: RunningServer;
-  let caddy: ChildProcess;
   let authd: RunningAuthd | undefined;
-  let project: { dir: string; cleanup(): Promise<void> };
   let gateway: string;
   let counter: Server;
   let counterHits = 0;
@@ -45,9 +41,6 @@ describe('gateway end to end (real Caddy, authd, server-everything)', () => {
   const tokens: Record<string, string> = {};
 
   before(async () => {
-    const [gwPort, adminPort, authdPort] = [await freePort(), await freePort(), await freePort()];
-    gateway = `http://127.0.0.1:${gwPort}`;
-    idp = await startTestIdp({ audience: gateway, users: {} });
     everything = await startEverything('streamableHttp');
     // A counting upstream: proves whether Caddy proxied a request at all.
     counter = createServer((_req, res) => {
@@ -55,31 +48,27 @@ describe('gateway end to end (real Caddy, authd, server-everything)', () => {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"jsonrpc":"2.0","id":1,"result":{}}');
     });
     await new Promise<void>((r) => counter.listen(0, '127.0.0.1', r));
-    project = await gatewayProject({ issuer: idp.issuer, audience: gateway, gatewayListen: `127.0.0.1:${gwPort}`, authdListen: `127.0.0.1:${authdPort}`, upstream: everything.url, caddyAdmin: `127.0.0.1:${adminPort}` });
-    await writeFile(join(project.dir, 'registry.d', 'counter.yaml'), `name: counter\ntransport: streamable-http\nupstream: http://127.0.0.1:${(counter.address() as { port: number }).port}/mcp\n`);
     echo = await startHeaderEcho();
-    await writeFile(join(project.dir, 'registry.d', 'profiled.yaml'), `name: profiled\ntransport: streamable-http\nupstream: ${echo.url}?profile=free\nauth: none\n`);
-    const bootstrap = join(project.dir, 'caddy-bootstrap.json');
-    await writeFile(bootstrap, JSON.stringify({ admin: { listen: `127.0.0.1:${adminPort}` } }));
-    caddy = spawn('caddy', ['run', '--config', bootstrap], { stdio: 'ignore' });
-    await waitForPort(adminPort, '127.0.0.1', 30_000);
-    const report = await applyProject(await loadProject(project.dir));
-    assert.ok(report.ok, JSON.stringify(report.results.map((r) => r.error?.message)));
-    await waitForPort(gwPort, '127.0.0.1', 30_000);
-    authd = await startAuthd({ root: project.dir, log: () => {} });
+    gw = await startTestGateway({
+      idp: (url) => startTestIdp({ audience: url, users: {} }),
+      upstream: everything.url,
+      services: {
+        counter: `transport: streamable-http\nupstream: http://127.0.0.1:${(counter.address() as { port: number }).port}/mcp\n`,
+        profiled: `transport: streamable-http\nupstream: ${echo.url}?profile=free\nauth: none\n`,
+      },
+      apply: true,
+    });
+    ({ idp, authd, url: gateway } = gw);
     const now = Math.floor(Date.now() / 1000);
     for (const [sub, groups] of [['alice', ['developers']], ['root', ['admins']]] as const) {
       tokens[sub] = await idp.sign({ iss: idp.issuer, aud: gateway, sub, groups, iat: now, exp: now + 900 });
     }
   });
   after(async () => {
-    await authd?.close();
-    if (caddy) await stopChild(caddy);
+    await gw?.close();
     await everything?.stop();
     counter?.close();
     await echo?.close();
-    await idp?.close();
-    await project?.cleanup();
   });
 
   async function connect(token?: string): Promise<Client> {
@@ -141,7 +130,7 @@ describe('gateway end to end (real Caddy, authd, server-everything)', () => {
   });
 
   test('with the shipped scopes.yml, inspector-cli connects (logging/setLevel on connect) and calls the one tool its group was granted', async () => {
-    await copyFile(join(REPO_ROOT, 'scopes.yml'), join(project.dir, 'scopes.yml'));
+    await copyFile(join(REPO_ROOT, 'scopes.yml'), join(gw.dir, 'scopes.yml'));
     try {
       const base = ['--cli', `${gateway}/everything/mcp`, '--transport', 'http', '--header', `Authorization: Bearer ${tokens.alice}`];
       const called = await eventually(async () => {
@@ -155,7 +144,7 @@ describe('gateway end to end (real Caddy, authd, server-everything)', () => {
       const refused = await inspector([...base, '--method', 'tools/call', '--tool-name', 'get-env']);
       assert.notEqual(refused.code, 0, 'a tool outside the grant is still refused');
     } finally {
-      await writeFile(join(project.dir, 'scopes.yml'), SCOPES_YML);
+      await writeFile(join(gw.dir, 'scopes.yml'), SCOPES_YML);
       await eventually(async () => {
         const res = await fetch(`${gateway}/everything/mcp`, {
           method: 'POST',
