@@ -1,7 +1,6 @@
 // Access control commands: authd, login, logout, token, whoami, keys. Parsing and printing only;
 // the work is done in src/auth.
 import type { Command } from 'commander';
-import { stateLayout } from '../core/state/layout.js';
 import { createApiKey, readApiKeys, apiKeyInfo, revokeApiKey } from '../core/identity/api-keys.js';
 import { removeCredential, saveCredential, credentialsFile, type StoredCredential } from '../client/credentials-store.js';
 import { CredentialError } from '../core/identity/errors.js';
@@ -184,7 +183,7 @@ export function registerAuthCommands(program: Command): void {
       const ctx = contextFor(cmd);
       const project = await ctx.loadProject();
       for (const g of opts.group) if (!Object.hasOwn(project.scopes.groups, g)) ctx.out.warn(`group "${g}" is not in scopes.yml: the key will be allowed nothing until it is`);
-      const { key, info } = await createApiKey(stateLayout(project.stateDir).apiKeysFile, opts.name, opts.group);
+      const { key, info } = await createApiKey((await import('../core/config/project.js')).apiKeysFileOf(project), opts.name, opts.group);
       if (ctx.out.options.json) return ctx.out.json(camelCaseKeys({ key, ...info }));
       ctx.out.line(key);
       ctx.out.info(`API key "${info.name}" (groups: ${info.groups.join(', ')}) — shown once; store it now`);
@@ -197,7 +196,7 @@ export function registerAuthCommands(program: Command): void {
     .action(async (_opts, cmd: Command) => {
       const ctx = contextFor(cmd);
       const project = await ctx.loadProjectForReading();
-      const list = (await readApiKeys(stateLayout(project.stateDir).apiKeysFile)).map(apiKeyInfo);
+      const list = (await readApiKeys((await import('../core/config/project.js')).apiKeysFileOf(project))).map(apiKeyInfo);
       if (ctx.out.options.json) return ctx.out.json({ keys: camelCaseKeys(list) });
       if (list.length === 0) return ctx.out.info('no API keys — create one with `mcpgw keys create --name NAME --group GROUP`');
       ctx.out.table(['NAME', 'ID', 'GROUPS', 'CREATED'], list.map((k) => [k.name, k.id, k.groups.join(','), k.created_at]));
@@ -209,10 +208,9 @@ export function registerAuthCommands(program: Command): void {
     .action(async (name: string, _opts, cmd: Command) => {
       const ctx = contextFor(cmd);
       // mcpgw.yaml only: a broken scopes.yml or registry.d must never stand in a revocation's way.
-      const { loadStateDir } = await import('../core/config/project.js');
-      const stateDir = await loadStateDir(ctx.paths.root);
+      const { loadApiKeysFile } = await import('../core/config/project.js');
       // authd checks keys.json on every request that presents a key: revoked once this returns.
-      const info = await revokeApiKey(stateLayout(stateDir).apiKeysFile, name);
+      const info = await revokeApiKey(await loadApiKeysFile(ctx.paths.root), name);
       if (ctx.out.options.json) return ctx.out.json({ revoked: camelCaseKeys(info) });
       ctx.out.info(`revoked API key "${info.name}"`);
     });

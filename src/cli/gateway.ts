@@ -11,7 +11,7 @@ import { renderCaddyfile } from '../control/caddy/caddyfile.js';
 import { configAnatomy } from '../control/caddy/route-anatomy.js';
 import { planRoutes } from '../control/caddy/route-plan.js';
 import { stateLayout } from '../core/state/layout.js';
-import { gatewayDown, gatewayUp, superviseForeground } from '../control/processes/gateway-up.js';
+import { gatewayDown, gatewayUp } from '../control/processes/gateway-up.js';
 import { readProcesses } from '../control/processes/processes-file.js';
 import { isPidAlive } from '../core/state/process-liveness.js';
 import { contextFor, type CliContext } from './context.js';
@@ -123,7 +123,7 @@ export function registerGatewayCommands(program: Command): void {
   program
     .command('up')
     .description('start Caddy and mcpgw daemons (authd, …) as managed processes, then apply')
-    .option('--foreground', 'stay attached and stop everything on SIGINT/SIGTERM (containers, systemd)')
+    .option('--foreground', 'stay attached (containers, systemd): follow the files and apply each change, serve /livez and /readyz at node.health_listen, stop everything on SIGINT/SIGTERM (exit 0) or when a process dies (exit 1)')
     .addHelpText('after', examples('mcpgw up', 'mcpgw up --foreground    # e.g. in templates/mcpgw.service', 'mcpgw routes && mcpgw down'))
     .action(async (opts: { foreground?: boolean }, cmd: Command) => {
       const ctx = contextFor(cmd);
@@ -139,7 +139,11 @@ export function registerGatewayCommands(program: Command): void {
         ctx.out.line(`gateway: ${result.processes.caddy?.url} — services at <gateway>/<path>/…; \`mcpgw down\` stops it`);
         if (link) ctx.out.line(`web UI: sign in once (15 min) at ${link.url}  — \`mcpgw web --link\` prints a new link`);
       }
-      if (opts.foreground) process.exitCode = await superviseForeground(project, result, (l) => ctx.out.info(l));
+      if (opts.foreground) {
+        // A node: follows the files, applies each change, serves /livez and /readyz (node.health_listen).
+        const { runNode } = await import('../control/processes/gateway-node.js');
+        process.exitCode = await (await runNode(project, result, (l) => ctx.out.info(l))).done;
+      }
     });
 
   program

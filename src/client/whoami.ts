@@ -1,8 +1,7 @@
 // What a token means at this gateway: the identity authd would derive, and what its groups
 // allow under scopes.yml. Uses the same verifier as authd, so the answer matches a real call.
-import type { Project } from '../core/config/project.js';
+import { apiKeysFileOf, type Project } from '../core/config/project.js';
 import type { RegistryRight, ServerGrant } from '../core/config/scopes.js';
-import { stateLayout } from '../core/state/layout.js';
 import { readApiKeys } from '../core/identity/api-keys.js';
 import type { Identity } from '../core/identity/identity.js';
 import { registryRights, serverGrants, withScopes } from '../core/policy/policy.js';
@@ -15,7 +14,7 @@ export interface IdentityReport {
 }
 
 export async function describeToken(project: Project, token: string): Promise<IdentityReport> {
-  const keys = await readApiKeys(stateLayout(project.stateDir).apiKeysFile);
+  const keys = await readApiKeys(apiKeysFileOf(project));
   const identity = withScopes(await new TokenVerifier(project.settings.identity.providers, () => keys).verify(token), project.scopes);
   return { identity, servers: serverGrants(project.scopes, identity.groups), registry: registryRights(project.scopes, identity.groups) };
 }

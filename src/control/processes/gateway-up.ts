@@ -43,7 +43,7 @@ export async function gatewayUp(project: Project, options: UpOptions): Promise<U
   const processes: ProcessesFile = {};
   try {
     for (const spec of specs) {
-      const proc = await startProcess(spec, layout.logFile(spec.name), !options.foreground);
+      const proc = await startProcess(spec, layout.logFile(spec.name), options.foreground ? 'foreground' : 'background');
       started.push(proc);
       processes[spec.name] = { pid: proc.child.pid!, ...(spec.url ? { url: spec.url } : {}), startedAt: proc.startedAt, log: proc.log };
       // Recorded before waiting, so `down` can clean up even a start that hangs.
@@ -92,7 +92,7 @@ export async function gatewayDown(project: Project): Promise<DownResult> {
  * `up --foreground` (containers, systemd): stay attached until a signal or until any managed
  * process dies, then stop the rest — so the supervisor sees one failure and restarts all.
  */
-export async function superviseForeground(project: Project, result: UpResult, log: (line: string) => void): Promise<number> {
+export async function superviseForeground(project: Project, result: UpResult, log: (line: string) => void, beforeStop?: () => Promise<void>): Promise<number> {
   const exited = new Promise<number>((resolve) => {
     for (const proc of result.started) {
       proc.child.once('exit', (code, signal) => {
@@ -105,6 +105,7 @@ export async function superviseForeground(project: Project, result: UpResult, lo
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve(0));
   });
   const code = await Promise.race([exited, signalled]);
+  await beforeStop?.();
   await gatewayDown(project);
   return code;
 }

@@ -1,5 +1,6 @@
 // Start a managed process with its output in a log file, wait until it answers, stop it by pid.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CaddyAdminClient } from '../caddy/admin-client.js';
@@ -23,17 +24,30 @@ export function assertCaddyInstalled(binary: string): void {
   }
 }
 
-/** `detached` puts the child in its own session so it outlives `mcpgw up` (background mode). */
-export async function startProcess(spec: ProcessSpec, log: string, detached: boolean): Promise<StartedProcess> {
+/**
+ * background: the child gets its own session so it outlives `mcpgw up`, its output goes to its
+ * log. foreground (containers): its stdout is ours — audit.stdout lines reach the container's
+ * log — and its stderr goes to our stderr as well as to its log.
+ */
+export async function startProcess(spec: ProcessSpec, log: string, mode: 'background' | 'foreground'): Promise<StartedProcess> {
   await mkdir(dirname(log), { recursive: true });
   const out = await open(log, 'a', 0o600);
   try {
-    const child = spawn(spec.command, spec.args, { stdio: ['ignore', out.fd, out.fd], detached, env: process.env });
+    const foreground = mode === 'foreground';
+    const stdio = foreground ? (['ignore', 'inherit', 'pipe'] as const) : (['ignore', out.fd, out.fd] as const);
+    const child = spawn(spec.command, spec.args, { stdio: [...stdio], detached: !foreground, env: process.env });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', (err) => reject(new ProcessStartError(`${spec.name}: cannot start ${spec.command}: ${err.message}`)));
     });
-    if (detached) child.unref();
+    if (foreground) {
+      const file = createWriteStream(log, { flags: 'a', mode: 0o600 });
+      child.stderr?.on('data', (chunk: Buffer) => {
+        file.write(chunk);
+        process.stderr.write(chunk);
+      });
+      child.stderr?.once('end', () => file.end());
+    } else child.unref();
     return { spec, child, log, startedAt: new Date().toISOString() };
   } finally {
     await out.close();

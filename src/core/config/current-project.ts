@@ -1,8 +1,11 @@
 // The project a long-running process works with: loaded once, then reloaded when mcpgw.yaml,
 // scopes.yml or registry.d change — one watcher, one debounce, shared by everything in the
 // process. An edit that does not validate keeps the last good project (listeners are told why).
+// Mounted files (Kubernetes ConfigMaps and Secrets, git-sync) change by swapping a symlink that
+// directory watches do not see, so the same watcher also compares the files' stamps every 2 s.
 import { watch, type FSWatcher } from 'node:fs';
-import { basename } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { ConfigInvalidError, type ConfigIssue } from './issues.js';
 import { loadProjectChecked, type Project } from './project.js';
 
@@ -11,11 +14,25 @@ export interface CurrentProjectOptions {
   follow?: boolean;
   /** Editors and atomic renames fire bursts of events: settle this long before reading. */
   debounceMs?: number;
+  /** How often the files' stamps are compared (symlink swaps of mounted volumes). Default 2000. */
+  pollMs?: number;
 }
 
 type Listener<T> = (value: T) => void;
 
 const DEBOUNCE_MS = 100;
+const POLL_MS = 2000;
+
+/** Size, time and inode of each file as seen through symlinks: a swapped mount changes it. */
+async function filesStamp(paths: Project['paths']): Promise<string> {
+  const one = async (file: string) => {
+    const st = await stat(file, { bigint: true }).catch(() => undefined);
+    return st ? `${file}:${st.ino}:${st.size}:${st.mtimeNs}` : `${file}:absent`;
+  };
+  const names = await readdir(paths.registryDir).catch(() => [] as string[]);
+  const files = [paths.settingsFile, paths.scopesFile, ...names.sort().map((n) => join(paths.registryDir, n))];
+  return (await Promise.all(files.map(one))).join('|');
+}
 
 export class CurrentProject {
   private readonly changeListeners = new Set<Listener<Project>>();
@@ -23,20 +40,22 @@ export class CurrentProject {
   private rootWatcher?: FSWatcher;
   private registryWatcher?: FSWatcher;
   private timer?: NodeJS.Timeout;
+  private poller?: NodeJS.Timeout;
+  private stamp = '';
   private reloading: Promise<boolean> = Promise.resolve(true);
   private closed = false;
   /** Good and rejected reloads so far (for health reports and tests). */
   reloads = 0;
   failedReloads = 0;
 
-  private constructor(private current: Project, private readonly debounceMs: number) {}
+  private constructor(private current: Project, private readonly debounceMs: number, private readonly pollMs: number) {}
 
   /** Load now; throws ConfigInvalidError with every problem when the files do not validate. */
   static async open(root: string, options: CurrentProjectOptions = {}): Promise<CurrentProject> {
     const { project, issues } = await loadProjectChecked(root);
     if (!project) throw new ConfigInvalidError(issues);
-    const current = new CurrentProject(project, options.debounceMs ?? DEBOUNCE_MS);
-    if (options.follow !== false) current.follow();
+    const current = new CurrentProject(project, options.debounceMs ?? DEBOUNCE_MS, options.pollMs ?? POLL_MS);
+    if (options.follow !== false) await current.follow();
     return current;
   }
 
@@ -66,12 +85,14 @@ export class CurrentProject {
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
+    clearInterval(this.poller);
     this.rootWatcher?.close();
     this.registryWatcher?.close();
   }
 
   private async readFiles(): Promise<boolean> {
     if (this.closed) return false;
+    this.stamp = await filesStamp(this.current.paths);
     const { project, issues } = await loadProjectChecked(this.current.paths.root).catch((err: Error) => ({
       project: undefined,
       issues: [{ code: 'E_READ', severity: 'error' as const, file: this.current.paths.root, message: err.message }],
@@ -97,8 +118,18 @@ export class CurrentProject {
    * checkout for mcpgw.yaml, scopes.yml and registry.d appearing or being replaced, and
    * registry.d for its files.
    */
-  private follow(): void {
+  private async follow(): Promise<void> {
     const { root, settingsFile, scopesFile, registryDir } = this.current.paths;
+    this.stamp = await filesStamp(this.current.paths);
+    this.poller = setInterval(() => {
+      void filesStamp(this.current.paths).then((now) => {
+        if (now === this.stamp || this.closed) return;
+        // A swapped mount may have replaced registry.d itself: watch the directory it is now.
+        this.watchRegistryDir(registryDir);
+        this.schedule();
+      });
+    }, this.pollMs);
+    this.poller.unref();
     const names = new Set([basename(settingsFile), basename(scopesFile), basename(registryDir)]);
     this.rootWatcher = watch(root, (_event, name) => {
       if (name !== null && !names.has(String(name))) return;

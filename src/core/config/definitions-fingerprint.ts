@@ -10,3 +10,8 @@ export function definitionsFingerprint(services: readonly ServiceDefinition[]): 
   const comparable = [...services].sort((a, b) => a.name.localeCompare(b.name)).map(({ file: _file, ...rest }) => rest);
   return createHash('sha256').update(canonicalJson(comparable)).digest('hex').slice(0, 16);
 }
+
+/** The same for scopes.yml's policy: a node is ready when its authd decides with the files' policy. */
+export function policyFingerprint(scopes: unknown): string {
+  return createHash('sha256').update(canonicalJson(scopes)).digest('hex').slice(0, 16);
+}

@@ -207,6 +207,13 @@ export function stateDirFor(paths: ProjectPaths, settings: Settings): string {
   return isAbsolute(settings.state_dir) ? settings.state_dir : join(paths.root, settings.state_dir);
 }
 
+/** keys.json: identity.api_keys_file (a mounted Secret, relative to the checkout), else in the state dir. */
+export function apiKeysFileOf(project: Pick<Project, 'paths' | 'settings' | 'stateDir'>): string {
+  const file = project.settings.identity.api_keys_file;
+  if (!file) return stateLayout(project.stateDir).apiKeysFile;
+  return isAbsolute(file) ? file : join(project.paths.root, file);
+}
+
 /**
  * The legacy SSE message paths the gateway routes (apply's cache in the state dir, written by
  * control/caddy/sse-endpoint-cache): service name → exact path. {} before the first apply.
@@ -241,6 +248,14 @@ export async function loadStateDir(root: string): Promise<string> {
   const settings = await loadSettings(paths);
   if (!settings.value) throw new ConfigInvalidError(settings.issues);
   return stateDirFor(paths, settings.value);
+}
+
+/** keys.json from mcpgw.yaml alone (revoking must work while registry.d or scopes.yml do not validate). */
+export async function loadApiKeysFile(root: string): Promise<string> {
+  const paths = projectPaths(root);
+  const settings = await loadSettings(paths);
+  if (!settings.value) throw new ConfigInvalidError(settings.issues);
+  return apiKeysFileOf({ paths, settings: settings.value, stateDir: stateDirFor(paths, settings.value) });
 }
 
 /** Load everything or throw ConfigInvalidError with every problem found. */

@@ -6,6 +6,7 @@ import { DEFAULT_LISTEN } from '../wire/contract.js';
 import { LIMITS_HINTS, limitsSettingsSchema } from './limits.js';
 import { rotationInterval } from '../state/rotated-files.js';
 import { secretReference } from './upstream-auth.js';
+import { NODE_HINTS, nodeSettingsSchema } from './node-identity.js';
 
 const LOOPBACK_ADMIN = /^(unix\/\/.+|(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d{1,5})$/;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d{1,5}$/;
@@ -98,9 +99,13 @@ export const settingsSchema = z
     identity: z
       .object({
         providers: z.array(identityProviderSchema).default([]),
+        /** keys.json (API key hashes) elsewhere than the state dir, e.g. a mounted Kubernetes Secret; relative to the checkout. */
+        api_keys_file: z.string().min(1).optional(),
       })
       .strict()
       .default({}),
+    /** This gateway as one node of several (core/config/node-identity.ts): its id, health endpoints, its peers. */
+    node: nodeSettingsSchema,
     /** Where rate-limit counters live: in each authd (default) or shared through Redis. */
     limits: limitsSettingsSchema,
     /** Prometheus metrics on a listener of their own (off unless `listen` is set; loopback only). */
@@ -197,11 +202,12 @@ export const SETTINGS_HINTS: HintTable = {
   url: 'use redis://127.0.0.1:6379 or a reference like ${env:REDIS_URL}',
   'unknown:limits': 'limits has one section: redis',
   'unknown:limits.redis': 'redis has url, on_unavailable, command_timeout, key_prefix',
-  'unknown:': 'allowed sections: gateway, caddy, authd, registry_server, stdio_host, web, identity, limits, metrics, audit, tracing, upstream_credentials, registry_api, federation, state_dir, search',
+  'unknown:': 'allowed sections: gateway, caddy, authd, registry_server, stdio_host, web, identity, node, limits, metrics, audit, tracing, upstream_credentials, registry_api, federation, state_dir, search',
   'unknown:registry_api': 'registry_api has public, public_group, namespace',
   'unknown:federation': 'federation has one list: peers (name, url, token)',
   token: 'use a reference: ${env:EAST_TOKEN} or ${file:/run/secrets/east-token}',
   namespace: 'use a reverse-DNS namespace, e.g. com.example.mcp',
+  ...NODE_HINTS,
   max_size: 'use a size, e.g. 100MB',
   rotate_every: 'use a duration, e.g. 1d or 12h',
   otlp_endpoint: 'use the collector\'s OTLP/HTTP traces URL, e.g. http://127.0.0.1:4318/v1/traces',

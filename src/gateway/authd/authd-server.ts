@@ -7,6 +7,7 @@ import { SessionStreamOrder } from './session-stream-order.js';
 import { listenOn } from '../../core/http/listen.js';
 import { publicUrl, type Settings } from '../../core/config/settings.js';
 import { stateLayout } from '../../core/state/layout.js';
+import { apiKeysFileOf } from '../../core/config/project.js';
 import { DecisionObserver } from './decision-observer.js';
 import { traceIdOf } from './decision-tracing.js';
 import { Authorizer, resourceMetadataUrl, type AuthdAnswer, type VerifyRequest } from './authorizer.js';
@@ -142,7 +143,7 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
   const log = options.log ?? ((line: string) => process.stderr.write(`authd: ${line}\n`));
   const source = await PolicySource.open(options.root, log);
   const { settings } = source.project;
-  const apiKeys = new ApiKeySource(stateLayout(source.project.stateDir).apiKeysFile, log);
+  const apiKeys = new ApiKeySource(apiKeysFileOf(source.project), log);
   const verifier = new TokenVerifier(settings.identity.providers, () => apiKeys.current, options.jwtVerifiers);
   const observer = await DecisionObserver.start(settings, stateLayout(source.project.stateDir), () => source.current.services, { metricsListen: options.metricsListen });
   const gate = new HealthGateSource(stateLayout(source.project.stateDir).healthFile, () => source.current.services.values(), log);
@@ -187,7 +188,7 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
     if (path === RESOURCE_METADATA_PATH || path.startsWith(`${RESOURCE_METADATA_PATH}/`)) {
       return protectedResourceMetadata(settings, source, path);
     }
-    if (path === AUTHD_PATH.healthz) return json(200, { ok: true, services: source.current.services.size, definitions: source.current.definitions, metadata: resourceMetadataUrl(settings), limits: limits.counters.describe() });
+    if (path === AUTHD_PATH.healthz) return json(200, { ok: true, services: source.current.services.size, definitions: source.current.definitions, policy: source.current.policyFingerprint, metadata: resourceMetadataUrl(settings), limits: limits.counters.describe() });
     return json(404, { error: 'not_found' });
   };
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {

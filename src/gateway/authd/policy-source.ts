@@ -7,7 +7,7 @@ import { CurrentProject } from '../../core/config/current-project.js';
 import { ConfigInvalidError, formatIssue } from '../../core/config/issues.js';
 import type { Project } from '../../core/config/project.js';
 import { serviceSchema, type ServiceDefinition } from '../../core/config/service.js';
-import { definitionsFingerprint } from '../../core/config/definitions-fingerprint.js';
+import { definitionsFingerprint, policyFingerprint } from '../../core/config/definitions-fingerprint.js';
 import { REGISTRY_SERVER, type Policy } from '../../core/policy/policy.js';
 import { REGISTRY_PATH } from '../../core/wire/contract.js';
 import { McpgwError } from '../../core/errors.js';
@@ -17,6 +17,8 @@ export interface PolicySnapshot {
   services: Map<string, ServiceDefinition>;
   /** Fingerprint of registry.d's definitions, reported on /healthz (see waitForAuthd). */
   definitions: string;
+  /** Fingerprint of scopes.yml's policy, reported on /healthz (a node's readiness compares it). */
+  policyFingerprint: string;
 }
 
 /**
@@ -37,7 +39,7 @@ export class PolicyLoadError extends McpgwError {
 
 function snapshotOf(project: Project): PolicySnapshot {
   const services = new Map<string, ServiceDefinition>([[REGISTRY_SERVER, REGISTRY_SERVICE], ...project.services.map((s) => [s.name, s] as const)]);
-  return { policy: project.scopes, services, definitions: definitionsFingerprint(project.services) };
+  return { policy: project.scopes, services, definitions: definitionsFingerprint(project.services), policyFingerprint: policyFingerprint(project.scopes) };
 }
 
 export class PolicySource {
