@@ -53,7 +53,9 @@ export interface Health {
 }
 
 export async function health(node: Pick<RunningNode, 'healthUrl'>, path: '/livez' | '/readyz'): Promise<Health> {
-  const res = await fetch(`${node.healthUrl}${path}`, { signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`${node.healthUrl}${path}`, { signal: AbortSignal.timeout(10_000) }).catch((err: Error & { cause?: Error }) => {
+    throw new Error(`${node.healthUrl}${path}: ${err.message}${err.cause ? ` (${err.cause.message})` : ''}`);
+  });
   return { status: res.status, body: (await res.json()) as Health['body'] };
 }
 

@@ -16,6 +16,7 @@ import { accessLogging, serverAccessLogs } from './access-log.js';
 import { withVersionFeatures, type CaddyVersion } from './caddy-version.js';
 import { ownerTag } from '../../core/state/checkout-identity.js';
 import { registryApiRoutes } from './registry-api-route.js';
+import { sessionForwarding } from './session-forwarding.js';
 
 export const ROUTE_ID_PREFIX = 'mcpgw-';
 
@@ -36,6 +37,8 @@ export interface RenderInput {
   owner?: string;
   /** The Caddy that will run it: ≥ 2.7 adds stream_close_delay (caddy-version.ts); unknown = 2.6 features only. */
   caddyVersion?: CaddyVersion;
+  /** This node's id (core/config/node-identity): with node.peers, other nodes' sessions are forwarded. */
+  nodeId?: string;
 }
 
 export interface RenderResult {
@@ -209,9 +212,11 @@ export function renderCaddyConfig(input: RenderInput): RenderResult {
   const authd = dialOfListen(settings.authd.listen);
   const services = [...input.services].sort((a, b) => a.name.localeCompare(b.name));
   const endpoints = routableEndpoints(input, warnings);
+  const forwarding = sessionForwarding(settings, services, input.nodeId);
   const routes: CaddyRoute[] = [
     ...registryApiRoutes(input),
     originRoute(settings),
+    ...forwarding.routes,
     {
       '@id': `${ROUTE_ID_PREFIX}resource-metadata`,
       match: pathMatch(RESOURCE_METADATA_PATH),
@@ -241,6 +246,7 @@ export function renderCaddyConfig(input: RenderInput): RenderResult {
     // Errors raised inside Caddy (authd or upstream down → 502) also answer JSON.
     errors: {
       routes: [
+        ...forwarding.errorRoutes,
         {
           handle: [
             {

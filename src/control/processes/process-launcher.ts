@@ -13,6 +13,8 @@ export interface StartedProcess {
   spec: ProcessSpec;
   child: ChildProcess;
   log: string;
+  /** The log's size when the process started: what it wrote since begins here. */
+  logOffset: number;
   startedAt: string;
 }
 
@@ -33,6 +35,7 @@ export async function startProcess(spec: ProcessSpec, log: string, mode: 'backgr
   await mkdir(dirname(log), { recursive: true });
   const out = await open(log, 'a', 0o600);
   try {
+    const logOffset = (await out.stat()).size;
     const foreground = mode === 'foreground';
     const stdio = foreground ? (['ignore', 'inherit', 'pipe'] as const) : (['ignore', out.fd, out.fd] as const);
     const child = spawn(spec.command, spec.args, { stdio: [...stdio], detached: !foreground, env: process.env });
@@ -48,7 +51,7 @@ export async function startProcess(spec: ProcessSpec, log: string, mode: 'backgr
       });
       child.stderr?.once('end', () => file.end());
     } else child.unref();
-    return { spec, child, log, startedAt: new Date().toISOString() };
+    return { spec, child, log, logOffset, startedAt: new Date().toISOString() };
   } finally {
     await out.close();
   }
@@ -59,8 +62,12 @@ export async function startProcess(spec: ProcessSpec, log: string, mode: 'backgr
  * another process holds the port (a second gateway, a stale daemon), which must never count
  * as ours: every request would then reach the wrong process, or get 502.
  */
-async function whoAnswers(ready: Readiness, pid: number | undefined): Promise<'ours' | 'nobody' | 'other'> {
-  if (ready.kind === 'running') return 'ours';
+async function whoAnswers(ready: Readiness, started: StartedProcess): Promise<'ours' | 'nobody' | 'other'> {
+  const pid = started.child.pid;
+  if (ready.kind === 'log-line') {
+    const written = (await readFile(started.log).catch(() => Buffer.alloc(0))).subarray(started.logOffset).toString('utf8');
+    return new RegExp(ready.pattern, 'm').test(written) ? 'ours' : 'nobody';
+  }
   if (ready.kind === 'caddy-admin') {
     const running = await new CaddyAdminClient(ready.target, { retries: 0, timeoutMs: 2000 }).getConfig().catch(() => undefined);
     if (!running) return 'nobody';
@@ -90,7 +97,7 @@ export async function waitUntilReady(started: StartedProcess, timeoutMs = 30_000
         inUse ? `another process holds ${where(started.spec.ready)}: stop it, or give this checkout other addresses in mcpgw.yaml; see ${started.log}` : `see ${started.log}`,
       );
     }
-    const who = await whoAnswers(started.spec.ready, started.child.pid);
+    const who = await whoAnswers(started.spec.ready, started);
     if (who === 'ours') return;
     if (Date.now() > deadline) {
       const taken = who === 'other' ? `another process answers at ${where(started.spec.ready)}, not the ${started.spec.name} this \`up\` started` : `${started.spec.name} did not answer within ${timeoutMs / 1000}s`;

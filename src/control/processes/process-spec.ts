@@ -7,7 +7,7 @@ import { dialOfListen } from '../caddy/proxy-chain.js';
 import { AUTHD_PATH, UI_PATH } from '../../core/wire/contract.js';
 
 /** `owner`: the root `@id` of the boot config — the Caddy that answers must be the one `up` started. */
-export type Readiness = { kind: 'caddy-admin'; target: string; owner: string } | { kind: 'http'; url: string } | { kind: 'running' };
+export type Readiness = { kind: 'caddy-admin'; target: string; owner: string } | { kind: 'http'; url: string } | { kind: 'log-line'; pattern: string };
 
 export interface ProcessSpec {
   name: string;
@@ -36,6 +36,8 @@ interface SubcommandEntry {
   listen?: (p: Project) => string;
   /** Path that answers when the process is ready. */
   readyPath?: string;
+  /** Without an address: what the process writes to its log once it has loaded the files. */
+  readyLine?: string;
 }
 
 /** mcpgw subcommands that `up` runs beside Caddy, when the program has them. */
@@ -44,7 +46,7 @@ const SUBCOMMANDS: SubcommandEntry[] = [
   { name: 'host', command: 'host', args: [], listen: (p) => p.settings.stdio_host.listen, readyPath: '/' },
   { name: 'registry-server', command: 'serve', args: ['--http'], listen: (p) => p.settings.registry_server.listen, readyPath: '/' },
   { name: 'web', command: 'web', args: ['--no-link'], listen: (p) => p.settings.web.listen, readyPath: `${UI_PATH}/healthz` },
-  { name: 'prober', command: 'probe', args: ['--watch'] },
+  { name: 'prober', command: 'probe', args: ['--watch'], readyLine: '^probing \\d+ service' },
 ];
 
 export function processSpecs(project: Project, available: ReadonlySet<string>, self: SelfCommand, caddy: { binary: string; bootConfig: string; owner: string }): ProcessSpec[] {
@@ -65,8 +67,8 @@ export function processSpecs(project: Project, available: ReadonlySet<string>, s
       command: self.execPath,
       args: [...self.prefix, '--dir', project.paths.root, entry.command, ...entry.args],
       url,
-      // A process without an address is ready once it runs.
-      ready: url ? { kind: 'http', url: `${url}${entry.readyPath ?? '/'}` } : { kind: 'running' },
+      // A process without an address is ready once it says so in its log (it has loaded the files).
+      ready: url ? { kind: 'http', url: `${url}${entry.readyPath ?? '/'}` } : { kind: 'log-line', pattern: entry.readyLine ?? '.' },
     });
   }
   return specs;

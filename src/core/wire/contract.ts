@@ -25,6 +25,8 @@ export const MCPGW_HEADER = {
   body: 'X-Mcpgw-Body',
   /** Caddy's request id ({http.request.uuid}): authd records it, the access log line carries it. */
   requestId: 'X-Mcpgw-Request-Id',
+  /** Set by the node that forwarded a session's request to the node owning it (never forwarded twice). */
+  forwardedBy: 'X-Mcpgw-Forwarded-By',
 } as const;
 
 /**

@@ -2,7 +2,9 @@
 // `command:` service at /<name>/mcp (Streamable HTTP) and /<name>/sse + /<name>/messages
 // (legacy SSE). Caddy forwards <service path>/<rest> here as /<name>/<rest> after authd.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
 import { listenOn } from '../../core/http/listen.js';
+import { isMultiNode, nodeIdOf, sessionIdPrefix } from '../../core/config/node-identity.js';
 import type { Project } from '../../core/config/project.js';
 import { CurrentProject } from '../../core/config/current-project.js';
 import { formatIssue } from '../../core/config/issues.js';
@@ -43,7 +45,9 @@ interface ServiceEndpoints {
 
 export async function startStdioHost(project: Project, options: StdioHostOptions = {}): Promise<StdioHost> {
   const log = options.log ?? (() => {});
-  const context: ApplyContext = { layout: stateLayout(project.stateDir), log, sessionIdleMs: options.sessionIdleMs };
+  // Several nodes: session ids name this node, so any node forwards a session to its process here.
+  const sessionPrefix = isMultiNode(project.settings) ? sessionIdPrefix(nodeIdOf(project.settings, process.env, hostname())) : '';
+  const context: ApplyContext = { layout: stateLayout(project.stateDir), log, sessionIdleMs: options.sessionIdleMs, sessionPrefix };
   const services = new Map<string, ServiceEndpoints>();
   await apply(services, project.services, project.paths.root, context);
 
@@ -85,10 +89,11 @@ interface ApplyContext {
   layout: StateLayout;
   log: (line: string) => void;
   sessionIdleMs?: number;
+  sessionPrefix: string;
 }
 
 /** Start, stop and replace services so the running set matches `definitions`. */
-async function apply(services: Map<string, ServiceEndpoints>, definitions: ServiceDefinition[], root: string, { layout, log, sessionIdleMs }: ApplyContext): Promise<void> {
+async function apply(services: Map<string, ServiceEndpoints>, definitions: ServiceDefinition[], root: string, { layout, log, sessionIdleMs, sessionPrefix }: ApplyContext): Promise<void> {
   const wanted = new Map(definitions.filter(isHostedService).map((d) => [d.name, d]));
   for (const [name, running] of [...services]) {
     const next = wanted.get(name);
@@ -100,7 +105,7 @@ async function apply(services: Map<string, ServiceEndpoints>, definitions: Servi
     if (services.has(name)) continue;
     try {
       const hosted = new HostedService(definition, root, layout);
-      services.set(name, { hosted, streamable: new StreamableEndpoint(hosted, sessionIdleMs), sse: new LegacySseEndpoint(hosted) });
+      services.set(name, { hosted, streamable: new StreamableEndpoint(hosted, sessionIdleMs, sessionPrefix), sse: new LegacySseEndpoint(hosted) });
       log(`${name}: serving ${definition.path} → ${hosted.spec.argv.join(' ')} (${hosted.spec.concurrency})`);
     } catch (err) {
       log(`${name}: cannot serve: ${(err as Error).message}`);

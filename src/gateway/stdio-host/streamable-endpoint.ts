@@ -28,6 +28,8 @@ export class StreamableEndpoint {
   constructor(
     private readonly service: HostedService,
     private readonly idleMs = SESSION_IDLE_MS,
+    /** `<node id>.` when the gateway runs as several nodes (core/config/node-identity). */
+    private readonly sessionPrefix = '',
   ) {
     this.sweeper = setInterval(() => this.endIdleSessions(), Math.min(60_000, idleMs));
     this.sweeper.unref();
@@ -89,7 +91,7 @@ export class StreamableEndpoint {
 
   private async openSession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
+      sessionIdGenerator: () => `${this.sessionPrefix}${randomUUID()}`,
       onsessioninitialized: (id) => void this.sessions.set(id, transport),
       onsessionclosed: (id) => void this.sessions.delete(id),
     });

@@ -46,6 +46,7 @@ test('a node follows mounted files, means what /livez and /readyz say, and stops
   let node: RunningNode | undefined;
   let processes: ProcessesFile = {};
   t.after(async () => {
+    if (node) process.stderr.write(`node stderr:\n${node.stderr().split('\n').filter((l) => !l.startsWith('{')).join('\n').slice(-3000)}\n`);
     await node?.stop('SIGTERM');
     for (const r of Object.values(processes)) if (isPidAlive(r.pid)) process.kill(r.pid, 'SIGKILL');
     await upstream.close();
