@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerInitCommand } from './init.js';
 import { registerRegistryCommands } from './registry.js';
+import { registerSyncCommand } from './registry-sync.js';
 import { registerAuthCommands } from './auth.js';
 import { registerGatewayCommands } from './gateway.js';
 import { registerProbeCommands } from './probe.js';
@@ -43,6 +44,7 @@ export function createProgram(): Command {
   });
   registerInitCommand(program);
   registerRegistryCommands(program);
+  registerSyncCommand(program);
   registerGatewayCommands(program);
   registerAuthCommands(program);
   registerFindCommands(program);

@@ -11,6 +11,7 @@ import { contextFor } from './context.js';
 import { applyWhenOf, registryFor, reportGateway } from './registry-change-report.js';
 import { CliError } from './exit-codes.js';
 import { examples } from './help.js';
+import { runRegistryImport } from './registry-sync.js';
 import { camelCaseKeys, DEFINITION_DATA_FIELDS } from './json-keys.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -146,16 +147,27 @@ export function registerRegistryCommands(program: Command): void {
     });
 
   program
-    .command('import <files...>')
-    .description('migrate service definitions from the reference system JSON or an MCP Registry server.json')
+    .command('import [files...]')
+    .description('migrate service definitions from the reference system JSON or an MCP Registry server.json — or read them from a registry (--registry)')
+    .option('--registry <url>', 'read servers from a service speaking the MCP Registry API (the official registry, another mcpgw)')
+    .option('--search <text>', 'with --registry: only servers whose name holds this')
+    .option('--since <time>', 'with --registry: only servers updated after this RFC 3339 time')
+    .option('--token <reference>', 'with --registry: bearer token by reference, ${env:NAME} or ${file:PATH}')
     .option('--force', 'overwrite existing definitions')
     .option('--dry-run', 'print the YAML instead of writing it')
     .option('--no-apply', 'do not apply to a running gateway')
     .option('--name <name>', 'registry.d name for the imported service (one service only; the path follows it)')
     .option('--path <path>', 'gateway path for the imported service (one service only)')
     .option('--var <name=value>', 'value for a URL template variable or package argument (repeatable)', collectVar, {})
-    .addHelpText('after', examples('mcpgw import old-registry/servers/*.json', 'mcpgw import server.json --dry-run', 'mcpgw import mcpgw.json --name old-registry --path /old-registry', 'mcpgw import server.json --var host=api.example.com'))
-    .action(async (files: string[], opts: { force?: boolean; dryRun?: boolean; name?: string; path?: string; var: Record<string, string> }, cmd: Command) => {
+    .addHelpText('after', examples('mcpgw import old-registry/servers/*.json', 'mcpgw import server.json --dry-run', 'mcpgw import mcpgw.json --name old-registry --path /old-registry', 'mcpgw import server.json --var host=api.example.com', 'mcpgw import --registry https://registry.modelcontextprotocol.io --search weather --dry-run', "mcpgw import --registry https://mcp.east.example.com --token '${env:EAST_TOKEN}'"))
+    .action(async (files: string[], opts: { force?: boolean; dryRun?: boolean; name?: string; path?: string; var: Record<string, string>; registry?: string; search?: string; since?: string; token?: string }, cmd: Command) => {
+      if (opts.registry) {
+        if (files.length) throw new CliError('give files or --registry, not both');
+        if (opts.name || opts.path) throw new CliError('--name and --path rename one file\'s service; with --registry, narrow with --search and rename the file after');
+        return runRegistryImport(cmd, { ...opts, registry: opts.registry });
+      }
+      if (opts.search || opts.since || opts.token) throw new CliError('--search, --since and --token go with --registry URL');
+      if (!files.length) throw new CliError('name the files to import, or --registry URL');
       const ctx = contextFor(cmd);
       const imported: { file: string; fields: ServiceFields }[] = [];
       for (const file of files) {

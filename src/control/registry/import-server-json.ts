@@ -1,6 +1,7 @@
 // The official MCP Registry's server.json (current camelCase schema and the 2025-05 seed's snake_case)
 // → registry.d fields: a remote becomes `upstream`, an npm/PyPI package a stdio `command`.
 import type { ServiceFields } from '../../core/config/service-yaml.js';
+import { REGISTRY_META } from '../../core/wire/contract.js';
 import { envName, fillTemplate, identity, ImportFormatError, onPath, slugify, str, type ImportOptions, type Json } from './import-rules.js';
 
 /** A field under its current camelCase name or the 2025-05 seed's snake_case one. */
@@ -73,16 +74,26 @@ function commandOf(pkg: Json, label: string, opts: ImportOptions): Launch {
 }
 
 export function fromServerJson(doc: Json, opts: ImportOptions): ServiceFields {
-  // A registry API entry wraps the document: { server: {...}, _meta: {...} }.
-  const d = doc.server && typeof doc.server === 'object' ? { ...(doc.server as Json), ...(doc._meta ? { _meta: doc._meta } : {}) } : doc;
+  // A registry API entry wraps the document: { server: {...}, _meta: {...} }; both _meta are kept.
+  const wrapped = doc.server && typeof doc.server === 'object';
+  const inner = (wrapped ? doc.server : doc) as Json;
+  const meta: Json = { ...((inner._meta as Json | undefined) ?? {}), ...(wrapped ? ((doc._meta as Json | undefined) ?? {}) : {}) };
+  // Publisher-provided data (an mcpgw registry's `metadata:`) goes back to the top of metadata;
+  // another mcpgw's own fields give the whole description and the tags the schema has no place for.
+  const published = (meta[REGISTRY_META.publisher] ?? {}) as Json;
+  const peer = (meta[REGISTRY_META.mcpgw] ?? {}) as Json;
+  delete meta[REGISTRY_META.publisher];
+  const d: Json = { ...inner, ...(Object.keys(meta).length ? { _meta: meta } : {}) };
+  if (!Object.keys(meta).length) delete d._meta;
   const label = str(d.name) ?? 'service';
   const { name, path } = identity({ name: slugify(label), path: `/${slugify(label)}` }, opts);
   const remotes = Array.isArray(d.remotes) ? (d.remotes as Json[]) : [];
   const packages = Array.isArray(d.packages) ? (d.packages as Json[]) : [];
   const remote = remotes.find((r) => remoteType(r) === 'streamable-http') ?? remotes.find((r) => remoteType(r) === 'sse');
-  const metadata: Json = { registry_name: label };
+  const metadata: Json = { ...published, registry_name: label };
   for (const [k, v] of Object.entries(d)) if (!['name', 'description', '$schema', 'remotes', 'packages'].includes(k)) metadata[k] = v;
-  const base = { name, path, description: str(d.description) ?? '', tags: [] as string[], enabled: true };
+  const tags = Array.isArray(peer.tags) ? peer.tags.filter((t): t is string => typeof t === 'string') : [];
+  const base = { name, path, description: str(peer.description) ?? str(d.description) ?? '', tags, enabled: true };
   if (remote && str(remote.url)) {
     const upstream = fillTemplate(`server.json "${label}" remote URL`, String(remote.url), opts.vars, (remote.variables ?? {}) as Json);
     const others = remotes.filter((r) => r !== remote);

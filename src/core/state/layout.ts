@@ -32,6 +32,10 @@ export interface StateLayout {
   lastAppliedFile: string;
   /** caddy/sse-endpoints.json — where each SSE upstream last said to POST messages (written by apply, read by render). */
   sseEndpointsFile: string;
+  /** registry-sources.json — the registries `mcpgw import --registry` read and when `mcpgw sync` last did (no secrets). */
+  registrySourcesFile: string;
+  /** federation/<peer>.json — the peer gateway's catalogue as last read (written by `mcpgw federation refresh`). */
+  peerCatalogueFile(peer: string): string;
 }
 
 export function stateLayout(root: string): StateLayout {
@@ -52,5 +56,7 @@ export function stateLayout(root: string): StateLayout {
     logFile: (name) => join(root, 'logs', `${name}.log`),
     lastAppliedFile: join(root, 'caddy', 'last-applied.json'),
     sseEndpointsFile: join(root, 'caddy', 'sse-endpoints.json'),
+    registrySourcesFile: join(root, 'registry-sources.json'),
+    peerCatalogueFile: (peer) => join(root, 'federation', `${peer}.json`),
   };
 }

@@ -88,6 +88,16 @@ export const UI_PATH = '/ui';
 /** The registry's HTTP API (MCP registry v0.1 shape). */
 export const REGISTRY_API_PATH = '/v0.1';
 
+/** `_meta` keys of the registry API (reverse DNS, as the official registry names its own). */
+export const REGISTRY_META = {
+  /** Registry-managed: status, publishedAt, updatedAt, isLatest (the official registry's key; clients read it). */
+  official: 'io.modelcontextprotocol.registry/official',
+  /** In the server document: what the publisher provided (a definition's `metadata:`). */
+  publisher: 'io.modelcontextprotocol.registry/publisher-provided',
+  /** mcpgw's own fields of a served service (name, path, whole description, tags, federation peer). */
+  mcpgw: 'io.mcpgw/service',
+} as const;
+
 /**
  * Paths of the gateway no service definition may claim (compared as Caddy does: without
  * regard to case). /verify is authd's and never routed, but a service there would confuse

@@ -4,14 +4,12 @@ import { canonicalJson } from '../../core/config/canonical-json.js';
 import { createHash } from 'node:crypto';
 import type { ServiceDefinition } from '../../core/config/service.js';
 import { gatewayEndpoint } from '../../core/config/service-summary.js';
+import { REGISTRY_META } from '../../core/wire/contract.js';
 
 export const SERVER_SCHEMA_URL = 'https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json';
-/** Registry-managed metadata the official registry defines (status, timestamps, isLatest); clients read it. */
-export const OFFICIAL_META = 'io.modelcontextprotocol.registry/official';
-/** Data the publisher provided (the definition's `metadata:`), under the official registry's key for it. */
-export const PUBLISHER_META = 'io.modelcontextprotocol.registry/publisher-provided';
-/** mcpgw's own fields, under its own reverse-DNS key. */
-export const MCPGW_META = 'io.mcpgw/service';
+export const OFFICIAL_META = REGISTRY_META.official;
+export const PUBLISHER_META = REGISTRY_META.publisher;
+export const MCPGW_META = REGISTRY_META.mcpgw;
 
 const DESCRIPTION_MAX = 100;
 
