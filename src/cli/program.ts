@@ -4,6 +4,7 @@ import { registerInitCommand } from './init.js';
 import { registerRegistryCommands } from './registry.js';
 import { registerSyncCommand } from './registry-sync.js';
 import { registerAuthCommands } from './auth.js';
+import { registerConnectCommands } from './connect.js';
 import { registerGatewayCommands } from './gateway.js';
 import { registerProbeCommands } from './probe.js';
 import { registerHostCommand } from './host.js';
@@ -47,6 +48,7 @@ export function createProgram(): Command {
   registerSyncCommand(program);
   registerGatewayCommands(program);
   registerAuthCommands(program);
+  registerConnectCommands(program);
   registerFindCommands(program);
   registerProbeCommands(program);
   registerCallCommands(program);

@@ -49,26 +49,35 @@ export interface BrowserLoginOptions {
 
 export async function loginWithBrowser(target: LoginTarget, options: BrowserLoginOptions): Promise<StoredCredential> {
   const config = await discoverProvider(target.provider, target.clientId);
+  // OpenID Connect Core §11: offline_access (a refresh token) needs consent to be asked.
+  const tokens = await codeFlowOnLoopback(config, { scope: scopeOf(target), resource: target.provider.audience, prompt: 'consent' }, options);
+  return credentialFrom(target, 'oidc', tokens);
+}
+
+/**
+ * Authorization Code + PKCE (S256) with a loopback redirect (RFC 8252): `onAuthorizationUrl`
+ * gets the URL to open; the code is exchanged with the verifier and the same RFC 8707 resource.
+ */
+export async function codeFlowOnLoopback(config: oidc.Configuration, params: { scope: string; resource?: string; prompt?: string }, options: BrowserLoginOptions): Promise<TokenResponse> {
   const redirect = await openLoopbackRedirect(options.port, options.timeoutMs);
   try {
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
+    const resource: Record<string, string> = params.resource ? { resource: params.resource } : {};
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: redirect.redirectUri,
-      scope: scopeOf(target),
+      scope: params.scope,
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
       state,
-      resource: target.provider.audience,
-      // OpenID Connect Core §11: offline_access (a refresh token) needs consent to be asked.
-      prompt: 'consent',
+      ...resource,
+      ...(params.prompt ? { prompt: params.prompt } : {}),
     });
     options.onAuthorizationUrl(url.toString());
     const callback = await redirect.received;
     const error = callback.searchParams.get('error');
     if (error) throw new CredentialError('ERR_LOGIN_DENIED', `the provider refused the sign-in: ${error} ${callback.searchParams.get('error_description') ?? ''}`.trim());
-    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state }, { resource: target.provider.audience });
-    return credentialFrom(target, 'oidc', tokens);
+    return await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state }, resource);
   } finally {
     redirect.close();
   }

@@ -36,6 +36,8 @@ export interface StateLayout {
   registrySourcesFile: string;
   /** federation/<peer>.json — the peer gateway's catalogue as last read (written by `mcpgw federation refresh`). */
   peerCatalogueFile(peer: string): string;
+  /** upstream-grants/ — per-user upstream OAuth grants (upstream_auth: delegated_oauth), tokens AES-256-GCM encrypted, files mode 0600. */
+  upstreamGrantsDir: string;
 }
 
 export function stateLayout(root: string): StateLayout {
@@ -58,5 +60,6 @@ export function stateLayout(root: string): StateLayout {
     sseEndpointsFile: join(root, 'caddy', 'sse-endpoints.json'),
     registrySourcesFile: join(root, 'registry-sources.json'),
     peerCatalogueFile: (peer) => join(root, 'federation', `${peer}.json`),
+    upstreamGrantsDir: join(root, 'upstream-grants'),
   };
 }

@@ -19,6 +19,8 @@ import { TokenVerifier } from '../../core/identity/token-verifier.js';
 import { ApiKeySource } from './api-key-source.js';
 import { UpstreamCredentials } from './upstream-credentials.js';
 import { TokenExchanger } from './token-exchange.js';
+import { DelegatedTokens } from './delegated-tokens.js';
+import { upstreamGrantStore } from '../../core/state/upstream-grants.js';
 import type { JwtVerifier } from '../../core/identity/jwt-verifier.js';
 import { AUTHD_PATH, headerKey, MCP_HEADER, MCPGW_HEADER, RESOURCE_METADATA_PATH } from '../../core/wire/contract.js';
 import { decodeBodyHeader } from '../../core/wire/body-header.js';
@@ -139,6 +141,18 @@ function protectedResourceMetadata(settings: Settings, source: PolicySource, pat
   });
 }
 
+/** Per-user upstream tokens when upstream_credentials.encryption_key is set; none (every delegated call refused) when it is not or cannot be read. */
+function delegatedTokens(source: PolicySource, log: (line: string) => void): DelegatedTokens | undefined {
+  const { settings, stateDir, paths } = source.project;
+  if (!settings.upstream_credentials.encryption_key) return undefined;
+  try {
+    return new DelegatedTokens(upstreamGrantStore(settings, stateDir, paths.root), paths.root);
+  } catch (err) {
+    log(`warning: delegated upstream credentials are off: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
 export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
   const log = options.log ?? ((line: string) => process.stderr.write(`authd: ${line}\n`));
   const source = await PolicySource.open(options.root, log);
@@ -150,7 +164,7 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
   await gate.refresh();
   gate.watch();
   const limits = new LimitEnforcer(limitCountersFor(settings, source.project.paths.root, log));
-  const upstream = new UpstreamCredentials(new TokenExchanger(settings.identity.providers, source.project.paths.root));
+  const upstream = new UpstreamCredentials(new TokenExchanger(settings.identity.providers, source.project.paths.root), delegatedTokens(source, log));
   const authorizer = new Authorizer(settings, source, verifier, observer, gate, limits, apiKeys, upstream);
   source.watch(() => {
     authorizer.clearCaches();

@@ -1,0 +1,124 @@
+// `mcpgw connect <service>`: the signed-in user grants the gateway their own token at an
+// upstream's authorization server (upstream_auth: delegated_oauth) — Authorization Code + PKCE
+// with a loopback redirect — and the grant is stored encrypted in the state dir, where authd
+// reads it for that user's calls. `disconnect` removes it (and revokes it at the server when it can).
+import * as oidc from 'openid-client';
+import type { Project } from '../core/config/project.js';
+import type { ServiceDefinition } from '../core/config/service.js';
+import type { DelegatedOAuthAuth } from '../core/config/upstream-auth.js';
+import { McpgwError } from '../core/errors.js';
+import type { Identity } from '../core/identity/identity.js';
+import { discoverUpstreamAuthorization, upstreamClientConfig } from '../core/identity/upstream-authorization.js';
+import { upstreamGrantStore, UpstreamGrantStore, type UpstreamGrantRecord } from '../core/state/upstream-grants.js';
+import { stateLayout } from '../core/state/layout.js';
+import { codeFlowOnLoopback, type BrowserLoginOptions } from './login-flows.js';
+import { currentAccessToken } from './session.js';
+import { describeToken } from './whoami.js';
+
+export interface ConnectResult {
+  service: string;
+  subject: string;
+  authorizationServer: string;
+  scope?: string;
+  /** ISO time the access token expires, when the server said. */
+  expiresAt?: string;
+  refreshable: boolean;
+}
+
+/** The delegated_oauth service of that name, or a not-found / wrong-mode error. */
+export function delegatedService(project: Project, name: string): ServiceDefinition & { upstream_auth: DelegatedOAuthAuth } {
+  const service = project.services.find((s) => s.name === name);
+  if (!service) throw new McpgwError('ERR_UNKNOWN_SERVICE', `no service "${name}" in registry.d`, 'not-found', { hint: 'mcpgw list shows the services' });
+  if (service.upstream_auth.mode !== 'delegated_oauth') {
+    throw new McpgwError('ERR_NOT_DELEGATED', `${name} does not use your own account (upstream_auth is ${service.upstream_auth.mode})`, 'invalid-input', { hint: 'only services with upstream_auth: {mode: delegated_oauth} are connected per user' });
+  }
+  return service as ServiceDefinition & { upstream_auth: DelegatedOAuthAuth };
+}
+
+/** Who the gateway knows you as (your `mcpgw login` token, verified as authd would). */
+async function signedInIdentity(project: Project): Promise<Identity & { issuer: string }> {
+  const { token } = await currentAccessToken(project.settings);
+  const { identity } = await describeToken(project, token);
+  if (!identity.issuer) throw new McpgwError('ERR_NOT_DELEGABLE', 'an API key has no account to connect', 'invalid-input', { hint: 'sign in with mcpgw login' });
+  return identity as Identity & { issuer: string };
+}
+
+/** The scopes asked for: the definition's, plus offline_access when the server offers it (a refresh token). */
+function scopesFor(config: oidc.Configuration, scopes: string[]): string {
+  const supported = config.serverMetadata().scopes_supported ?? [];
+  return [...new Set([...scopes, ...(supported.includes('offline_access') ? ['offline_access'] : [])])].join(' ');
+}
+
+export async function connectUpstream(project: Project, name: string, options: BrowserLoginOptions & { extraScopes?: string[] }): Promise<ConnectResult> {
+  const service = delegatedService(project, name);
+  const identity = await signedInIdentity(project);
+  const store = upstreamGrantStore(project.settings, project.stateDir, project.paths.root);
+  const where = await discoverUpstreamAuthorization(service.upstreams[0]!, service.upstream_auth);
+  const config = await upstreamClientConfig(where.authorizationServer, service.upstream_auth, project.paths.root);
+  const scope = scopesFor(config, [...where.scopes, ...(options.extraScopes ?? [])]);
+  // OpenID Connect Core §11: a refresh token (offline_access) needs the consent prompt.
+  const tokens = await codeFlowOnLoopback(config, { scope, resource: where.resource, ...(scope.includes('offline_access') ? { prompt: 'consent' } : {}) }, options);
+  const expiresAt = typeof tokens.expires_in === 'number' ? Date.now() + tokens.expires_in * 1000 : undefined;
+  await store.save({
+    issuer: identity.issuer,
+    subject: identity.subject,
+    service: service.name,
+    authorization_server: where.authorizationServer,
+    client_id: service.upstream_auth.client_id,
+    scope: tokens.scope ?? scope,
+    resource: where.resource,
+    connected_at: new Date().toISOString(),
+    access_token: tokens.access_token,
+    refresh_token: tokens.refresh_token,
+    expires_at: expiresAt,
+  });
+  return { service: service.name, subject: identity.subject, authorizationServer: where.authorizationServer, scope: tokens.scope ?? scope, ...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}), refreshable: tokens.refresh_token !== undefined };
+}
+
+export interface DisconnectResult {
+  service: string;
+  subject: string;
+  removed: boolean;
+  /** Whether the authorization server was told to revoke the refresh token (RFC 7009). */
+  revokedAtServer: boolean;
+}
+
+/** Remove a grant: your own (`subject` undefined) or, for the operator, anyone's. */
+export async function disconnectUpstream(project: Project, name: string, owner?: { subject: string; issuer?: string }): Promise<DisconnectResult> {
+  const service = delegatedService(project, name);
+  const who = owner ?? (await signedInIdentity(project));
+  const issuer = who.issuer ?? project.settings.identity.providers[0]?.issuer ?? '';
+  const store = storeOf(project);
+  const key = { issuer, subject: who.subject, service: service.name };
+  const grant = await store.load(key).catch(() => undefined);
+  let revokedAtServer = false;
+  if (grant?.refresh_token) {
+    try {
+      const config = await upstreamClientConfig(grant.authorization_server, service.upstream_auth, project.paths.root);
+      if (config.serverMetadata().revocation_endpoint) {
+        await oidc.tokenRevocation(config, grant.refresh_token, { token_type_hint: 'refresh_token' });
+        revokedAtServer = true;
+      }
+    } catch {
+      // Removing the grant here is what stops the gateway from using it; the server may be down.
+    }
+  }
+  const removed = await store.remove(key);
+  return { service: service.name, subject: who.subject, removed, revokedAtServer };
+}
+
+/** Every stored grant's owner and service (never tokens), for admins; needs no key. */
+export function listConnections(project: Project): Promise<UpstreamGrantRecord[]> {
+  return keylessStore(project).list();
+}
+
+/** The store with its key when the key can be read, else without (list and remove only). */
+function storeOf(project: Project): UpstreamGrantStore {
+  try {
+    return upstreamGrantStore(project.settings, project.stateDir, project.paths.root);
+  } catch {
+    return keylessStore(project);
+  }
+}
+
+const keylessStore = (project: Project) => new UpstreamGrantStore(stateLayout(project.stateDir).upstreamGrantsDir);
