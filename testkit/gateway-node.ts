@@ -45,6 +45,8 @@ export interface RunningNode {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Send `signal` (default SIGTERM) and wait for the exit. */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** The node dies as a pod does: SIGKILL to it and every process it started (its process group). */
+  kill(): Promise<void>;
 }
 
 export interface Health {
@@ -72,11 +74,13 @@ export async function waitForHealth(node: Pick<RunningNode, 'healthUrl'>, path: 
 }
 
 /** Start `mcpgw up --foreground` in `dir` (whose mcpgw.yaml sets node.health_listen to `a.health`) and wait until ready. */
-export async function startNode(dir: string, a: NodeAddresses, options: { env?: NodeJS.ProcessEnv; readyTimeoutMs?: number } = {}): Promise<RunningNode> {
+export async function startNode(dir: string, a: Pick<NodeAddresses, 'health' | 'gateway'>, options: { env?: NodeJS.ProcessEnv; readyTimeoutMs?: number } = {}): Promise<RunningNode> {
+  // A process group of its own, so kill() can take the whole node down at once.
   const child = spawn(process.execPath, ['--import', TSX, MAIN, '--dir', dir, 'up', '--foreground'], {
     cwd: dir,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let out = '';
   let err = '';
@@ -93,6 +97,14 @@ export async function startNode(dir: string, a: NodeAddresses, options: { env?: 
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
+    },
+    kill: async () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      await exited;
     },
   };
   const early = exited.then(({ code, signal }) => {
