@@ -9,10 +9,11 @@ export type ToolCatalogue = Record<string, { name: string; description?: string;
 /** The service name a catalogue's server gets in the checkout (tool ids are "<name>/<tool>"). */
 export const checkoutName = (server: string) => server.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
 
-export async function toolCheckout(catalogue: ToolCatalogue, describe: (server: string) => string = () => ''): Promise<string> {
+/** `embedder`: search.embedder for the checkout (mcpgw's default when not given). */
+export async function toolCheckout(catalogue: ToolCatalogue, describe: (server: string) => string = () => '', embedder?: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'mcpgw-bench-'));
   await mkdir(join(dir, 'registry.d'));
-  await writeFile(join(dir, 'mcpgw.yaml'), 'gateway:\n  public_url: https://gw.example.com\n');
+  await writeFile(join(dir, 'mcpgw.yaml'), `gateway:\n  public_url: https://gw.example.com\n${embedder ? `search:\n  embedder: ${embedder}\n` : ''}`);
   for (const [server, tools] of Object.entries(catalogue)) {
     const name = checkoutName(server);
     const definition = { name, description: describe(server), upstream: `http://127.0.0.1:9/${name}/mcp`, tools };

@@ -3,7 +3,8 @@
 // Per set, pool and query kind: recall@1/5/10 and nDCG@10 of a textbook BM25 baseline, find's
 // full text alone, the embedder alone and the final ranking, and a paired bootstrap interval of
 // final − BM25 on nDCG@10. Pools: `small` is the set's own tools; `full` adds every other set's
-// tools as distractors. `--verbose` lists the final ranking's misses on stderr.
+// tools as distractors. `--verbose` lists the final ranking's misses on stderr; `--embedder=NAME`
+// measures another search.embedder than the default (e.g. `use`, the shipped sentence encoder).
 import { rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -27,6 +28,7 @@ function benchData(): string {
 const setArgs = process.argv.filter((a) => a.startsWith('--set=')).map((a) => resolve(a.slice(6)));
 const devDirs = () => ['reference-servers', 'livemcpbench'].map((d) => join(benchData(), d));
 const verbose = process.argv.includes('--verbose');
+const embedderName = process.argv.find((a) => a.startsWith('--embedder='))?.slice(11);
 
 const measured = await Promise.all((setArgs.length ? setArgs : devDirs()).map(loadBenchSet));
 const distractorSets = setArgs.length ? await Promise.all(devDirs().map(loadBenchSet)) : [];
@@ -45,7 +47,7 @@ function union(sets: readonly BenchSet[]): { catalogue: ToolCatalogue; descripti
 const MODES: [string, RankMode | 'bm25'][] = [['bm25', 'bm25'], ['fullText', 'text'], ['embedder', 'vector'], ['final', 'hybrid']];
 
 async function measurePool(set: BenchSet, pool: { catalogue: ToolCatalogue; descriptions: Record<string, string> }) {
-  const dir = await toolCheckout(pool.catalogue, (s) => pool.descriptions[s] ?? '');
+  const dir = await toolCheckout(pool.catalogue, (s) => pool.descriptions[s] ?? '', embedderName);
   try {
     const opened = await openIndex(dir);
     const baseline = plainBm25(pool.catalogue, pool.descriptions, checkoutName);

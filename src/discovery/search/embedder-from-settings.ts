@@ -19,6 +19,10 @@ export async function embedderFromSettings(settings: Settings, baseDir: string):
       return new OpenAIEmbedder({ url: search.openai.url, model: search.openai.model, apiKey: key ? () => resolveSecrets(key, baseDir) : undefined });
     }
     case 'use': {
+      if (!search.use?.model_url) {
+        const { SentenceEmbedder } = await import('./sentence-embedder.js');
+        return SentenceEmbedder.load();
+      }
       const { UseEmbedder } = await import('./use-embedder.js');
       return UseEmbedder.load(search.use?.model_url);
     }

@@ -7,6 +7,10 @@ export interface Embedder {
   readonly id: string;
   /** One vector per text, all of the same length. */
   embed(texts: readonly string[]): Promise<Float32Array[]>;
+  /** True for averaged word vectors, which blur on a long request: its cosine list is then left out. */
+  readonly blursOnLongText?: boolean;
+  /** False when vectors are compared as they come: subtracting the corpus mean (below) costs a sentence encoder meaning. */
+  readonly centerOnCorpus?: boolean;
 }
 
 /** Embedders built on word vectors can also compare a query and a document word by word. */

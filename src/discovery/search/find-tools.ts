@@ -49,7 +49,8 @@ const CANDIDATES = 200;
 const WORD_CANDIDATES = 100;
 /**
  * Averaged word vectors blur on long requests (a task of several sentences): beyond this many
- * content words only the full-text list ranks, for embedders built on word vectors.
+ * content words the word-level lists are left out, and so is the cosine of an embedder that
+ * averages word vectors (a sentence encoder's stays).
  */
 const LONG_QUERY_WORDS = 10;
 /** Words of the index at least this close to a query word (GloVe cosine) join the expanded query, at most EXPANSIONS per word. */
@@ -101,17 +102,20 @@ export async function findTools(opened: Pick<OpenedIndex, 'index' | 'embedder'>,
   const vector = mode === 'text' ? undefined : await queryVector(opened, query, warnings);
   const dictionary = isWordMatcher(opened.embedder) ? opened.embedder : undefined;
   const matcher = vector ? dictionary : undefined;
-  // In hybrid mode word vectors (cosine, word match, expansion) rank only requests short enough for them to be sharp.
-  const meaning = mode === 'vector' || (mode === 'hybrid' && !(matcher && words.length > LONG_QUERY_WORDS));
+  // In hybrid mode word vectors (word match, expansion, an averaged cosine) rank only requests
+  // short enough for them to be sharp; a sentence encoder's cosine ranks long ones too.
+  const long = words.length > LONG_QUERY_WORDS;
+  const wordLevel = mode === 'vector' || (mode === 'hybrid' && !(matcher && long));
+  const sentenceLevel = mode === 'vector' || (mode === 'hybrid' && !(long && opened.embedder?.blursOnLongText));
 
   const lists: Partial<Record<ListName, Hit[]>> = {};
   const terms = mode === 'vector' ? undefined : queryTerms(index, query, dictionary);
   const textScored = terms && textScores(index, terms, filters);
   if (textScored) lists.text = bestHits(index, textScored, CANDIDATES);
   // BM25F sums over terms: the expanded query's scores are the text scores plus the expansions'.
-  if (terms && textScored && matcher && meaning) lists.expanded = bestHits(index, addScores(textScored, textScores(index, expansionTerms(index, matcher, words, terms), filters)), CANDIDATES);
-  if (vector && meaning) lists.vector = bestHits(index, vectorScores(index, vector, filters), CANDIDATES);
-  if (matcher && meaning) {
+  if (terms && textScored && matcher && wordLevel) lists.expanded = bestHits(index, addScores(textScored, textScores(index, expansionTerms(index, matcher, words, terms), filters)), CANDIDATES);
+  if (vector && sentenceLevel) lists.vector = bestHits(index, vectorScores(index, vector, filters), CANDIDATES);
+  if (matcher && wordLevel) {
     const matchDocument = matcher.queryMatcher(words);
     const candidates = new Set(Object.values(lists).flatMap((hits) => hits.slice(0, WORD_CANDIDATES).map((h) => h.id)));
     lists.words = rankedHits(new Map([...candidates].map((id) => [id, matchDocument(documentWords(index, id))])));

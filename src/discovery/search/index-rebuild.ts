@@ -95,7 +95,7 @@ export async function rebuild(
     }
   }
   const dimensions = vectors?.[0]?.length ?? (full ? 0 : previous.manifest.dimensions);
-  const center = full ? (vectors?.length ? meanVector(vectors) : undefined) : previous.manifest.center;
+  const center = full ? (vectors?.length && embedder!.centerOnCorpus !== false ? meanVector(vectors) : undefined) : previous.manifest.center;
   const kept = full ? [] : previous.compact.entries().filter((e) => !wanted.has(e.doc.server));
   const entries = [...kept, ...docs.map((doc, i) => indexEntry(doc, vectors && centered(vectors[i]!, center)))];
   const manifest = full
