@@ -1,6 +1,7 @@
 // Speed of `mcpgw find` at 10,000 tools (400 servers × 25): index build time, warm query
 // p50/p99 in process, the incremental update after one service changed, and cold `mcpgw find`
-// wall time from the built dist (run `npm run build` first). `--tools=N` changes the size.
+// wall time from the built dist (run `npm run build` first). `--tools=N` changes the size,
+// `--embedder=NAME` the search.embedder (default: mcpgw's).
 // Beside wall times, CPU times (warm: per query; cold: the whole process), which a machine
 // shared with other work inflates far less. Beside cold find, cold `mcpgw call` through a
 // gateway `mcpgw up` started (bench/_cold-call.ts).
@@ -15,6 +16,7 @@ import { measureColdCall } from './_cold-call.js';
 
 const total = Number(process.argv.find((a) => a.startsWith('--tools='))?.slice(8) ?? 10_000);
 const perServer = 25;
+const embedderName = process.argv.find((a) => a.startsWith('--embedder='))?.slice(11);
 const bin = fileURLToPath(new URL('../bin/mcpgw.js', import.meta.url));
 const cpuAtExit = fileURLToPath(new URL('./_cpu-at-exit.cjs', import.meta.url));
 
@@ -42,7 +44,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const ms = (x: number) => Math.round(x * 100) / 100;
 const queries = ['will it rain tomorrow', 'refund a customer payment', 'show recent invoices', 'find a user by email', 'export the sales table', 'approve pending orders', 'where is my package', 'summarize the document', 'list failed builds', 'temperature sensor values'];
 
-const dir = await toolCheckout(catalogue(), (s) => `Service ${s}`);
+const dir = await toolCheckout(catalogue(), (s) => `Service ${s}`, embedderName);
 try {
   let started = performance.now();
   const opened = await openIndex(dir);
