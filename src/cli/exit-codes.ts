@@ -24,6 +24,7 @@ const EXIT_OF_KIND: Record<ErrorKind, ExitCode> = {
   unauthenticated: EXIT.DENIED,
   denied: EXIT.DENIED,
   conflict: EXIT.RUNTIME,
+  limited: EXIT.RUNTIME,
   unavailable: EXIT.RUNTIME,
   runtime: EXIT.RUNTIME,
 };

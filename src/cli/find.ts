@@ -36,16 +36,17 @@ export function registerFindCommands(program: Command): void {
       const ctx = contextFor(cmd);
       const topK = Number(opts.topK);
       if (!Number.isInteger(topK) || topK < 1) throw new CliError(`--top-k must be a positive whole number, not "${opts.topK}"`);
-      const [{ openIndex }, { findTools }, { callerScope }, { popularityPrior }] = await Promise.all([import('../discovery/search/index-update.js'), import('../discovery/search/find-tools.js'), import('../discovery/search/caller-scope.js'), import('../discovery/search/popularity-prior.js')]);
-      const opened = await openIndex(ctx.paths.root, { rebuild: opts.rebuild });
-      describeUpdate(ctx, opened.update);
-      const scope = await callerScope(ctx.paths.root, opened.settings, opts.token).catch((err: Error) => {
+      const [{ RegistryService }, { findCaller }, { findToolsFor }] = await Promise.all([import('../control/registry/registry-service.js'), import('../discovery/search/caller-scope.js'), import('../discovery/search/find-for-caller.js')]);
+      // The same path as the registry server's find_tools and the web UI's search.
+      const registry = await RegistryService.open(ctx.paths.root, { follow: false });
+      const caller = await findCaller(registry.project, opts.token).catch((err: Error) => {
         throw new CliError(`cannot tell who you are: ${err.message}`, EXIT.DENIED, 'log in again with `mcpgw login`, or pass a valid --token', { code: 'ERR_IDENTITY' });
       });
-      const found = await findTools(opened, query, { topK, server: opts.server, tags: opts.tag, explain: opts.explain, allow: scope.allow, popularity: await popularityPrior(opened) });
-      for (const warning of [...opened.warnings, ...found.warnings]) ctx.out.warn(warning);
+      const found = await findToolsFor(registry, caller, { query, topK, servers: opts.server, tags: opts.tag, explain: opts.explain }, { rebuild: opts.rebuild });
+      describeUpdate(ctx, found.update);
+      for (const warning of found.warnings) ctx.out.warn(warning);
       if (ctx.out.options.json) return ctx.out.json({ query: found.query, results: found.results });
-      if (found.results.length === 0) return ctx.out.info(`no tools match "${query}"${scope.subject ? ` that ${scope.subject} may call` : ''}: no word of it (or a spelling or meaning close to one) is in any tool's text`);
+      if (found.results.length === 0) return ctx.out.info(`no tools match "${query}"${caller.kind !== 'operator' ? ` that ${caller.subject} may call` : ''}: no word of it (or a spelling or meaning close to one) is in any tool's text`);
       const { c } = ctx.out;
       for (const r of found.results) {
         ctx.out.line(`${c.bold(`${r.server}/${r.tool}`)}  ${c.dim(r.score.toFixed(3))}  ${r.url}${r.confidence === 'low' ? `  ${c.dim('(low confidence: matched by meaning only)')}` : ''}`);

@@ -1,7 +1,6 @@
 // `mcpgw audit` (who called what, when, and was it allowed) and `mcpgw usage` (calls, denials,
 // errors and latency per service, tool or identity), both read from the state dir, rotated files too.
 import type { Command } from 'commander';
-import { duration } from '../core/config/common.js';
 import { stateLayout } from '../core/state/layout.js';
 import { contextFor } from './context.js';
 import { CliError } from './exit-codes.js';
@@ -12,7 +11,9 @@ import { camelCaseKeys } from './json-keys.js';
 const AUDIT_DATA_FIELDS: ReadonlySet<string> = new Set(['arguments', 'params', 'claims']);
 
 /** `--since 1h` (a duration back from now) or an ISO time. */
-export function sinceOf(value: string, now = Date.now()): Date {
+export async function sinceOf(value: string, now = Date.now()): Promise<Date> {
+  // The duration schema (zod) loads only when a command reads --since (lazy CLI: README Development).
+  const { duration } = await import('../core/config/common.js');
   const parsed = duration.safeParse(value);
   if (parsed.success) return new Date(now - parsed.data);
   const at = Date.parse(value);
@@ -41,7 +42,7 @@ export function registerMonitoringCommands(program: Command): void {
       const ctx = contextFor(cmd);
       const project = await ctx.loadProject();
       const { queryAudit } = await import('../core/state/audit-trail.js');
-      const since = sinceOf(opts.since);
+      const since = await sinceOf(opts.since);
       const entries = [];
       for await (const e of queryAudit(stateLayout(project.stateDir).auditLog, { since, service: opts.service, identity: opts.identity, decision: opts.decision })) {
         entries.push(e);
@@ -74,7 +75,7 @@ export function registerMonitoringCommands(program: Command): void {
       const ctx = contextFor(cmd);
       const project = await ctx.loadProject();
       const { usageReport } = await import('../control/usage/usage-report.js');
-      const report = await usageReport(stateLayout(project.stateDir), { since: sinceOf(opts.since), by: opts.by, service: opts.service });
+      const report = await usageReport(stateLayout(project.stateDir), { since: await sinceOf(opts.since), by: opts.by, service: opts.service });
       if (ctx.out.options.json) return ctx.out.json(camelCaseKeys(report));
       if (!report.rows.length) return ctx.out.info(`no calls since ${report.since}`);
       const ms = (v: number | null) => (v === null ? '-' : `${v} ms`);

@@ -2,7 +2,6 @@
 // The operator gets in without an identity provider through a one-time sign-in link, printed
 // at start and by `mcpgw web --link` (a new link for the running UI, which reads it per request).
 import type { Command } from 'commander';
-import { publicUrl } from '../core/config/settings.js';
 import { contextFor } from './context.js';
 import { examples } from './help.js';
 import { runUntilStopped } from './daemon.js';
@@ -22,7 +21,7 @@ export function registerWebCommand(program: Command): void {
     .action(async (opts: { listen?: string; link?: boolean }, cmd: Command) => {
       const ctx = contextFor(cmd);
       const project = await ctx.loadProject();
-      const { issueSignInLink } = await import('../discovery/web/signin-link.js');
+      const [{ issueSignInLink }, { publicUrl }] = await Promise.all([import('../discovery/web/signin-link.js'), import('../core/config/settings.js')]);
       const linkOnly = cmd.getOptionValueSource('link') === 'cli' && opts.link === true;
       if (linkOnly) {
         const link = await issueSignInLink(project.stateDir, publicUrl(project.settings));

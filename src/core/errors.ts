@@ -1,7 +1,8 @@
 // mcpgw's one error type: a stable `code`, a message, an optional fix (`hint`) and a `kind`.
-// Each edge maps the kind once: exit code (CLI, src/cli/exit-codes.ts), HTTP status, JSON-RPC
-// error code and MCP tool error (below). Subclasses only fix code and kind.
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+// Each edge maps the kind once: exit code (CLI, src/cli/exit-codes.ts), HTTP status and body,
+// JSON-RPC error and MCP tool error (below). Subclasses only fix code and kind.
+import type { CallToolResult, JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { errorResponse } from './wire/json-rpc.js';
 
 /** What went wrong, as a caller would act on it. */
 export type ErrorKind =
@@ -19,6 +20,8 @@ export type ErrorKind =
   | 'exists'
   /** The request is larger than a limit allows. */
   | 'too-large'
+  /** A rate limit, quota or concurrency cap is spent: try again after a while. */
+  | 'limited'
   /** A dependency (Caddy, the provider, a child process) did not answer; try again later. */
   | 'unavailable'
   /** Anything else that failed while running. */
@@ -55,6 +58,12 @@ export function isMcpgwError(err: unknown): err is McpgwError {
   return err instanceof McpgwError;
 }
 
+/** Any thrown value as the one error type: one that is not ours is a runtime failure. */
+export function asMcpgwError(err: unknown): McpgwError {
+  if (err instanceof McpgwError) return err;
+  return new McpgwError('ERR_INTERNAL', err instanceof Error ? err.message : String(err), 'runtime', { cause: err });
+}
+
 const HTTP_STATUS: Record<ErrorKind, number> = {
   'invalid-input': 400,
   unauthenticated: 401,
@@ -63,6 +72,7 @@ const HTTP_STATUS: Record<ErrorKind, number> = {
   conflict: 409,
   exists: 409,
   'too-large': 413,
+  limited: 429,
   unavailable: 503,
   runtime: 500,
 };
@@ -78,18 +88,23 @@ export function kindOfHttpStatus(status: number | undefined): ErrorKind {
   if (status === 404) return 'not-found';
   if (status === 409) return 'conflict';
   if (status === 413) return 'too-large';
+  if (status === 429) return 'limited';
   if (status !== undefined && status >= 400 && status < 500) return 'invalid-input';
   if (status === 502 || status === 503 || status === 504 || status === undefined) return 'unavailable';
   return 'runtime';
 }
 
-/** JSON-RPC codes: -32600 is the spec's; -32001…-32099 are for implementations. */
+/**
+ * JSON-RPC codes: -32600/-32602/-32603 are the spec's (MCP answers an unknown tool with -32602);
+ * -32001…-32099 are for implementations (authd's documented ones: README "Access control").
+ */
 const JSON_RPC_CODE: Record<ErrorKind, number> = {
   'invalid-input': -32600,
   unauthenticated: -32001,
   unavailable: -32002,
   denied: -32003,
-  'not-found': -32004,
+  limited: -32004,
+  'not-found': -32602,
   conflict: -32009,
   exists: -32009,
   'too-large': -32600,
@@ -100,9 +115,28 @@ export function jsonRpcCodeOf(err: McpgwError): number {
   return err.rpcCode ?? JSON_RPC_CODE[err.kind];
 }
 
+export interface ErrorBody {
+  /** The stable code (`ERR_…`). */
+  error: string;
+  message: string;
+  hint?: string;
+  details?: Record<string, unknown>;
+}
+
 /** The JSON body a daemon answers an McpgwError with (`error` is the stable code). */
-export function errorBody(err: McpgwError): { error: string; message: string; hint?: string; details?: Record<string, unknown> } {
+export function errorBody(err: McpgwError): ErrorBody {
   return { error: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}), ...(err.details ? { details: err.details } : {}) };
+}
+
+/** The HTTP edge (the web UI's API, the daemons' own endpoints): the kind's status and the error body. */
+export function httpErrorAnswer(err: unknown): { status: number; body: ErrorBody } {
+  const e = asMcpgwError(err);
+  return { status: httpStatusOf(e.kind), body: errorBody(e) };
+}
+
+/** The JSON-RPC edge: an error answer whose `data` carries the stable code, the fix and the details. */
+export function jsonRpcErrorOf(id: RequestId | null, err: McpgwError): JSONRPCMessage {
+  return errorResponse(id, jsonRpcCodeOf(err), err.message, { code: err.code, ...(err.hint ? { hint: err.hint } : {}), ...err.details });
 }
 
 /** An MCP tool's error result: the code, message and fix as text and as structuredContent. */

@@ -30,7 +30,7 @@ test('register writes registry.d/weather.yaml and list --json shows it', async (
   );
   const again = await runCli(WEATHER, { cwd: p.dir });
   assert.equal(again.code, 1);
-  assert.match(again.stderr, /already exists — pass --force/);
+  assert.match(again.stderr, /service "weather" already exists[^\n]*\nhint: .*--force/);
   assert.equal((await runCli([...WEATHER, '--force'], { cwd: p.dir })).code, 0);
 });
 

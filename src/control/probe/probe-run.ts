@@ -6,7 +6,9 @@ import { stateLayout } from '../../core/state/layout.js';
 import { mapBounded } from './bounded.js';
 import { recordProbes, type RecordedProbe } from './record-probe.js';
 
-export const DEFAULT_CONCURRENCY = 16;
+import { DEFAULT_CONCURRENCY } from './probe-defaults.js';
+
+export { DEFAULT_CONCURRENCY };
 
 export interface ProbeRunOptions {
   /** Checks in flight at once (default 16). */

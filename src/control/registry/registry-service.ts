@@ -1,6 +1,7 @@
 // The registry application service, one per process: the current project (one watcher), who
 // may see and change what, edit → validate → write as one transaction, one serialized apply
-// (now, or after the caller's answer), and probe-now. The CLI, the web UI and the registry MCP
+// (now, or after the caller's answer), probe-now, and which tools search may show a caller
+// (discovery/search/find-for-caller runs the query). The CLI, the web UI and the registry MCP
 // server are thin adapters over it, so each rule exists once.
 import { CurrentProject } from '../../core/config/current-project.js';
 import type { Project } from '../../core/config/project.js';
@@ -88,6 +89,16 @@ export class RegistryService {
 
   mayCallTool(actor: Actor, server: string, tool: string): boolean {
     return mayCallTool(this.project.scopes, actor, server, tool);
+  }
+
+  /**
+   * Which tools search may show the actor: those of enabled services they may see, that
+   * scopes.yml lets them call (an agent is never offered a tool the gateway refuses). Decided per
+   * service once, so a query over thousands of tools pays one set lookup per tool.
+   */
+  findableTools(actor: Actor): (server: string, tool: string) => boolean {
+    const shown = new Set(this.project.services.filter((s) => s.enabled && this.maySee(actor, s.name)).map((s) => s.name));
+    return (server, tool) => shown.has(server) && this.mayCallTool(actor, server, tool);
   }
 
   visibleServices(actor: Actor): ServiceDefinition[] {

@@ -31,7 +31,7 @@ export function hasErrors(issues: readonly ConfigIssue[]): boolean {
 /** Thrown when files do not validate; carries every issue found, not only the first. */
 export class ConfigInvalidError extends McpgwError {
   constructor(readonly issues: ConfigIssue[]) {
-    super('ERR_CONFIG_INVALID', issues.filter((i) => i.severity === 'error').map(formatIssue).join('\n'), 'invalid-input');
+    super('ERR_CONFIG_INVALID', issues.filter((i) => i.severity === 'error').map(formatIssue).join('\n'), 'invalid-input', { details: { issues } });
   }
 }
 

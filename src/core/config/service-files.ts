@@ -14,7 +14,7 @@ export class ServiceNotFoundError extends McpgwError {
 
 export class ServiceExistsError extends McpgwError {
   constructor(readonly service: string, readonly file: string) {
-    super('ERR_SERVICE_EXISTS', `${file} already exists — pass --force to overwrite it`, 'exists');
+    super('ERR_SERVICE_EXISTS', `service "${service}" already exists (${file})`, 'exists', { hint: 'pick another name, or overwrite it on purpose (`mcpgw register --force`)' });
   }
 }
 

@@ -7,8 +7,9 @@ import { checkServiceBurst, LIMITS_HINTS, serviceLimitFields } from './limits.js
 import { UPSTREAM_AUTH_HINTS, upstreamAuthConflicts, upstreamAuthSchema } from './upstream-auth.js';
 
 export const SERVICE_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-export const TRANSPORTS = ['streamable-http', 'sse', 'stdio'] as const;
-export type Transport = (typeof TRANSPORTS)[number];
+import { TRANSPORTS, type Transport } from './transports.js';
+
+export { TRANSPORTS, type Transport };
 
 export const toolSchema = z
   .object({

@@ -7,6 +7,7 @@ import { isGroupName } from './group-name.js';
 import type { Identity } from './identity.js';
 import { headerKey, IDENTITY_HEADER } from '../wire/contract.js';
 import { McpgwError } from '../errors.js';
+import { firstHeader, type HeaderMap } from '../http/http-messages.js';
 
 export { IDENTITY_HEADER };
 
@@ -48,11 +49,10 @@ export function decodeIdentityHeader(value: string): ForwardedIdentity {
   return parsed.data;
 }
 
-export type HeaderMap = Record<string, string | string[] | undefined>;
+export type { HeaderMap };
 
 /** The identity in node's (lower-cased) request headers; undefined when none was forwarded. */
 export function identityFromHeaders(headers: HeaderMap | undefined): ForwardedIdentity | undefined {
-  const raw = headers?.[headerKey(IDENTITY_HEADER)];
-  const value = Array.isArray(raw) ? raw[0] : raw;
+  const value = firstHeader(headers, headerKey(IDENTITY_HEADER));
   return value === undefined || value === '' ? undefined : decodeIdentityHeader(value);
 }

@@ -5,7 +5,8 @@
 // What a caller may see and change: core/policy/registry-access (a Caller is an Actor).
 import { bearerToken } from '../../core/identity/token-verifier.js';
 import { sessionOwnerOf } from '../../core/policy/session-binding.js';
-import { identityFromHeaders, IdentityHeaderError, type HeaderMap } from '../../core/identity/identity-header.js';
+import { identityFromHeaders, IdentityHeaderError } from '../../core/identity/identity-header.js';
+import { firstHeader, type HeaderMap } from '../../core/http/http-messages.js';
 import { CallerUnknownError } from './errors.js';
 import type { Caller } from '../../core/identity/caller.js';
 
@@ -14,11 +15,6 @@ export type { Caller };
 export type { HeaderMap };
 
 export const LOCAL_OPERATOR: Caller = { kind: 'operator', subject: 'local operator (stdio)' };
-
-function header(headers: HeaderMap, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /** The caller of one HTTP request, from the identity authd forwarded (lower-case names, as node gives them). */
 export function callerFromHeaders(headers: HeaderMap | undefined): Caller {
@@ -30,7 +26,7 @@ export function callerFromHeaders(headers: HeaderMap | undefined): Caller {
     throw err;
   }
   if (!headers || !identity) throw new CallerUnknownError();
-  return { kind: 'agent', subject: identity.subject, groups: identity.groups, scopes: identity.scopes, token: bearerToken(header(headers, 'authorization')), owner: sessionOwnerOf(identity) };
+  return { kind: 'agent', subject: identity.subject, groups: identity.groups, scopes: identity.scopes, token: bearerToken(firstHeader(headers, 'authorization')), owner: sessionOwnerOf(identity) };
 }
 
 /** The session owner key of a caller (the stdio operator is one owner). */

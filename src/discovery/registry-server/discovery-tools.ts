@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { getService, healthReport, listServices } from './catalogue.js';
-import { findToolsFor } from './find.js';
+import { findToolsFor } from '../search/find-for-caller.js';
 import { callToolAs } from '../../client/gateway-call.js';
 import type { RegistryContext, RequestExtra } from './registry-context.js';
 import { failureResult, toolAnswer } from './tool-results.js';
@@ -33,8 +33,9 @@ export function registerDiscoveryTools(server: McpServer, ctx: RegistryContext):
     },
     async (args, extra) =>
       toolAnswer(async () => {
-        const { project, caller } = session(extra);
-        return { ...(await findToolsFor(project, caller, { query: args.query, topK: args.top_k, server: args.server, tags: args.tags })) };
+        const { registry, caller } = session(extra);
+        const { query, results, warnings } = await findToolsFor(registry, caller, { query: args.query, topK: args.top_k, servers: args.server ? [args.server] : undefined, tags: args.tags });
+        return { query, results, warnings };
       }),
   );
 

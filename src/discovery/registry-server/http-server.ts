@@ -8,7 +8,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { REGISTRY_API_PATH, REGISTRY_PATH } from '../../core/wire/contract.js';
 import { handleRegistryApi } from '../registry-api/registry-api.js';
-import { readJsonBody, sendJson } from '../../core/http/http-messages.js';
+import { readJsonRpcBody, sendError, sendJson, sendJsonRpcError } from '../../core/http/http-messages.js';
 import { listenOn } from '../../core/http/listen.js';
 import { callerFromHeaders, callerOwner, type Caller } from './caller.js';
 import { SessionBindings } from '../../core/policy/session-binding.js';
@@ -43,9 +43,6 @@ interface SseSession {
   transport: SSEServerTransport;
 }
 
-function rpcError(res: ServerResponse, status: number, code: string, message: string, hint?: string): void {
-  sendJson(res, status, { jsonrpc: '2.0', id: null, error: { code: -32001, message, data: { code, ...(hint ? { hint } : {}) } } });
-}
 
 export async function startRegistryHttpServer(options: RegistryHttpOptions): Promise<RegistryHttpServer> {
   const log = options.log ?? (() => {});
@@ -62,7 +59,7 @@ export async function startRegistryHttpServer(options: RegistryHttpOptions): Pro
 
   async function streamable(req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> {
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed', message: 'this endpoint is stateless: POST JSON-RPC messages' }, { allow: 'POST' });
-    const body = await readJsonBody(req, res, MAX_BODY_BYTES);
+    const body = await readJsonRpcBody(req, res, MAX_BODY_BYTES);
     if (body === undefined) return;
     // A change made by this request is applied once its answer has left (the response closed).
     const answered = new Promise<void>((resolve) => res.once('close', resolve));
@@ -93,9 +90,9 @@ export async function startRegistryHttpServer(options: RegistryHttpOptions): Pro
   async function postSse(req: IncomingMessage, res: ServerResponse, caller: Caller, url: URL): Promise<void> {
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'POST' });
     const session = sessions.get(url.searchParams.get('sessionId') ?? '');
-    if (!session) return rpcError(res, 404, 'ERR_SESSION_NOT_FOUND', 'no such SSE session', `open ${REGISTRY_PATH}/sse first`);
-    if (owners.check(REGISTRY_SERVER, url.searchParams.get('sessionId')!, callerOwner(caller)) !== 'owner') return rpcError(res, 403, 'ERR_SESSION_OWNER', 'this SSE session belongs to another caller');
-    const body = await readJsonBody(req, res, MAX_BODY_BYTES);
+    if (!session) return sendJsonRpcError(res, null, new RegistryServerError('ERR_SESSION_NOT_FOUND', 'no such SSE session', 'not-found', `open ${REGISTRY_PATH}/sse first`));
+    if (owners.check(REGISTRY_SERVER, url.searchParams.get('sessionId')!, callerOwner(caller)) !== 'owner') return sendJsonRpcError(res, null, new RegistryServerError('ERR_SESSION_OWNER', 'this SSE session belongs to another caller', 'denied'));
+    const body = await readJsonRpcBody(req, res, MAX_BODY_BYTES);
     if (body === undefined) return;
     await session.transport.handlePostMessage(req, res, body);
   }
@@ -114,7 +111,7 @@ export async function startRegistryHttpServer(options: RegistryHttpOptions): Pro
       caller = callerFromHeaders(req.headers);
     } catch (err) {
       if (!(err instanceof RegistryServerError)) throw err;
-      return rpcError(res, 401, err.code, err.message, err.hint);
+      return sendJsonRpcError(res, null, err);
     }
     if (endpoint === 'mcp') return streamable(req, res, caller);
     if (endpoint === 'sse') return openSse(req, res, caller);
@@ -124,8 +121,7 @@ export async function startRegistryHttpServer(options: RegistryHttpOptions): Pro
   const server: Server = createServer((req, res) => {
     route(req, res).catch((err: Error) => {
       log(`error serving ${req.method} ${req.url}: ${err.message}`);
-      if (!res.headersSent) sendJson(res, 500, { error: 'registry_error', message: err.message });
-      else res.end();
+      sendError(res, err);
     });
   });
   const bound = await listenOn(server, options.listen);

@@ -1,7 +1,6 @@
 // What a person sees when something goes wrong outside the page's own API calls: an HTML page
 // that says what happened and what to do next — never raw JSON in a browser tab.
 import type { ServerResponse } from 'node:http';
-import { SECURITY_HEADERS } from './http-io.js';
 
 export interface ErrorPage {
   status: number;
@@ -30,6 +29,6 @@ export function errorPageHtml(page: ErrorPage): string {
 }
 
 export function sendErrorPage(res: ServerResponse, page: ErrorPage, headers: Record<string, string | string[]> = {}): void {
-  res.writeHead(page.status, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.writeHead(page.status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers });
   res.end(errorPageHtml(page));
 }

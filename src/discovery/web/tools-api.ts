@@ -1,11 +1,11 @@
 // The tools dialog and the tool search box: a service's usable tools with what the person may
-// call, and `mcpgw find`'s engine filtered by the person's scopes.
+// call, and the one tool search (discovery/search/find-for-caller) as this person.
 import type { RegistryService } from '../../control/registry/registry-service.js';
 import type { Actor } from '../../core/policy/registry-access.js';
 import { stateLayout } from '../../core/state/layout.js';
 import { usableTools } from '../../core/state/tool-approvals.js';
-import { openIndex } from '../search/index-update.js';
-import { findTools, type FoundTool } from '../search/find-tools.js';
+import type { FoundTool } from '../search/find-tools.js';
+import { findToolsFor } from '../search/find-for-caller.js';
 
 export interface ToolView {
   name: string;
@@ -45,9 +45,8 @@ export interface ToolSearch {
   warnings: string[];
 }
 
-/** Same engine as `mcpgw find`; only tools the person may call are returned. */
+/** The same path as `mcpgw find` and find_tools: only tools the person may be shown and call. */
 export async function searchTools(registry: RegistryService, person: Actor, query: string, server?: string, topK = 10): Promise<ToolSearch> {
-  const opened = await openIndex(registry.project.paths.root);
-  const found = await findTools(opened, query, { topK, server: server ? [server] : undefined, allow: (server, tool) => registry.mayCallTool(person, server, tool) });
-  return { query, results: found.results, warnings: [...opened.warnings, ...found.warnings] };
+  const found = await findToolsFor(registry, person, { query, topK, servers: server ? [server] : undefined });
+  return { query, results: found.results, warnings: found.warnings };
 }

@@ -1,12 +1,9 @@
 // `mcpgw web`: the registry in a browser, served under /ui/ behind Caddy. People sign in
 // through the configured OpenID provider; every API call is checked against scopes.yml here,
 // whatever the page shows; changes need the session's CSRF token and a same-origin request.
-import { RegistrationRefusedError } from '../../core/policy/registration-policy.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Project } from '../../core/config/project.js';
-import { ConfigInvalidError, formatIssue } from '../../core/config/issues.js';
-import { ServiceExistsError } from '../../core/config/service-files.js';
-import { httpStatusOf, McpgwError } from '../../core/errors.js';
+import { httpErrorAnswer } from '../../core/errors.js';
 import { publicUrl } from '../../core/config/settings.js';
 import { RegistryService } from '../../control/registry/registry-service.js';
 import type { ChangeOutcome } from '../../control/registry/registry-service.js';
@@ -14,7 +11,8 @@ import { listenOn } from '../../core/http/listen.js';
 import { UI_PATH } from '../../core/wire/contract.js';
 import { clearCookie, LOGIN_COOKIE, parseCookies, SESSION_COOKIE, setCookie } from './cookies.js';
 import { CsrfError, LoginFailedError, NotSignedInError } from './errors.js';
-import { readJsonBody, redirect, sendAsset, sendJson } from './http-io.js';
+import { readJsonBody, redirect, sendJson } from '../../core/http/http-messages.js';
+import { sendAsset, setSecurityHeaders } from './static-assets.js';
 import { LiveChannel } from './live-channel.js';
 import { editRequestSchema, parseRequest, personOf, registerRequestSchema, WEB_REGISTRATION_COMMENT } from './registry-actions.js';
 import { loadRegistryState } from './registry-state.js';
@@ -41,6 +39,8 @@ export interface RunningWebServer {
 }
 
 const LOGIN_COOKIE_SECONDS = 600;
+/** The API's requests are small forms (a registration, an edit). */
+const MAX_BODY_BYTES = 64 * 1024;
 
 function loginFor(project: Project): WebLogin | undefined {
   const provider = project.settings.identity.providers[0];
@@ -149,7 +149,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     }
     if (method === 'POST') {
       const person = personOf(requireChange(req));
-      const body = await readJsonBody(req);
+      const body = await readJsonBody(req, MAX_BODY_BYTES, { empty: {} });
       // The page's request passes through Caddy, whose reload would cut it: apply once it is answered.
       const apply = { after: new Promise((resolve) => res.once('close', resolve)) };
       if (path === '/services') {
@@ -179,9 +179,10 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   }
 
   const server: Server = createServer((req, res) => {
+    setSecurityHeaders(res);
     route(req, res).catch((err: unknown) => {
       if (res.headersSent) return void res.end();
-      const answer = errorAnswer(err);
+      const answer = httpErrorAnswer(err);
       if (answer.status >= 500) log(`error: ${answer.body.message}`);
       if (err instanceof LoginFailedError) {
         // A person lands here from the provider: show the page with the reason, not raw JSON.
@@ -223,11 +224,3 @@ const PAGES: Record<'noProvider' | 'linkInvalid' | 'notFound', ErrorPage> = {
   },
   notFound: { status: 404, title: 'Nothing here', message: 'There is no such page.', next: 'go back to the registry.' },
 };
-
-function errorAnswer(err: unknown): { status: number; body: { error: string; message: string; details?: unknown } } {
-  if (err instanceof ServiceExistsError) return { status: httpStatusOf(err.kind), body: { error: err.code, message: `${err.service} already exists` } };
-  if (err instanceof RegistrationRefusedError) return { status: httpStatusOf(err.kind), body: { error: err.code, message: err.message, details: err.problems } };
-  if (err instanceof ConfigInvalidError) return { status: httpStatusOf(err.kind), body: { error: err.code, message: err.issues.map(formatIssue).join('\n'), details: err.issues } };
-  if (err instanceof McpgwError) return { status: httpStatusOf(err.kind), body: { error: err.code, message: err.message, details: err.details } };
-  return { status: 500, body: { error: 'ERR_INTERNAL', message: (err as Error)?.message ?? String(err) } };
-}

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { SessionStreamOrder } from './session-stream-order.js';
 import { listenOn } from '../../core/http/listen.js';
+import { headerValue } from '../../core/http/http-messages.js';
 import { publicUrl, type Settings } from '../../core/config/settings.js';
 import { stateLayout } from '../../core/state/layout.js';
 import { apiKeysFileOf } from '../../core/config/project.js';
@@ -58,8 +59,7 @@ export interface RunningAuthd {
 
 /** Node decodes header bytes as latin1; Caddy passes the body's UTF-8 bytes verbatim. */
 function headerText(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  const text = Array.isArray(value) ? value[0] : value;
+  const text = headerValue(req, name);
   return text === undefined ? undefined : Buffer.from(text, 'latin1').toString('utf8');
 }
 

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { errorResponse, RPC } from './errors.js';
 import type { HostedService } from './hosted-service.js';
-import { readJsonBody, sendJson } from '../../core/http/http-messages.js';
+import { readJsonRpcBody, sendJson } from '../../core/http/http-messages.js';
 
 export class LegacySseEndpoint {
   private readonly streams = new Map<string, SSEServerTransport>();
@@ -32,7 +32,7 @@ export class LegacySseEndpoint {
     if (req.method !== 'POST') return sendJson(res, 405, errorResponse(null, RPC.INVALID_REQUEST, 'Method Not Allowed'), { allow: 'POST' });
     const transport = this.streams.get(url.searchParams.get('sessionId') ?? '');
     if (!transport) return sendJson(res, 404, errorResponse(null, RPC.INVALID_REQUEST, 'Session not found: open …/sse first'));
-    const body = await readJsonBody(req, res, this.service.definition.limits.max_body_bytes);
+    const body = await readJsonRpcBody(req, res, this.service.definition.limits.max_body_bytes, 'limits.max_body_bytes');
     if (body === undefined) return;
     await transport.handlePostMessage(req, res, body);
   }

@@ -12,7 +12,8 @@ import type { ServiceDefinition } from '../../core/config/service.js';
 import { stateLayout, type StateLayout } from '../../core/state/layout.js';
 import { isHostedService } from './child-spec.js';
 import { HostedService, type ServiceStatus } from './hosted-service.js';
-import { sendJson } from '../../core/http/http-messages.js';
+import { sendJson, sendJsonRpcError } from '../../core/http/http-messages.js';
+import { StdioHostError } from './errors.js';
 import { LegacySseEndpoint } from './legacy-sse-endpoint.js';
 import { StreamableEndpoint } from './streamable-endpoint.js';
 
@@ -54,8 +55,7 @@ export async function startStdioHost(project: Project, options: StdioHostOptions
   const server = createServer((req, res) => {
     route(services, req, res).catch((err: Error) => {
       log(`error serving ${req.method} ${req.url}: ${err.message}`);
-      if (!res.headersSent) sendJson(res, 500, { error: { code: 'ERR_INTERNAL', message: err.message } });
-      else res.end();
+      sendJsonRpcError(res, null, err);
     });
   });
   const address = await listenOn(server, options.listen ?? project.settings.stdio_host.listen);
@@ -142,7 +142,7 @@ async function route(services: Map<string, ServiceEndpoints>, req: IncomingMessa
   // Readiness for `mcpgw up` and load balancers; services always sit one level deeper.
   if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true, services: [...services.values()].map((s) => s.hosted.status()) });
   const found = findService(services, url.pathname);
-  const notFound = () => sendJson(res, 404, { error: { code: 'ERR_SERVICE_NOT_FOUND', message: `no enabled stdio service serves ${url.pathname}`, hint: 'endpoints are /<service>/mcp, /<service>/sse and /<service>/messages' } });
+  const notFound = () => sendJsonRpcError(res, null, new StdioHostError('ERR_SERVICE_NOT_FOUND', `no enabled stdio service serves ${url.pathname}`, 'not-found', { hint: 'endpoints are /<service>/mcp, /<service>/sse and /<service>/messages' }));
   if (!found) return notFound();
   if (found.rest === 'mcp') return found.endpoints.streamable.handle(req, res);
   if (found.rest === 'sse') return found.endpoints.sse.connect(req, res);

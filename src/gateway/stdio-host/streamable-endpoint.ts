@@ -7,7 +7,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest, isJSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { errorResponse, RPC } from './errors.js';
 import type { HostedService } from './hosted-service.js';
-import { headerValue, readJsonBody, sendJson } from '../../core/http/http-messages.js';
+import { headerValue, readJsonRpcBody, sendJson } from '../../core/http/http-messages.js';
 import { serveStatelessRequest } from './stateless-request.js';
 import { StreamableSessionLink } from './streamable-session-link.js';
 
@@ -38,7 +38,7 @@ export class StreamableEndpoint {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const sessionId = headerValue(req, 'mcp-session-id');
     if (req.method === 'POST') {
-      const body = await readJsonBody(req, res, this.service.definition.limits.max_body_bytes);
+      const body = await readJsonRpcBody(req, res, this.service.definition.limits.max_body_bytes, 'limits.max_body_bytes');
       if (body === undefined) return;
       const opensSession = Array.isArray(body) ? body.some(isInitializeRequest) : isInitializeRequest(body);
       if (sessionId !== undefined) return this.withSession(sessionId, req, res, body);

@@ -2,10 +2,9 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { tempProject } from '../../../testkit/cli.js';
-import { loadProject } from '../../../src/core/config/project.js';
 import { openIndex, type OpenedIndex } from '../../../src/discovery/search/index-update.js';
 import { findTools } from '../../../src/discovery/search/find-tools.js';
-import { scopePredicate } from '../../../src/discovery/search/caller-scope.js';
+import { RegistryService } from '../../../src/control/registry/registry-service.js';
 
 describe('findTools', () => {
   let project: { dir: string; cleanup(): Promise<void> };
@@ -22,8 +21,8 @@ describe('findTools', () => {
   });
 
   it('scope filtering hides the tools the caller may not call', async () => {
-    const { scopes } = await loadProject(project.dir);
-    const allow = scopePredicate(scopes, ['analysts']);
+    const registry = await RegistryService.open(project.dir, { follow: false });
+    const allow = registry.findableTools({ kind: 'agent', subject: 'ann', groups: ['analysts'] });
     const open = await findTools(opened, 'weather in Paris', { topK: 10 });
     assert.ok(open.results.some((r) => r.tool === 'get_current_conditions'));
     const scoped = await findTools(opened, 'weather in Paris', { topK: 10, allow });

@@ -5,7 +5,7 @@ import { identifierWords } from '../../../src/discovery/search/identifier-words.
 import { staleness } from '../../../src/discovery/search/index-freshness.js';
 import { fuse } from '../../../src/discovery/search/rank.js';
 import { textTokens } from '../../../src/discovery/search/text-tokens.js';
-import { scopePredicate } from '../../../src/discovery/search/caller-scope.js';
+import { mayCallTool } from '../../../src/core/policy/registry-access.js';
 import { toolDocument } from '../../../src/discovery/search/tool-documents.js';
 import { scopesFileSchema } from '../../../src/core/config/scopes.js';
 
@@ -51,12 +51,13 @@ describe('search core', () => {
     assert.deepEqual(textTokens('Привет мир'), ['привет', 'мир']);
   });
 
-  it('the scope predicate allows exactly the tools scopes.yml grants the groups', () => {
+  it('search shows exactly the tools scopes.yml lets the caller\'s groups call', () => {
     const policy = scopesFileSchema.parse({ groups: { analysts: ['market'] }, scopes: { market: { servers: { stocks: { tools: ['get_*'] } } } } });
-    const allow = scopePredicate(policy, ['analysts']);
+    const actor = (groups: string[]) => ({ kind: 'agent' as const, subject: 'ann', groups });
+    const allow = (server: string, tool: string) => mayCallTool(policy, actor(['analysts']), server, tool);
     assert.equal(allow('stocks', 'get_quote'), true);
     assert.equal(allow('stocks', 'buy_shares'), false);
     assert.equal(allow('weather', 'get_forecast'), false);
-    assert.equal(scopePredicate(policy, ['nobody'])('stocks', 'get_quote'), false);
+    assert.equal(mayCallTool(policy, actor(['nobody']), 'stocks', 'get_quote'), false);
   });
 });

@@ -160,9 +160,9 @@ describe('web UI in a browser (real chromium, oidc-provider, Caddy, authd, serve
       const post = (path: string, body: unknown) => fetch(`${gw.url}/ui/api${path}`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const registered = await post('/services', { name: 'inside', upstream: 'http://127.0.0.1:9/mcp' });
       assert.equal(registered.status, 403);
-      const body = (await registered.json()) as { error: string; details: { code: string }[] };
+      const body = (await registered.json()) as { error: string; details: { problems: { code: string }[] } };
       assert.equal(body.error, 'ERR_REGISTRATION_REFUSED');
-      assert.deepEqual(body.details.map((d) => d.code), ['E_UPSTREAM_NOT_ALLOWED']);
+      assert.deepEqual(body.details.problems.map((d) => d.code), ['E_UPSTREAM_NOT_ALLOWED']);
       const edited = await post('/services/notes', { upstream: 'http://169.254.169.254/latest/meta-data' });
       assert.equal(edited.status, 403, await edited.clone().text());
       assert.equal(((await edited.json()) as { error: string }).error, 'ERR_REGISTRATION_REFUSED');

@@ -39,7 +39,8 @@ test('disabling a service in registry.d answers 404 for it and stops its child',
     return r.status === 404 ? r : undefined;
   });
   assert.equal(res.headers.get('content-type'), 'application/json');
-  assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'ERR_SERVICE_NOT_FOUND');
+  // A JSON-RPC error (the MCP client's language), its stable code in data.
+  assert.equal(((await res.json()) as { error: { data: { code: string } } }).error.data.code, 'ERR_SERVICE_NOT_FOUND');
   await waitFor('the child to exit', () => !isRunning(pid));
   assert.deepEqual(running.host.status(), []);
 });

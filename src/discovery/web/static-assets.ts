@@ -1,15 +1,12 @@
-// Small HTTP answers of the web server: JSON, redirects, request bodies, static assets.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// The web UI's static files (the page, its scripts and styles) and the security headers every
+// answer of the web server carries; JSON and redirects are the shared core/http helpers.
+import type { ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BadRequestError } from './errors.js';
-import { readBodyCapped } from '../../core/http/request-body.js';
 
 /** Assets sit beside this module: src/discovery/web/assets under tsx, dist/discovery/web/assets after the build copies them. */
 export const ASSETS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), 'assets');
-
-const MAX_BODY_BYTES = 64 * 1024;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -29,26 +26,9 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'x-frame-options': 'DENY',
 };
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
-  res.end(text);
-}
-
-export function redirect(res: ServerResponse, location: string, headers: Record<string, string | string[]> = {}): void {
-  res.writeHead(302, { ...SECURITY_HEADERS, location, 'cache-control': 'no-store', ...headers });
-  res.end();
-}
-
-export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const body = await readBodyCapped(req, MAX_BODY_BYTES);
-  if (!body) throw new BadRequestError(`request body larger than ${MAX_BODY_BYTES} bytes`);
-  if (body.length === 0) return {};
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new BadRequestError('request body is not JSON');
-  }
+/** Set once when a request arrives, so every answer (JSON, page, asset, stream, redirect) carries them. */
+export function setSecurityHeaders(res: ServerResponse): void {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
 }
 
 /** Serve one file of the assets folder; false when there is no such asset. */
@@ -62,7 +42,7 @@ export async function sendAsset(res: ServerResponse, relativePath: string, dir =
   } catch {
     return false;
   }
-  res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': type, 'cache-control': 'no-cache' });
+  res.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' });
   res.end(data);
   return true;
 }
