@@ -38,7 +38,8 @@ export function registerFindCommands(program: Command): void {
       if (!Number.isInteger(topK) || topK < 1) throw new CliError(`--top-k must be a positive whole number, not "${opts.topK}"`);
       const [{ RegistryService }, { findCaller }, { findToolsFor }] = await Promise.all([import('../control/registry/registry-service.js'), import('../discovery/search/caller-scope.js'), import('../discovery/search/find-for-caller.js')]);
       // The same path as the registry server's find_tools and the web UI's search.
-      const registry = await RegistryService.open(ctx.paths.root, { follow: false });
+      // A read-only command: a registry.d file that does not validate is left out (and named).
+      const registry = RegistryService.of(await ctx.loadProjectForReading());
       const caller = await findCaller(registry.project, opts.token).catch((err: Error) => {
         throw new CliError(`cannot tell who you are: ${err.message}`, EXIT.DENIED, 'log in again with `mcpgw login`, or pass a valid --token', { code: 'ERR_IDENTITY' });
       });

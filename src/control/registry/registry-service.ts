@@ -57,6 +57,11 @@ export class RegistryService {
     return new RegistryService(await CurrentProject.open(root, { follow: options.follow }));
   }
 
+  /** Over a project already loaded, not followed: a read-only command (`mcpgw find`) that shows what validates. */
+  static of(project: Project): RegistryService {
+    return new RegistryService(CurrentProject.of(project));
+  }
+
   get project(): Project {
     return this.current.project;
   }

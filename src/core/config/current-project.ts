@@ -59,6 +59,11 @@ export class CurrentProject {
     return current;
   }
 
+  /** A project already loaded (e.g. a read-only command's, bad registry.d files left out), never followed. */
+  static of(project: Project, options: Pick<CurrentProjectOptions, 'debounceMs'> = {}): CurrentProject {
+    return new CurrentProject(project, options.debounceMs ?? DEBOUNCE_MS);
+  }
+
   get project(): Project {
     return this.current;
   }
