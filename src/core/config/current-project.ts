@@ -60,8 +60,8 @@ export class CurrentProject {
   }
 
   /** A project already loaded (e.g. a read-only command's, bad registry.d files left out), never followed. */
-  static of(project: Project, options: Pick<CurrentProjectOptions, 'debounceMs'> = {}): CurrentProject {
-    return new CurrentProject(project, options.debounceMs ?? DEBOUNCE_MS);
+  static of(project: Project): CurrentProject {
+    return new CurrentProject(project, DEBOUNCE_MS, POLL_MS);
   }
 
   get project(): Project {
