@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerInitCommand } from './init.js';
 import { registerRegistryCommands } from './registry.js';
 import { registerSyncCommand } from './registry-sync.js';
+import { registerFederationCommands } from './federation.js';
 import { registerAuthCommands } from './auth.js';
 import { registerConnectCommands } from './connect.js';
 import { registerGatewayCommands } from './gateway.js';
@@ -46,6 +47,7 @@ export function createProgram(): Command {
   registerInitCommand(program);
   registerRegistryCommands(program);
   registerSyncCommand(program);
+  registerFederationCommands(program);
   registerGatewayCommands(program);
   registerAuthCommands(program);
   registerConnectCommands(program);

@@ -96,8 +96,9 @@ function targetFor(svc: ServiceDefinition, input: RenderInput, warnings: string[
     maxConnsPerHost: svc.limits.max_concurrent,
     stripPrefix: svc.path,
     requestIdToAccessLog: accessLogged(input),
-    // The stdio host serves every bridged server under /<name>/ (mcp, sse, messages).
-    addPrefix: stdio ? `/${svc.name}` : undefined,
+    // The stdio host serves every bridged server under /<name>/ (mcp, sse, messages); a peer
+    // gateway serves its service under the peer's path for it.
+    addPrefix: stdio ? `/${svc.name}` : svc.federation?.prefix,
     upstreamQuery: queries[0],
   };
 }
@@ -111,7 +112,8 @@ const pathMatch = (path: string) => [{ path: [path, `${path}/*`] }];
  * (`/sse` + `/messages`). Undefined: the upstream path is the root, nothing to confine.
  */
 function confinedPaths(svc: ServiceDefinition): string[] | undefined {
-  if (svc.transport === 'stdio') return undefined;
+  // A peer's service stays under the peer's path for it (addPrefix); the peer confines the rest.
+  if (svc.transport === 'stdio' || svc.federation) return undefined;
   const paths = new Set<string>();
   for (const url of svc.upstreams) {
     const path = new URL(url).pathname.replace(/\/+$/, '');

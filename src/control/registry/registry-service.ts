@@ -134,12 +134,14 @@ export class RegistryService {
   async setEnabled(actor: Actor, names: readonly string[], enabled: boolean, options: ChangeOptions = {}): Promise<ChangeOutcome> {
     const unique = [...new Set(names)];
     this.requireRight(actor, enabled ? 'enable' : 'disable', `${enabled ? 'enabling' : 'disabling'} ${unique.join(', ')}`);
+    this.refuseFederated(unique);
     return this.change(actor, unique.map((name) => enabledEdit(name, enabled)), options);
   }
 
   async edit(actor: Actor, name: string, patch: DefinitionPatch, options: ChangeOptions = {}): Promise<ChangeOutcome> {
     this.requireRight(actor, 'edit', `editing ${name}`);
     const svc = this.visibleService(actor, name);
+    this.refuseFederated([name]);
     if (patch.upstream !== undefined && svc.transport === 'stdio') throw new ChangeRefusedError(`${name} runs a local command; it has no upstream to change`, `edit command: in ${svc.file}`);
     const edit = documentEdit(name, (doc) => {
       if (patch.description !== undefined) doc.set('description', patch.description);
@@ -152,6 +154,7 @@ export class RegistryService {
   async remove(actor: Actor, names: readonly string[], options: ChangeOptions = {}): Promise<ChangeOutcome> {
     const unique = [...new Set(names)];
     this.requireRight(actor, 'remove', `removing ${unique.join(', ')}`);
+    this.refuseFederated(unique);
     return this.change(actor, unique.map(removalEdit), options);
   }
 
@@ -166,6 +169,14 @@ export class RegistryService {
     this.requireRight(actor, 'refresh', `refreshing ${name}`);
     const [result] = await probeServices(this.project, [svc]);
     return result!;
+  }
+
+  /** A federation peer's services are the peer's: read-only here. */
+  private refuseFederated(names: readonly string[]): void {
+    for (const name of names) {
+      const peer = this.project.services.find((s) => s.name === name)?.federation?.peer;
+      if (peer) throw new ChangeRefusedError(`${name} is a service of the federation peer ${peer}: read-only here`, `change it on ${peer}; this gateway follows with mcpgw federation refresh`);
+    }
   }
 
   private async change(actor: Actor, edits: FileEdit[], options: ChangeOptions): Promise<ChangeOutcome> {

@@ -8,6 +8,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ConfigInvalidError, type ConfigIssue } from './issues.js';
 import { loadProjectChecked, type Project } from './project.js';
+import { stateLayout } from '../state/layout.js';
 
 export interface CurrentProjectOptions {
   /** Follow the files (daemons). false: load once and never watch (the CLI). Default true. */
@@ -24,13 +25,16 @@ const DEBOUNCE_MS = 100;
 const POLL_MS = 2000;
 
 /** Size, time and inode of each file as seen through symlinks: a swapped mount changes it. */
-async function filesStamp(paths: Project['paths']): Promise<string> {
+async function filesStamp(project: Project): Promise<string> {
+  const { paths } = project;
   const one = async (file: string) => {
     const st = await stat(file, { bigint: true }).catch(() => undefined);
     return st ? `${file}:${st.ino}:${st.size}:${st.mtimeNs}` : `${file}:absent`;
   };
   const names = await readdir(paths.registryDir).catch(() => [] as string[]);
-  const files = [paths.settingsFile, paths.scopesFile, ...names.sort().map((n) => join(paths.registryDir, n))];
+  // The federation peers' catalogues (written by `mcpgw federation refresh`) are desired state too.
+  const catalogues = project.settings.federation.peers.map((p) => stateLayout(project.stateDir).peerCatalogueFile(p.name));
+  const files = [paths.settingsFile, paths.scopesFile, ...names.sort().map((n) => join(paths.registryDir, n)), ...catalogues];
   return (await Promise.all(files.map(one))).join('|');
 }
 
@@ -97,7 +101,7 @@ export class CurrentProject {
 
   private async readFiles(): Promise<boolean> {
     if (this.closed) return false;
-    this.stamp = await filesStamp(this.current.paths);
+    this.stamp = await filesStamp(this.current);
     const { project, issues } = await loadProjectChecked(this.current.paths.root).catch((err: Error) => ({
       project: undefined,
       issues: [{ code: 'E_READ', severity: 'error' as const, file: this.current.paths.root, message: err.message }],
@@ -125,9 +129,9 @@ export class CurrentProject {
    */
   private async follow(): Promise<void> {
     const { root, settingsFile, scopesFile, registryDir } = this.current.paths;
-    this.stamp = await filesStamp(this.current.paths);
+    this.stamp = await filesStamp(this.current);
     this.poller = setInterval(() => {
-      void filesStamp(this.current.paths).then((now) => {
+      void filesStamp(this.current).then((now) => {
         if (now === this.stamp || this.closed) return;
         // A swapped mount may have replaced registry.d itself: watch the directory it is now.
         this.watchRegistryDir(registryDir);

@@ -12,6 +12,7 @@ import { matchesPattern } from './pattern.js';
 import { projectPaths, type ProjectPaths } from './paths.js';
 import { crossServiceIssues, type ServiceIdentity } from './service-paths.js';
 import { readJson } from '../state/snapshots.js';
+import { loadPeerServices, withPeerServices } from './federation.js';
 import { stateLayout } from '../state/layout.js';
 
 export { crossServiceIssues };
@@ -233,10 +234,21 @@ export async function loadProjectChecked(root: string): Promise<{ project?: Proj
   const issues = sortIssues([...settings.issues, ...registry.issues, ...scopes.issues]);
   if (hasErrors(issues) || !settings.value || !registry.value || !scopes.value) return { issues };
   const stateDir = stateDirFor(paths, settings.value);
+  const { services, warnings } = await federated(paths, settings.value, stateDir, registry.value);
   return {
-    project: { paths, settings: settings.value, services: registry.value, scopes: scopes.value, stateDir, warnings: issues },
+    project: { paths, settings: settings.value, services, scopes: scopes.value, stateDir, warnings: [...issues, ...warnings] },
     issues,
   };
+}
+
+/** The checkout's services plus the federation peers' (read-only, from their last catalogue). */
+async function federated(paths: ProjectPaths, settings: Settings, stateDir: string, local: ServiceDefinition[]): Promise<{ services: ServiceDefinition[]; warnings: ConfigIssue[] }> {
+  if (!settings.federation.peers.length) return { services: local, warnings: [] };
+  const peers = await loadPeerServices(settings, stateDir);
+  const merged = withPeerServices(local, peers.services);
+  const file = relative(paths.root, paths.settingsFile) || paths.settingsFile;
+  const warnings = [...peers.skipped, ...merged.skipped].map((message): ConfigIssue => ({ code: 'W_FEDERATED_SERVICE_LEFT_OUT', severity: 'warning', file, field: 'federation.peers', message, hint: 'the peer service is not offered here; rename the local one or ask the peer' }));
+  return { services: merged.services, warnings };
 }
 
 /**
@@ -285,9 +297,10 @@ export async function loadProjectForReading(root: string): Promise<ReadableProje
   if (hasErrors(settings.issues) || hasErrors(scopes.issues) || !settings.value || !scopes.value) throw new ConfigInvalidError(issues);
   const bad = new Set(registry.badFiles);
   const leftOut = registry.badFiles.map((file) => ({ file, issues: issues.filter((i) => i.file === file && i.severity === 'error') }));
-  const services = (registry.value ?? []).filter((s) => !bad.has(s.file));
+  const stateDir = stateDirFor(paths, settings.value);
+  const { services, warnings } = await federated(paths, settings.value, stateDir, (registry.value ?? []).filter((s) => !bad.has(s.file)));
   return {
-    project: { paths, settings: settings.value, services, scopes: scopes.value, stateDir: stateDirFor(paths, settings.value), warnings: issues.filter((i) => !bad.has(i.file)) },
+    project: { paths, settings: settings.value, services, scopes: scopes.value, stateDir, warnings: [...issues.filter((i) => !bad.has(i.file)), ...warnings] },
     leftOut,
   };
 }

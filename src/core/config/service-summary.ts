@@ -15,6 +15,8 @@ export interface ServiceSummary {
   file: string;
   headers: string[];
   metadata: Record<string, unknown>;
+  /** A federation peer's service (read-only here): the peer's name. */
+  remote?: string;
 }
 
 export function commandArgv(svc: ServiceDefinition): string[] | undefined {
@@ -70,6 +72,7 @@ export function serviceSummary(svc: ServiceDefinition): ServiceSummary {
     file: svc.file,
     headers: Object.keys(svc.headers ?? {}),
     metadata: svc.metadata,
+    ...(svc.federation ? { remote: svc.federation.peer } : {}),
   };
 }
 
@@ -82,6 +85,8 @@ export function gatewayEndpoint(publicBase: string, svc: ServiceDefinition): str
   const base = publicBase.replace(/\/$/, '') + svc.path;
   if (svc.transport === 'stdio') return `${base}/mcp`;
   const upstream = svc.upstreams[0];
-  const endpoint = upstream ? new URL(upstream).pathname.replace(/\/$/, '') : '';
+  let endpoint = upstream ? new URL(upstream).pathname.replace(/\/$/, '') : '';
+  // A peer's service: the peer's own path for it is put back by the route, not said twice.
+  if (svc.federation && endpoint.startsWith(svc.federation.prefix)) endpoint = endpoint.slice(svc.federation.prefix.length);
   return `${base}${endpoint || (svc.transport === 'sse' ? '/sse' : '')}`;
 }

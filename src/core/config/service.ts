@@ -125,7 +125,15 @@ export const serviceSchema = z
   }));
 
 /** A validated service definition, with defaults filled in. */
-export type ServiceDefinition = z.infer<typeof serviceSchema> & { /** Path of the file it came from. */ file: string };
+export type ServiceDefinition = z.infer<typeof serviceSchema> & {
+  /** Path of the file it came from. */
+  file: string;
+  /**
+   * A peer gateway's service (federation.peers), listed here read-only: the peer's name, and the
+   * peer's own path for it, which Caddy puts back in front of the request (core/config/federation).
+   */
+  federation?: { peer: string; prefix: string };
+};
 
 export const SERVICE_HINTS: HintTable = {
   name: 'use lowercase letters, digits and dashes, the same as the file name (weather.yaml → name: weather)',

@@ -95,6 +95,6 @@ export function serverDocument(svc: ServiceDefinition, ctx: ServerDocumentContex
   const official = svc.enabled
     ? { status: 'active' as const, publishedAt: ctx.updatedAt, updatedAt: ctx.updatedAt, isLatest: true as const }
     : { status: 'deprecated' as const, statusMessage: 'disabled on this gateway', publishedAt: ctx.updatedAt, updatedAt: ctx.updatedAt, isLatest: true as const };
-  const own = { service: svc.name, path: svc.path, enabled: svc.enabled, transport: svc.transport, description: svc.description, tags: svc.tags, auth: svc.auth, ...extra };
+  const own = { service: svc.name, path: svc.path, enabled: svc.enabled, transport: svc.transport, description: svc.description, tags: svc.tags, auth: svc.auth, ...(svc.federation ? { peer: svc.federation.peer } : {}), ...extra };
   return { server, _meta: { [OFFICIAL_META]: official, [MCPGW_META]: own } };
 }

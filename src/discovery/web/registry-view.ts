@@ -35,6 +35,8 @@ export interface ServiceView {
   gated: boolean;
   /** The person holds a grant on this server in scopes.yml (may call it through the gateway). */
   usable: boolean;
+  /** A federation peer's service (read-only here): the peer's name. */
+  remote?: string;
   may: ServicePermissions;
 }
 
@@ -80,10 +82,12 @@ export function registryView(policy: Policy, who: readonly string[] | Actor, ser
       withheld: st?.withheld ?? 0,
       gated: st?.gated ?? false,
       usable,
+      ...(summary.remote ? { remote: summary.remote } : {}),
+      // A peer's service is the peer's to change (RegistryService refuses it too).
       may: {
-        enable: mayChange(policy, person, 'enable'),
-        disable: mayChange(policy, person, 'disable'),
-        edit: mayChange(policy, person, 'edit') && svc.transport !== 'stdio',
+        enable: mayChange(policy, person, 'enable') && !summary.remote,
+        disable: mayChange(policy, person, 'disable') && !summary.remote,
+        edit: mayChange(policy, person, 'edit') && svc.transport !== 'stdio' && !summary.remote,
         refresh: mayChange(policy, person, 'refresh'),
       },
     });

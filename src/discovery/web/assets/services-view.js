@@ -57,6 +57,7 @@ export function serviceCard(s, actions) {
       h('button', { type: 'button', class: 'ghost', disabled: !s.may.edit, title: s.may.edit ? undefined : rightNote(s, 'register'), onclick: () => actions.edit(s), 'aria-label': `Edit ${s.name}` }, 'Edit'),
       h('button', { type: 'button', class: 'ghost', disabled: !s.enabled || !s.may.refresh, title: s.may.refresh ? undefined : rightNote(s, 'register'), onclick: (e) => actions.refresh(s, e.target), 'aria-label': `Check ${s.name} now` }, 'Check now'),
       s.usable ? null : h('span', { class: 'badge', title: 'scopes.yml grants you no calls to this server' }, 'view only'),
+      s.remote ? h('span', { class: 'badge', title: `a service of the federation peer ${s.remote}: read-only here` }, `remote: ${s.remote}`) : null,
     ),
   );
 }
