@@ -8,9 +8,7 @@
 // /proc. Targets run in rotating order over several rounds; medians are reported.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, Agent } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -18,11 +16,10 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { renderCaddyConfig } from '../src/control/caddy/render.js';
 import { proxyChain } from '../src/control/caddy/proxy-chain.js';
-import { createApiKey } from '../src/core/identity/api-keys.js';
 import { loadProject } from '../src/core/config/project.js';
-import { stateLayout } from '../src/core/state/layout.js';
 import { freePort } from '../testkit/ports.js';
-import { startCaddy } from '../testkit/caddy.js';
+import { startTestGateway } from '../testkit/gateway.js';
+import { stopChild } from '../testkit/mcp-servers.js';
 import { MODERN_PROTOCOL_VERSION } from '../src/core/wire/contract.js';
 import { httpStatus, loadLoop, medianResult, round, type LoadResult } from './_load.js';
 
@@ -106,28 +103,27 @@ export async function measureGatewayFloor(options: { concurrency?: number; durat
   const concurrency = options.concurrency ?? 16;
   const durationMs = options.durationMs ?? 3000;
   const rounds = options.rounds ?? 3;
-  const dir = await mkdtemp(join(tmpdir(), 'mcpgw-bench-'));
   const upstream = await startEchoServer();
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency * 2 });
   const children: ChildProcess[] = [];
-  const stops: (() => Promise<void>)[] = [];
+  // authd runs as its own process here (its CPU is measured), started below on the checkout's address.
+  const gateway = await startTestGateway({
+    services: { secured: `upstream: ${upstream.url}\n`, modern: `upstream: ${upstream.url}\nchecks_mcp_headers: true\n` },
+    scopes: 'groups:\n  bench: [echo-only]\nscopes:\n  echo-only:\n    servers:\n      "*":\n        tools: [echo]\n',
+    apiKeys: { bench: ['bench'] },
+    authd: false,
+  });
   try {
-    const [gatewayPort, plainPort, floorPort, authdPort, responderPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-    const caddy = await startCaddy();
-    stops.push(() => caddy.stop());
-    const { admin, client } = caddy;
-    await mkdir(join(dir, 'registry.d'));
-    await writeFile(join(dir, 'mcpgw.yaml'), `gateway: { listen: 127.0.0.1:${gatewayPort} }\ncaddy: { admin: ${admin} }\nauthd: { listen: 127.0.0.1:${authdPort} }\n`);
-    await writeFile(join(dir, 'scopes.yml'), 'groups:\n  bench: [echo-only]\nscopes:\n  echo-only:\n    servers:\n      "*":\n        tools: [echo]\n');
-    await writeFile(join(dir, 'registry.d', 'secured.yaml'), `name: secured\nupstream: ${upstream.url}\n`);
-    await writeFile(join(dir, 'registry.d', 'modern.yaml'), `name: modern\nupstream: ${upstream.url}\nchecks_mcp_headers: true\n`);
+    const [plainPort, floorPort, responderPort] = [await freePort(), await freePort(), await freePort()];
+    const { caddy, dir } = gateway;
+    const authdAddress = `${gateway.host}:${gateway.ports.authd}`;
     const project = await loadProject(dir);
-    const { key } = await createApiKey(stateLayout(project.stateDir).apiKeysFile, 'bench', ['bench']);
+    const key = gateway.keys.bench!;
     const cli = existsSync(join(REPO_ROOT, 'dist', 'cli', 'main.js')) ? [join(REPO_ROOT, 'dist', 'cli', 'main.js')] : ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts')];
-    const authd = startProcess([...cli, 'authd', '--listen', `127.0.0.1:${authdPort}`], dir);
+    const authd = startProcess([...cli, 'authd', '--listen', authdAddress], dir);
     const responder = startProcess(['-e', TRIVIAL_RESPONDER], dir, { PORT: String(responderPort) });
     children.push(authd, responder);
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${authdPort}/healthz`)).ok, 'authd');
+    await waitFor(async () => (await fetch(`http://${authdAddress}/healthz`)).ok, 'authd');
     await waitFor(async () => (await fetch(`http://127.0.0.1:${responderPort}/`)).ok, 'the trivial responder');
 
     const { config } = renderCaddyConfig({ settings: project.settings, services: project.services });
@@ -137,7 +133,7 @@ export async function measureGatewayFloor(options: { concurrency?: number; durat
     // streaming proxy) with authd replaced by a responder that decides nothing.
     const floorChain = proxyChain({ service: 'secured', copyIdentity: true, authd: `127.0.0.1:${responderPort}`, passAuthorization: false, headers: {}, upstreams: [{ dial: `127.0.0.1:${upstream.port}`, tls: false }], maxBodyBytes: 4 * 1024 * 1024, stripPrefix: '/secured' });
     config.apps.http.servers.floor = { ...tcp(floorPort), routes: [{ match: [{ path: ['/secured/*'] }], handle: floorChain, terminal: true }] };
-    await client.putConfig(config);
+    await caddy.client.putConfig(config);
 
     const call = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { message: 'bench' } } };
     const body = JSON.stringify(call);
@@ -150,8 +146,8 @@ export async function measureGatewayFloor(options: { concurrency?: number; durat
       direct: { url: upstream.url, headers, pids: [] },
       plain_caddy: { url: `http://127.0.0.1:${plainPort}/mcp`, headers, pids: [caddyPid] },
       floor_caddy_trivial_forward_auth: { url: `http://127.0.0.1:${floorPort}/secured/mcp`, headers: { ...headers, ...bearer }, pids: [caddyPid, responder.pid!] },
-      mcpgw_route_tool_policy: { url: `http://127.0.0.1:${gatewayPort}/secured/mcp`, headers: { ...headers, ...bearer }, pids: [caddyPid, authd.pid!] },
-      mcpgw_header_only_2026_07_28: { url: `http://127.0.0.1:${gatewayPort}/modern/mcp`, headers: modern, pids: [caddyPid, authd.pid!] },
+      mcpgw_route_tool_policy: { url: `${gateway.url}/secured/mcp`, headers: { ...headers, ...bearer }, pids: [caddyPid, authd.pid!] },
+      mcpgw_header_only_2026_07_28: { url: `${gateway.url}/modern/mcp`, headers: modern, pids: [caddyPid, authd.pid!] },
     };
     const names = Object.keys(targets) as Name[];
     const runs = Object.fromEntries(names.map((n) => [n, [] as LoadResult[]])) as Record<Name, LoadResult[]>;
@@ -183,10 +179,8 @@ export async function measureGatewayFloor(options: { concurrency?: number; durat
     };
   } finally {
     agent.destroy();
-    for (const child of children) child.kill('SIGTERM');
-    for (const stop of stops) await stop();
+    await Promise.all(children.map(stopChild)); // before the checkout they write in is removed
+    await gateway.close();
     upstream.close();
-    await new Promise((r) => setTimeout(r, 300));
-    await rm(dir, { recursive: true, force: true });
   }
 }

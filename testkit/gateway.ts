@@ -13,6 +13,7 @@ import { applyProject } from '../src/control/caddy/apply.js';
 import { startAuthd as startAuthdServer, type AuthdOptions, type RunningAuthd } from '../src/gateway/authd/authd-server.js';
 import { startRegistryHttpServer, type RegistryHttpServer } from '../src/discovery/registry-server/http-server.js';
 import { startWebServer, type RunningWebServer } from '../src/discovery/web/web-server.js';
+import { startStdioHost, type StdioHost } from '../src/gateway/stdio-host/stdio-host.js';
 import { startCaddy, type RunningCaddy } from './caddy.js';
 import { runCli, tempProject, type CliResult } from './cli.js';
 import { everythingServiceYaml, gatewaySettingsYaml, scopesYml } from './gateway-project.js';
@@ -52,9 +53,10 @@ export interface TestGatewayOptions<Idp extends StartedIdp | undefined = undefin
   caddyEnv?: NodeJS.ProcessEnv;
   /** authd in process (default true); false: its address is in mcpgw.yaml and the test calls `startAuthd()`. */
   authd?: boolean;
-  /** The registry MCP server / the web UI in process, on private ports. */
+  /** The registry MCP server / the web UI / the stdio host in process, on private ports. */
   registryServer?: boolean;
   web?: boolean;
+  stdioHost?: boolean;
   /** Push the routes (in process) and wait for the gateway's port before returning; default false. */
   apply?: boolean;
   /** Runs once the files are written, before any daemon starts (a probe, more files). */
@@ -77,6 +79,7 @@ export interface TestCheckout<Idp extends StartedIdp | undefined = undefined> {
   authd?: RunningAuthd;
   registryServer?: RegistryHttpServer;
   web?: RunningWebServer;
+  stdioHost?: StdioHost;
   idp: Idp;
   /** The API keys of `apiKeys`, by name. */
   keys: Record<string, string>;
@@ -114,7 +117,7 @@ export async function gatewayCheckout<Idp extends StartedIdp | undefined = undef
       authd: await freePort(),
       ...(options.registryServer || up ? { registryServer: await freePort() } : {}),
       ...(options.web || up ? { web: await freePort() } : {}),
-      ...(up ? { stdioHost: await freePort() } : {}),
+      ...(options.stdioHost || up ? { stdioHost: await freePort() } : {}),
     };
     const at = (port: number) => `${host}:${port}`;
     const url = `http://${at(ports.gateway)}`;
@@ -185,7 +188,7 @@ export async function gatewayCheckout<Idp extends StartedIdp | undefined = undef
   }
 }
 
-/** A whole gateway: the checkout, a Caddy of its own on the checkout's private admin, authd (unless `authd: false`), and the registry server and web UI when asked. */
+/** A whole gateway: the checkout, a Caddy of its own on the checkout's private admin, authd (unless `authd: false`), and the registry server, web UI and stdio host when asked. */
 export async function startTestGateway<Idp extends StartedIdp | undefined = undefined>(options: TestGatewayOptions<Idp> = {}): Promise<TestGateway<Idp>> {
   const checkout = await gatewayCheckout(options);
   try {
@@ -203,6 +206,11 @@ export async function startTestGateway<Idp extends StartedIdp | undefined = unde
       const web = await startWebServer({ root: gateway.dir, log: quiet });
       gateway.onClose(() => web.close());
       gateway.web = web;
+    }
+    if (options.stdioHost) {
+      const host = await startStdioHost(await loadProject(gateway.dir), { watch: false });
+      gateway.onClose(() => host.close());
+      gateway.stdioHost = host;
     }
     if (options.apply) {
       await gateway.apply();

@@ -3,20 +3,12 @@
 // person can land on is an HTML page with a next step, not raw JSON.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { loadProject } from '../../../src/core/config/project.js';
-import { applyProject } from '../../../src/control/caddy/apply.js';
-import { startWebServer, type RunningWebServer } from '../../../src/discovery/web/web-server.js';
-import { runCli, tempProject } from '../../../testkit/cli.js';
-import { freePort, waitForPort } from '../../../testkit/ports.js';
-import { startCaddy, type RunningCaddy } from '../../../testkit/caddy.js';
+import { runCli } from '../../../testkit/cli.js';
+import { startTestGateway, type TestGateway } from '../../../testkit/gateway.js';
 
 describe('web UI sign-in without an identity provider (chromium, Caddy)', () => {
-  let project: Awaited<ReturnType<typeof tempProject>>;
-  let caddy: RunningCaddy;
-  let web: RunningWebServer;
+  let project: TestGateway;
   let browser: Browser;
   let url: string;
   const link = async () => {
@@ -26,24 +18,20 @@ describe('web UI sign-in without an identity provider (chromium, Caddy)', () => 
   };
 
   before(async () => {
-    project = await tempProject();
-    caddy = await startCaddy();
-    const [gw, webPort, authd] = [await freePort(), await freePort(), await freePort()];
-    url = `http://127.0.0.1:${gw}`;
-    await writeFile(join(project.dir, 'mcpgw.yaml'), `gateway: { listen: 127.0.0.1:${gw} }\ncaddy: { admin: ${caddy.admin} }\nauthd: { listen: 127.0.0.1:${authd} }\nweb: { listen: 127.0.0.1:${webPort} }\nsearch: { embedder: none }\n`);
-    await mkdir(join(project.dir, 'registry.d'), { recursive: true });
-    await writeFile(join(project.dir, 'registry.d', 'notes.yaml'), 'name: notes\ndescription: Team notes\nupstream: http://127.0.0.1:9/mcp\n');
-    const report = await applyProject(await loadProject(project.dir));
-    assert.ok(report.ok, JSON.stringify(report.results));
-    await waitForPort(gw);
-    web = await startWebServer({ root: project.dir, log: () => {} });
+    // No identity provider, and no authd: the web UI's own sign-in is what is tested.
+    project = await startTestGateway({
+      services: { notes: 'description: Team notes\nupstream: http://127.0.0.1:9/mcp\n' },
+      settingsYaml: 'search:\n  embedder: none\n',
+      authd: false,
+      web: true,
+      apply: true,
+    });
+    url = project.url;
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   });
   after(async () => {
     await browser?.close();
-    await web?.close();
-    await caddy?.stop();
-    await project?.cleanup();
+    await project?.close();
   });
 
   test('the page tells a visitor how the operator gets in; /ui/login is an HTML page with a next step', async () => {

@@ -4,11 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { loadProject } from '../../../src/core/config/project.js';
-import { startStdioHost } from '../../../src/gateway/stdio-host/stdio-host.js';
 import { startTestGateway, type TestGateway } from '../../../testkit/gateway.js';
 import { startModernServer, type RunningModernServer } from '../../../testkit/modern-mcp-server.js';
-import { freePort } from '../../../testkit/ports.js';
 import { TSX } from '../../../testkit/cli.js';
 
 const UNICODE_SERVER = join(import.meta.dirname, '..', '..', 'fixtures', 'stdio', 'unicode-tool-server.ts');
@@ -47,9 +44,8 @@ describe('MCP 2026-07-28 through the gateway (real Caddy, authd, stdio host)', (
 
   before(async () => {
     server = await startModernServer({ ttlMs: 60_000, cacheScope: 'public' });
-    const hostPort = await freePort();
     gw = await startTestGateway({
-      settingsYaml: `stdio_host:\n  listen: 127.0.0.1:${hostPort}\n`,
+      stdioHost: true,
       services: {
         modern: `transport: streamable-http\nupstream: ${server.url}\n`,
         'modern-ho': `transport: streamable-http\nupstream: ${server.url}\nchecks_mcp_headers: true\n`,
@@ -59,8 +55,6 @@ describe('MCP 2026-07-28 through the gateway (real Caddy, authd, stdio host)', (
       apiKeys: { alice: ['developers'], bob: ['developers'], eva: ['eu-analysts'], olga: ['others'] },
       apply: true,
     });
-    const host = await startStdioHost(await loadProject(gw.dir), { watch: false });
-    gw.onClose(() => host.close());
   });
   after(async () => {
     await gw?.close();

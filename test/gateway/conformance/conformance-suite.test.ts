@@ -7,16 +7,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadProject } from '../../../src/core/config/project.js';
-import { applyProject } from '../../../src/control/caddy/apply.js';
-import { startAuthd, type RunningAuthd } from '../../../src/gateway/authd/authd-server.js';
-import { startStdioHost, type StdioHost } from '../../../src/gateway/stdio-host/stdio-host.js';
-import { createApiKey } from '../../../src/core/identity/api-keys.js';
-import { stateLayout } from '../../../src/core/state/layout.js';
-import { startCaddy, type RunningCaddy } from '../../../testkit/caddy.js';
-import { REPO_ROOT, TSX, tempProject } from '../../../testkit/cli.js';
+import { REPO_ROOT, TSX } from '../../../testkit/cli.js';
+import { startTestGateway, type TestGateway } from '../../../testkit/gateway.js';
 import { freePort, waitForPort } from '../../../testkit/ports.js';
 import { stopChild } from '../../../testkit/mcp-servers.js';
 
@@ -56,11 +49,8 @@ async function withToken(target: string, token: string): Promise<{ url: string; 
 
 describe('the conformance suite\'s server scenarios, direct and through mcpgw', () => {
   let upstream: ChildProcess;
-  let caddy: RunningCaddy;
-  let authd: RunningAuthd;
-  let host: StdioHost;
+  let gw: TestGateway;
   let forwarder: { url: string; close(): void };
-  let project: { dir: string; cleanup(): Promise<void> };
   let upstreamUrl: string;
 
   before(async () => {
@@ -68,31 +58,23 @@ describe('the conformance suite\'s server scenarios, direct and through mcpgw', 
     upstream = spawn(process.execPath, ['--import', TSX, UPSTREAM, 'http', String(upstreamPort)], { stdio: 'ignore' });
     await waitForPort(upstreamPort);
     upstreamUrl = `http://127.0.0.1:${upstreamPort}/mcp`;
-    caddy = await startCaddy();
-    project = await tempProject();
-    const [gatewayPort, authdPort, hostPort] = [await freePort(), await freePort(), await freePort()];
-    await mkdir(join(project.dir, 'registry.d'), { recursive: true });
-    await writeFile(join(project.dir, 'mcpgw.yaml'), `gateway: { listen: 127.0.0.1:${gatewayPort} }\ncaddy: { admin: ${caddy.admin} }\nauthd: { listen: 127.0.0.1:${authdPort} }\nstdio_host: { listen: 127.0.0.1:${hostPort} }\n`);
-    await writeFile(join(project.dir, 'scopes.yml'), 'groups:\n  conformance: [suite]\nscopes:\n  suite:\n    servers:\n      "conf-*": { methods: ["*"], tools: ["*"], prompts: ["*"], resources: ["*"] }\n');
-    await writeFile(join(project.dir, 'registry.d', 'conf-route.yaml'), `name: conf-route\ntransport: streamable-http\nupstream: ${upstreamUrl}\n`);
-    await writeFile(join(project.dir, 'registry.d', 'conf-stdio.yaml'), `name: conf-stdio\ncommand:\n  run: [${JSON.stringify(process.execPath)}, --import, ${JSON.stringify(TSX)}, ${JSON.stringify(UPSTREAM)}, stdio]\n`);
-    const loaded = await loadProject(project.dir);
-    const { key } = await createApiKey(stateLayout(loaded.stateDir).apiKeysFile, 'suite', ['conformance']);
-    authd = await startAuthd({ root: project.dir, log: () => {} });
-    host = await startStdioHost(loaded, { watch: false });
-    const report = await applyProject(loaded);
-    assert.ok(report.ok, JSON.stringify(report.results.map((r) => r.error?.message)));
-    await waitForPort(gatewayPort);
-    forwarder = await withToken(`http://127.0.0.1:${gatewayPort}`, key);
+    gw = await startTestGateway({
+      scopes: 'groups:\n  conformance: [suite]\nscopes:\n  suite:\n    servers:\n      "conf-*": { methods: ["*"], tools: ["*"], prompts: ["*"], resources: ["*"] }\n',
+      services: {
+        'conf-route': `transport: streamable-http\nupstream: ${upstreamUrl}\n`,
+        'conf-stdio': `command:\n  run: [${JSON.stringify(process.execPath)}, --import, ${JSON.stringify(TSX)}, ${JSON.stringify(UPSTREAM)}, stdio]\n`,
+      },
+      apiKeys: { suite: ['conformance'] },
+      stdioHost: true,
+      apply: true,
+    });
+    forwarder = await withToken(gw.url, gw.keys.suite!);
   });
 
   after(async () => {
     forwarder?.close();
-    await host?.close();
-    await authd?.close();
-    await caddy?.stop();
+    await gw?.close();
     if (upstream) await stopChild(upstream);
-    await project?.cleanup();
   });
 
   test('every scenario that passes against the upstream directly passes through a gateway route and through the stdio host, with auth', async () => {
