@@ -58,3 +58,21 @@ test('registryRights unions the rights of every scope, in canonical order', () =
 test('scopesForGroups ignores unknown groups and undefined scopes', () => {
   assert.deepEqual(scopesForGroups(policy, ['developers', 'typo', 'stranger', 'developers']), ['everyday']);
 });
+
+test('a grant with params: decides tools/call on the 2026-07-28 Mcp-Param-* values (present, matching, from a version whose servers check them)', () => {
+  const regional = scopesFileSchema.parse({
+    groups: { eu: ['eu'], both: ['eu', 'any-region'] },
+    scopes: {
+      eu: { servers: { warehouse: { tools: ['query'], params: { Region: ['eu-*'] } } } },
+      'any-region': { servers: { warehouse: { tools: ['query'] } } },
+    },
+  });
+  const call = (groups: string[], params?: Record<string, string>, paramsChecked = true) => decide(regional, { groups }, { server: 'warehouse', method: 'tools/call', name: 'query', params, paramsChecked }).allowed;
+  assert.equal(call(['eu'], { region: 'eu-west1' }), true);
+  assert.equal(call(['eu'], { region: 'us-east1' }), false);
+  assert.equal(call(['eu'], {}), false, 'a constrained param must be sent');
+  assert.equal(call(['eu'], { region: 'eu-west1' }, false), false, 'an older version: the header is no basis');
+  assert.equal(call(['both'], { region: 'us-east1' }), true, 'another grant without params still allows it');
+  assert.equal(decide(regional, { groups: ['eu'] }, { server: 'warehouse', method: 'tools/list' }).allowed, true, 'params constrain tools/call only');
+  assert.equal(scopesFileSchema.safeParse({ scopes: { s: { servers: { w: { params: { Region: [] } } } } } }).success, false, 'an empty list of values is an error');
+});
