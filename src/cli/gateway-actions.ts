@@ -9,6 +9,7 @@ import { applyProject, type ApplyReport } from '../control/caddy/apply.js';
 import { renderForProject } from '../control/caddy/render-input.js';
 import { CaddyAdminClient } from '../control/caddy/admin-client.js';
 import { renderCaddyfile } from '../control/caddy/caddyfile.js';
+import type { KubernetesOptions } from './kubernetes.js';
 import { configAnatomy } from '../control/caddy/route-anatomy.js';
 import { planRoutes } from '../control/caddy/route-plan.js';
 import { stateLayout } from '../core/state/layout.js';
@@ -76,9 +77,10 @@ async function statusOf(project: Project) {
   };
 }
 
-export async function render(opts: { caddyfile?: boolean; out?: string }, cmd: Command): Promise<void> {
+export async function render(opts: { caddyfile?: boolean; kubernetes?: boolean; out?: string } & Omit<KubernetesOptions, 'out'>, cmd: Command): Promise<void> {
   const ctx = contextFor(cmd);
   const project = await ctx.loadProject();
+  if (opts.kubernetes) return (await import('./kubernetes.js')).renderKubernetesCommand(ctx, project, opts);
   const { config, warnings } = await renderForProject(project);
   for (const w of warnings) ctx.out.warn(w);
   if (ctx.out.options.json && !opts.out && !opts.caddyfile) return ctx.out.json({ config, warnings });

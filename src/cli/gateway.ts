@@ -10,10 +10,20 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function registerGatewayCommands(program: Command): void {
   program
     .command('render')
-    .description('print the Caddy config the files describe (JSON, or a Caddyfile from Caddyfile.tmpl)')
+    .description('print the Caddy config the files describe (JSON, or a Caddyfile from Caddyfile.tmpl), or Kubernetes manifests for a cluster of gateway nodes')
     .option('--caddyfile', 'a Caddyfile for running Caddy from a file')
-    .option('-o, --out <file>', 'write to a file instead of stdout')
-    .addHelpText('after', examples('mcpgw render | jq .apps.http.servers.mcpgw.routes', 'mcpgw render --caddyfile -o Caddyfile && caddy run --config Caddyfile'))
+    .option('--kubernetes', 'Kubernetes manifests: ConfigMaps of this checkout, the nodes StatefulSet, Services, PDB, HPA, NetworkPolicy, an HTTPRoute example')
+    .option('-o, --out <path>', 'write to a file (with --kubernetes: a directory, one file per object and a kustomization.yaml) instead of stdout')
+    .option('--namespace <ns>', '(--kubernetes) the namespace', 'mcpgw')
+    .option('--name <name>', '(--kubernetes) the name of the objects', 'mcpgw')
+    .option('--image <ref>', '(--kubernetes) the mcpgw image (built from the Containerfile)')
+    .option('--replicas <n>', '(--kubernetes) gateway nodes (the HPA minimum)', '3')
+    .option('--max-replicas <n>', '(--kubernetes) the HPA maximum', '10')
+    .option('--public-url <url>', '(--kubernetes) where agents reach the gateway (sets gateway.public_url)')
+    .addHelpText(
+      'after',
+      examples('mcpgw render | jq .apps.http.servers.mcpgw.routes', 'mcpgw render --caddyfile -o Caddyfile && caddy run --config Caddyfile', 'mcpgw render --kubernetes --image registry.example.com/mcpgw:0.1.0 --public-url https://mcp.example.com -o k8s/ && kubectl apply -k k8s/'),
+    )
     .action(lazyAction(actions, 'render'));
 
   program
