@@ -21,7 +21,7 @@ import { freePort } from '../testkit/ports.js';
 import { startTestGateway } from '../testkit/gateway.js';
 import { stopChild } from '../testkit/mcp-servers.js';
 import { MODERN_PROTOCOL_VERSION } from '../src/core/wire/contract.js';
-import { httpStatus, loadLoop, medianResult, round, type LoadResult } from './_load.js';
+import { httpStatus, loadLoop, medianResult, round, roundsOf, type LoadResult, type RoundsOptions } from './_load.js';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const CLOCK_TICK_MS = 10; // Linux USER_HZ = 100
@@ -99,10 +99,8 @@ export interface GatewayFloor {
   route_over_plain_caddy: number;
 }
 
-export async function measureGatewayFloor(options: { concurrency?: number; durationMs?: number; rounds?: number } = {}): Promise<GatewayFloor> {
-  const concurrency = options.concurrency ?? 16;
-  const durationMs = options.durationMs ?? 3000;
-  const rounds = options.rounds ?? 3;
+export async function measureGatewayFloor(options: RoundsOptions = {}): Promise<GatewayFloor> {
+  const { concurrency, durationMs, rounds } = roundsOf(options);
   const upstream = await startEchoServer();
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency * 2 });
   const children: ChildProcess[] = [];

@@ -10,7 +10,7 @@ import { loadProject } from '../src/core/config/project.js';
 import { freePort } from '../testkit/ports.js';
 import { gatewayCheckout, startTestGateway } from '../testkit/gateway.js';
 import { startEchoServer } from './_gateway-floor.js';
-import { httpStatus, loadLoop, medianResult, round, type LoadResult } from './_load.js';
+import { httpStatus, loadLoop, medianResult, round, roundsOf, type LoadResult, type RoundsOptions } from './_load.js';
 
 export interface GatewayOverhead {
   concurrency: number;
@@ -39,10 +39,8 @@ async function observedCheckout(upstreamUrl: string, otlpUrl: string) {
   return { checkout: observed, key: observed.keys.bench!, url: `${observed.url}/secured/mcp`, server, logging: config.logging };
 }
 
-export async function measureGatewayOverhead(options: { concurrency?: number; durationMs?: number; rounds?: number } = {}): Promise<GatewayOverhead> {
-  const concurrency = options.concurrency ?? 16;
-  const durationMs = options.durationMs ?? 3000;
-  const rounds = options.rounds ?? 3;
+export async function measureGatewayOverhead(options: RoundsOptions = {}): Promise<GatewayOverhead> {
+  const { concurrency, durationMs, rounds } = roundsOf(options);
   const upstream = await startEchoServer();
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency * 2 });
   const gateway = await startTestGateway({ services: { open: `upstream: ${upstream.url}\nauth: none\n`, secured: `upstream: ${upstream.url}\n` }, scopes: SCOPES, apiKeys: { bench: ['bench'] } });

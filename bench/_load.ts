@@ -67,3 +67,14 @@ export function medianResult(runs: LoadResult[]): LoadResult {
     non_2xx: runs.reduce((n, r) => n + r.non_2xx, 0),
   };
 }
+
+export interface RoundsOptions {
+  concurrency?: number;
+  durationMs?: number;
+  rounds?: number;
+}
+
+/** The gateway benchmarks' defaults: 16 clients, 3 s per target per round, 3 rounds. */
+export function roundsOf(options: RoundsOptions): Required<RoundsOptions> {
+  return { concurrency: options.concurrency ?? 16, durationMs: options.durationMs ?? 3000, rounds: options.rounds ?? 3 };
+}

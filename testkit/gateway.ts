@@ -10,6 +10,7 @@ import { loadProject } from '../src/core/config/project.js';
 import { createApiKey } from '../src/core/identity/api-keys.js';
 import { stateLayout } from '../src/core/state/layout.js';
 import { applyProject } from '../src/control/caddy/apply.js';
+import { waitForAuthd } from '../src/control/registry/authd-sync.js';
 import { startAuthd as startAuthdServer, type AuthdOptions, type RunningAuthd } from '../src/gateway/authd/authd-server.js';
 import { startRegistryHttpServer, type RegistryHttpServer } from '../src/discovery/registry-server/http-server.js';
 import { startWebServer, type RunningWebServer } from '../src/discovery/web/web-server.js';
@@ -88,7 +89,7 @@ export interface TestCheckout<Idp extends StartedIdp | undefined = undefined> {
   cli(...args: string[]): Promise<CliResult>;
   /** Start authd for this checkout (after `authd: false`); stopped by close(). */
   startAuthd(options?: Partial<AuthdOptions>): Promise<RunningAuthd>;
-  /** Push the checkout's routes to this gateway's Caddy, in process. */
+  /** Push the checkout's routes to this gateway's Caddy, in process, and wait until a running authd decides with them. */
   apply(): Promise<void>;
   /** Stop this too when the gateway closes (before what was started earlier). */
   onClose(stop: () => Promise<unknown>): void;
@@ -173,8 +174,11 @@ export async function gatewayCheckout<Idp extends StartedIdp | undefined = undef
         return (gateway.authd = authd);
       },
       apply: async () => {
-        const report = await applyProject(await loadProject(dir));
+        const project = await loadProject(dir);
+        const report = await applyProject(project);
         if (!report.ok) throw new Error(`apply failed: ${report.results.map((r) => r.error?.message).join('; ')}`);
+        // As `mcpgw apply` does: the routes count once authd decides with the same definitions.
+        if (gateway.authd && (await waitForAuthd(project, 15_000)) === 'stale') throw new Error('apply: authd did not load the new definitions in 15 s');
       },
       onClose: (stop) => void stops.push(stop),
       close,
