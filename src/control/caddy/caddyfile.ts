@@ -51,6 +51,22 @@ function forwardAuth(h: CaddyHandler): string[] {
   ]);
 }
 
+/** proxy-chain's challengeRelay: on the upstream's 401/403, ask authd's /challenge what to answer. */
+function challengeRelayLines(relay: Record<string, unknown>): string[] {
+  const { status_code: statuses, headers } = relay.match as { status_code: number[]; headers?: Record<string, string[]> };
+  const inner = (relay.routes as { handle: CaddyHandler[] }[])[0]!.handle[0]!;
+  const { set, delete: deleted } = (inner.headers as { request: { set: Record<string, string[]>; delete?: string[] } }).request;
+  const rewrite = inner.rewrite as { method: string; uri: string };
+  const proxy = block(`reverse_proxy ${(inner.upstreams as { dial: string }[]).map((u) => u.dial).join(' ')}`, [
+    `method ${rewrite.method}`,
+    `rewrite ${rewrite.uri}`,
+    ...Object.entries(set).map(([k, v]) => `header_up ${k} ${token(v[0]!)}`),
+    ...(deleted ?? []).map((k) => `header_up -${k}`),
+  ]);
+  const matcher = [`status ${statuses.join(' ')}`, ...Object.entries(headers ?? {}).map(([k, v]) => `header ${k} ${v.join(' ')}`)];
+  return [...block('@upstream_refused', matcher), ...block('handle_response @upstream_refused', proxy)];
+}
+
 function reverseProxy(h: CaddyHandler): string[] {
   const upstreams = (h.upstreams as { dial: string }[]).map((u) => u.dial).join(' ');
   const lines: string[] = [];
@@ -60,6 +76,7 @@ function reverseProxy(h: CaddyHandler): string[] {
   for (const [name, [value]] of Object.entries(request?.set ?? {})) lines.push(`header_up ${name} ${token(value!)}`);
   const response = (h.headers as { response?: { set?: Record<string, string[]> } } | undefined)?.response;
   for (const [name, [value]] of Object.entries(response?.set ?? {})) lines.push(`header_down ${name} ${token(value!)}`);
+  for (const relay of (h.handle_response as Record<string, unknown>[] | undefined) ?? []) lines.push(...challengeRelayLines(relay));
   const lb = h.load_balancing as { selection_policy: { policy: string }; try_duration: string } | undefined;
   if (lb) lines.push(`lb_policy ${lb.selection_policy.policy}`, `lb_try_duration ${lb.try_duration}`);
   const passive = (h.health_checks as { passive?: { fail_duration: string; max_fails: number; unhealthy_status: number[] } } | undefined)?.passive;
@@ -80,8 +97,10 @@ function handlerLines(h: CaddyHandler): string[] {
   switch (h.handler) {
     case 'request_body':
       return block('request_body', [`max_size ${h.max_size}`]);
-    case 'headers':
-      return ((h.request as { delete?: string[] }).delete ?? []).map((name) => `request_header -${name}`);
+    case 'headers': {
+      const { request, response } = h as { request?: { delete?: string[] }; response?: { set?: Record<string, string[]> } };
+      return [...(request?.delete ?? []).map((name) => `request_header -${name}`), ...Object.entries(response?.set ?? {}).map(([name, values]) => `header ${name} ${token(values.join(', '))}`)];
+    }
     case 'rewrite':
       if (h.strip_path_prefix) return [`uri strip_prefix ${h.strip_path_prefix}`];
       return [`rewrite * ${h.uri}`];

@@ -20,6 +20,8 @@ export interface ProxyTarget {
   /** authd's dial address (host:port). */
   authd: string;
   passAuthorization: boolean;
+  /** An upstream's 401/403 goes to authd's /challenge, which answers the client with what to do (not a bare status). */
+  relayChallenges?: boolean;
   /** authd answers with the caller's upstream token (upstream_auth token_exchange / delegated_oauth); Caddy sends it as Authorization. */
   upstreamCredential?: boolean;
   /** Header values already in Caddy form (placeholders for env secrets). */
@@ -107,6 +109,39 @@ export function forwardAuthHandler(service: string, authd: string, copyIdentity 
  */
 export const STREAM_RESPONSE_HEADERS = { set: { 'X-Accel-Buffering': ['no'] } };
 
+/**
+ * When the upstream refuses (401/403 with a WWW-Authenticate challenge), its status and WWW-Authenticate go to authd's
+ * /challenge, whose JSON-RPC answer (connect, ask for a scope, ask an admin) replaces the
+ * upstream's. The request's Authorization (an upstream credential by now) is not sent along.
+ */
+export function challengeRelay(service: string, authd: string): Record<string, unknown> {
+  return {
+    // Only refusals with an RFC 6750 challenge: an upstream's own 403 JSON-RPC answer passes as it is.
+    match: { status_code: [401, 403], headers: { 'Www-Authenticate': ['*'] } },
+    routes: [
+      {
+        handle: [
+          {
+            handler: 'reverse_proxy',
+            upstreams: [{ dial: authd }],
+            rewrite: { method: 'GET', uri: AUTHD_PATH.challenge },
+            headers: {
+              request: {
+                set: {
+                  [MCPGW_HEADER.service]: [service],
+                  [MCPGW_HEADER.upstreamStatus]: ['{http.reverse_proxy.status_code}'],
+                  [MCPGW_HEADER.upstreamChallenge]: ['{http.reverse_proxy.header.Www-Authenticate}'],
+                },
+                delete: ['Authorization'],
+              },
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
 export function upstreamProxyHandler(t: ProxyTarget): CaddyHandler {
   const request: Record<string, unknown> = {};
   // No token passthrough (MCP spec, Security Best Practices): the client's token stays here.
@@ -133,6 +168,7 @@ export function upstreamProxyHandler(t: ProxyTarget): CaddyHandler {
   // tell proxies in front of the gateway not to buffer them (spec 2026-07-28, Streamable HTTP,
   // "Receiving Messages"); Caddy itself flushes at once (flush_interval -1).
   handler.headers = { ...(Object.keys(request).length ? { request } : {}), response: STREAM_RESPONSE_HEADERS };
+  if (t.relayChallenges) handler.handle_response = [challengeRelay(t.service, t.authd)];
   if (t.upstreams.length > 1) {
     // MCP sessions live in one upstream process: `first` keeps every client on the first
     // healthy upstream and fails over when it stops answering, instead of spreading a session.

@@ -89,6 +89,8 @@ function targetFor(svc: ServiceDefinition, input: RenderInput, warnings: string[
     authd: dialOfListen(input.settings.authd.listen),
     passAuthorization: svc.pass_authorization,
     upstreamCredential: perCallerCredential(svc.upstream_auth),
+    // The stdio host is ours and answers its own JSON-RPC errors.
+    relayChallenges: !stdio,
     headers,
     upstreams: stdio ? [{ dial: dialOfListen(input.settings.stdio_host.listen), tls: false }] : svc.upstreams.map(dialOf),
     maxBodyBytes: svc.limits.max_body_bytes,

@@ -14,6 +14,8 @@ export interface RouteAnatomy {
   upstreams?: string[];
   flushInterval?: unknown;
   dropsAuthorization?: boolean;
+  /** The upstream's 401/403 go to authd's /challenge (what authd answers in its place). */
+  relaysChallengesTo?: string;
   upstreamHeaders?: Record<string, string>;
   /** Headers Caddy sets on the answers it proxies (X-Accel-Buffering). */
   responseHeaders?: Record<string, string>;
@@ -70,6 +72,8 @@ export function routeAnatomy(route: CaddyRoute): RouteAnatomy {
     a.upstreams = dials;
     a.flushInterval = h.flush_interval;
     a.dropsAuthorization = (request?.delete ?? []).includes('Authorization');
+    const relay = (h.handle_response as { routes?: CaddyRoute[] }[] | undefined)?.flatMap((r) => flatten((r.routes ?? []).flatMap((x) => x.handle)))[0];
+    if (relay?.handler === 'reverse_proxy') a.relaysChallengesTo = (relay.rewrite as { uri?: string } | undefined)?.uri;
     const set = Object.entries(request?.set ?? {}).filter(([k]) => k !== 'Host');
     if (set.length) a.upstreamHeaders = Object.fromEntries(set.map(([k, v]) => [k, v.join(', ')]));
     const down = Object.entries((h.headers as { response?: { set?: Record<string, string[]> } } | undefined)?.response?.set ?? {});

@@ -27,6 +27,9 @@ export const MCPGW_HEADER = {
   requestId: 'X-Mcpgw-Request-Id',
   /** Set by the node that forwarded a session's request to the node owning it (never forwarded twice). */
   forwardedBy: 'X-Mcpgw-Forwarded-By',
+  /** On GET /challenge: the status (401/403) and WWW-Authenticate an upstream refused a call with. */
+  upstreamStatus: 'X-Mcpgw-Upstream-Status',
+  upstreamChallenge: 'X-Mcpgw-Upstream-Challenge',
 } as const;
 
 /**
@@ -71,6 +74,8 @@ export const AUTHD_PATH = {
   limits: '/limits',
   /** The limits of a signed-in web UI person (subject, kind, groups in the query); loopback only, Caddy never routes it. */
   limitsOf: '/limits/of',
+  /** Caddy asks it when an upstream answers 401/403: the client gets a JSON-RPC error that says what to do. */
+  challenge: '/challenge',
 } as const;
 
 /** RFC 9728 protected resource metadata, for the gateway and (suffixed with its path) each service. */

@@ -21,6 +21,8 @@ import { ApiKeySource } from './api-key-source.js';
 import { UpstreamCredentials } from './upstream-credentials.js';
 import { TokenExchanger } from './token-exchange.js';
 import { DelegatedTokens } from './delegated-tokens.js';
+import { relayedChallengeAnswer } from './upstream-challenge.js';
+import { identityFromHeaders } from '../../core/identity/identity-header.js';
 import { upstreamGrantStore } from '../../core/state/upstream-grants.js';
 import type { JwtVerifier } from '../../core/identity/jwt-verifier.js';
 import { AUTHD_PATH, headerKey, MCP_HEADER, MCPGW_HEADER, RESOURCE_METADATA_PATH } from '../../core/wire/contract.js';
@@ -142,6 +144,22 @@ function protectedResourceMetadata(settings: Settings, source: PolicySource, pat
   });
 }
 
+/** Caddy relays an upstream's 401/403 (proxy-chain challengeRelay): what the client should do; a refused per-caller credential is forgotten. */
+function challengeAnswer(req: IncomingMessage, source: PolicySource, upstream: UpstreamCredentials): AuthdAnswer {
+  const name = headerText(req, headerKey(MCPGW_HEADER.service)) ?? '';
+  const status = Number(headerText(req, headerKey(MCPGW_HEADER.upstreamStatus)));
+  const service = source.current.services.get(name);
+  const identity = (() => {
+    try {
+      return identityFromHeaders(req.headers);
+    } catch {
+      return undefined;
+    }
+  })();
+  if (status === 401 && identity && service) upstream.forget(identity, name);
+  return relayedChallengeAnswer(service, name, status, headerText(req, headerKey(MCPGW_HEADER.upstreamChallenge)));
+}
+
 /** Per-user upstream tokens when upstream_credentials.encryption_key is set; none (every delegated call refused) when it is not or cannot be read. */
 function delegatedTokens(source: PolicySource, log: (line: string) => void): DelegatedTokens | undefined {
   const { settings, stateDir, paths } = source.project;
@@ -198,6 +216,7 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
       const ordered = session?.transport === 'streamable-http' ? session.id : undefined;
       return streamOrder.order(ordered, headerText(req, 'x-forwarded-method'), carriesCall, () => observer.observe(req, verify, () => authorizer.authorize(verify)));
     }
+    if (path === AUTHD_PATH.challenge) return challengeAnswer(req, source, upstream);
     if (path === AUTHD_PATH.limits) return limitsAnswer(headerText(req, 'authorization'), authorizer, source, limits);
     if (path === AUTHD_PATH.limitsOf) return limitsOfAnswer(new URL(req.url ?? '/', 'http://authd').searchParams, source, limits);
     if (path === RESOURCE_METADATA_PATH || path.startsWith(`${RESOURCE_METADATA_PATH}/`)) {

@@ -13,6 +13,7 @@ import { UpstreamCredentialError } from './upstream-credential-errors.js';
 /** A delegated-OAuth token source (delegated-tokens.ts). */
 export interface DelegatedTokenSource {
   accessTokenFor(service: ServiceDefinition, identity: Identity): Promise<string>;
+  forget(identity: Pick<Identity, 'issuer' | 'subject'>, service: string): void;
 }
 
 export class UpstreamCredentials {
@@ -27,6 +28,12 @@ export class UpstreamCredentials {
     if (auth.mode === 'static') return {};
     const token = auth.mode === 'token_exchange' ? await this.exchanger.tokenFor(service.name, auth, identity, callerToken) : await this.delegatedToken(service, identity);
     return { [headerKey(UPSTREAM_CREDENTIAL_HEADER)]: `Bearer ${token}` };
+  }
+
+  /** The upstream refused a caller's credential: the next call exchanges or reloads it. */
+  forget(identity: Pick<Identity, 'issuer' | 'subject'>, service: string): void {
+    this.exchanger.forget(identity, service);
+    this.delegated?.forget(identity, service);
   }
 
   private delegatedToken(service: ServiceDefinition, identity: Identity): Promise<string> {

@@ -58,6 +58,7 @@ test('upstream_auth token_exchange: authd\'s per-caller token replaces the clien
   assert.deepEqual(jira.auth?.copies, { 'X-Mcpgw-Identity': 'X-Mcpgw-Identity', Authorization: 'X-Mcpgw-Upstream-Authorization' });
   assert.equal(jira.dropsAuthorization, false, 'deleting it after the copy would drop the exchanged token');
   assert.equal(jira.upstreamHeaders, undefined);
+  assert.equal(jira.relaysChallengesTo, '/challenge', 'its 401/403 become authd\'s JSON-RPC answer');
 });
 
 test('upstream credentials come from the definition as {env.X} placeholders, never the client token', async () => {

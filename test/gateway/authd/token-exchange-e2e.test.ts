@@ -25,6 +25,8 @@ scopes:
     servers:
       jira: { tools: [whoami] }
       jira-wrong: { tools: [whoami] }
+      jira-admin: { tools: [whoami] }
+      jira-static: { tools: [whoami] }
 `;
 
 describe('token exchange end to end (real Caddy, authd, oidc-provider with an RFC 8693 grant, audience-checking upstream)', () => {
@@ -45,6 +47,11 @@ describe('token exchange end to end (real Caddy, authd, oidc-provider with an RF
         jira = await startAudienceCheckingServer({ issuer: checkout.idp.issuer, audience: JIRA });
         checkout.onClose(() => jira!.close());
         await checkout.writeService('jira', `upstream: ${jira.url}\nupstream_auth:\n  mode: token_exchange\n  audience: ${JIRA}\n`);
+        // An upstream that wants a scope the exchange does not ask for (403 insufficient_scope), and one reached with no credential (401).
+        const admin = await startAudienceCheckingServer({ issuer: checkout.idp.issuer, audience: JIRA, requiredScope: 'jira.admin' });
+        checkout.onClose(() => admin.close());
+        await checkout.writeService('jira-admin', `upstream: ${admin.url}\nupstream_auth:\n  mode: token_exchange\n  audience: ${JIRA}\n`);
+        await checkout.writeService('jira-static', `upstream: ${jira.url}\n`);
         await checkout.writeService('jira-wrong', `upstream: ${jira.url}\nupstream_auth:\n  mode: token_exchange\n  audience: https://elsewhere.example\n`);
       },
     });
@@ -113,6 +120,29 @@ describe('token exchange end to end (real Caddy, authd, oidc-provider with an RF
     const wrongAudience = await (await call('jira-wrong', token.alice!)).json();
     assert.equal(wrongAudience.error.data.oauth_error, 'invalid_target');
     assert.equal(jira!.authorizations.length, seen, 'nothing reached the upstream');
+  });
+
+  test('an upstream\'s 401/403 challenge reaches the client as a JSON-RPC error that says what to do', async () => {
+    const call = async (service: string) => {
+      const res = await fetch(`${gateway}/${service}/mcp`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token.alice}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'whoami', arguments: {} } }),
+      });
+      return { status: res.status, challenge: res.headers.get('www-authenticate'), body: await res.json() };
+    };
+    const scope = await call('jira-admin');
+    assert.equal(scope.status, 403);
+    assert.equal(scope.challenge, null, 'the upstream\'s challenge is not passed on (it names the upstream\'s server, not the gateway\'s)');
+    assert.equal(scope.body.error.code, -32003);
+    assert.equal(scope.body.error.data.code, 'ERR_UPSTREAM_INSUFFICIENT_SCOPE');
+    assert.equal(scope.body.error.data.scope, 'jira.admin');
+    assert.match(scope.body.error.message, /jira-admin needs scope jira\.admin in the token exchanged for you — ask an admin to add it to upstream_auth\.scope/);
+    const refused = await call('jira-static');
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.error.data.code, 'ERR_UPSTREAM_CREDENTIAL_REFUSED');
+    assert.equal(refused.body.error.data.upstream_status, 401);
+    assert.match(refused.body.error.message, /jira-static refused the gateway's credential — ask an admin to check the headers: of jira-static/);
   });
 
   test('neither the gateway\'s client secret nor any token is in authd\'s log or the audit trail', async () => {
