@@ -13,6 +13,7 @@ import { httpStatus, loadLoop } from './_load.js';
 import { measureGatewayOverhead } from './_gateway-overhead.js';
 import { measureLimits } from './_limits.js';
 import { measureObservability } from './_observability.js';
+import { measureCachedTokenExchange } from './_token-exchange.js';
 
 const GATEWAY = 'http://127.0.0.1:18099';
 const ISSUER = 'http://127.0.0.1:1/bench-issuer';
@@ -62,6 +63,9 @@ try {
   // Watching authd: audit only vs metrics on vs metrics and OTLP tracing on.
   const observability = await measureObservability(project.dir, verifier, token, body);
 
+  // upstream_auth: token_exchange with the exchanged token cached, beside a static service.
+  const tokenExchange = await measureCachedTokenExchange();
+
   // The gateway as a whole (direct, plain Caddy, mcpgw route, + authd): the shared benchmark.
   const overhead = await measureGatewayOverhead();
   agent.destroy();
@@ -79,6 +83,7 @@ try {
       http: { concurrency: 16, duration_ms: 3000, p50_ms: http.p50_ms, p99_ms: http.p99_ms, non_2xx: http.non_2xx, keep_alive: true },
       limits_on: limits,
       observability,
+      token_exchange_cached: tokenExchange,
       gateway_overhead: overhead,
     })}\n`,
   );
