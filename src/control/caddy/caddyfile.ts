@@ -22,6 +22,7 @@ function block(head: string, lines: string[]): string[] {
 function matcherLines(m: CaddyMatcher): string[] {
   const lines: string[] = [];
   if (Array.isArray(m.path)) lines.push(`path ${(m.path as string[]).join(' ')}`);
+  if (Array.isArray(m.method)) lines.push(`method ${(m.method as string[]).join(' ')}`);
   const header = m.header as Record<string, string[]> | undefined;
   // One value per line in the Caddyfile; `not` of several values becomes one `not` each.
   for (const [name, values] of Object.entries(header ?? {})) lines.push(...values.map((v) => `header ${name} ${token(v)}`));
