@@ -37,6 +37,7 @@ export const DEFAULT_METHODS = [
   'tasks/get',
   'tasks/update',
   'tasks/cancel',
+  'tasks/result',
 ];
 
 const pattern = z.string().min(1);

@@ -46,8 +46,8 @@ export interface ParsedMcpRequest {
 
 /** Methods whose 2026-07-28 request must carry Mcp-Name (the spec's table). */
 const MCP_NAME_REQUIRED = new Set(['tools/call', 'resources/read', 'prompts/get']);
-/** The tasks extension's methods; each names its task in params.taskId. */
-export const TASK_METHODS: ReadonlySet<string> = new Set(['tasks/get', 'tasks/update', 'tasks/cancel']);
+/** Methods about one task, named in params.taskId: the 2026-07-28 tasks extension's, and 2025-11-25's tasks/result. */
+export const TASK_METHODS: ReadonlySet<string> = new Set(['tasks/get', 'tasks/update', 'tasks/cancel', 'tasks/result']);
 
 type Json = Record<string, unknown>;
 
