@@ -134,9 +134,13 @@ export function httpErrorAnswer(err: unknown): { status: number; body: ErrorBody
   return { status: httpStatusOf(e.kind), body: errorBody(e) };
 }
 
-/** The JSON-RPC edge: an error answer whose `data` carries the stable code, the fix and the details. */
+/**
+ * The JSON-RPC edge: an error answer whose `data` carries the stable code, the fix and the
+ * details. Clients show only the message, so it carries the fix too (`message — hint`).
+ */
 export function jsonRpcErrorOf(id: RequestId | null, err: McpgwError): JSONRPCMessage {
-  return errorResponse(id, jsonRpcCodeOf(err), err.message, { code: err.code, ...(err.hint ? { hint: err.hint } : {}), ...err.details });
+  const message = err.hint ? `${err.message} — ${err.hint}` : err.message;
+  return errorResponse(id, jsonRpcCodeOf(err), message, { code: err.code, ...(err.hint ? { hint: err.hint } : {}), ...err.details });
 }
 
 /** An MCP tool's error result: the code, message and fix as text and as structuredContent. */

@@ -56,7 +56,7 @@ test('a missing registry right is "denied" at every edge: exit 4, HTTP 403, an M
   const result = toolErrorResult(err);
   assert.equal(result.isError, true);
   assert.deepEqual(result.structuredContent, { error: { code: 'ERR_RIGHT_MISSING', kind: 'denied', message: err.message, hint: err.hint, missing: 'enable' } });
-  assert.deepEqual(jsonRpcErrorOf(1, err), { jsonrpc: '2.0', id: 1, error: { code: -32003, message: err.message, data: { code: 'ERR_RIGHT_MISSING', hint: err.hint, missing: 'enable' } } });
+  assert.deepEqual(jsonRpcErrorOf(1, err), { jsonrpc: '2.0', id: 1, error: { code: -32003, message: `${err.message} — ${err.hint}`, data: { code: 'ERR_RIGHT_MISSING', hint: err.hint, missing: 'enable' } } });
 });
 
 test('a refused change and an unknown service are invalid input: exit 1, HTTP 400 and 404', () => {
@@ -78,4 +78,15 @@ test('an error that is not ours is a runtime failure at every edge, its message 
 test('an error may name a more exact JSON-RPC code than its kind (a parse error is -32700)', () => {
   const err = new McpgwError('ERR_BODY_NOT_JSON', 'Parse error', 'invalid-input', { rpcCode: -32700 });
   assert.equal((jsonRpcErrorOf(null, err) as unknown as { error: { code: number } }).error.code, -32700);
+});
+
+test('authd answers its refusals through the same edge: the kind\'s status and JSON-RPC code, data.code and details', async () => {
+  const { AuthdRefusal, refusal } = await import('../../src/gateway/authd/rpc-answer.js');
+  const limited = refusal(4, new AuthdRefusal('ERR_RATE_LIMITED', 'exceeds limit "calls"', 'limited', { limit: 'calls' }), { 'retry-after': '3' });
+  assert.equal(limited.status, 429);
+  assert.equal(limited.headers['retry-after'], '3');
+  assert.deepEqual(JSON.parse(limited.body!), { jsonrpc: '2.0', id: 4, error: { code: -32004, message: 'exceeds limit "calls"', data: { code: 'ERR_RATE_LIMITED', limit: 'calls' } } });
+  const forbidden = refusal(null, new AuthdRefusal('ERR_FORBIDDEN', 'not allowed: tools/call x:y', 'denied', { missing: 'tools/call x:y' }));
+  assert.equal(forbidden.status, 403);
+  assert.equal(JSON.parse(forbidden.body!).error.code, -32003);
 });

@@ -26,7 +26,7 @@ export class TokenInvalidError extends AuthError {
  */
 export class BodyTooLargeError extends AuthError {
   constructor(limit: number) {
-    super('ERR_BODY_TOO_LARGE', `the request body is larger than this service accepts (limits.max_body_bytes: ${limit} bytes)`, 'too-large', { rpcCode: -32600 });
+    super('ERR_BODY_TOO_LARGE', `the request body is larger than this service accepts (limits.max_body_bytes: ${limit} bytes)`, 'too-large', { rpcCode: -32600, details: { limit } });
   }
 }
 

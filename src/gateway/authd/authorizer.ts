@@ -10,7 +10,7 @@ import { SessionBindings, sessionOwnerOf } from '../../core/policy/session-bindi
 import { ExpiringCache } from './decision-cache.js';
 import { AuthError, BodyTooLargeError } from '../../core/identity/errors.js';
 import { MalformedRequestError } from '../../core/wire/errors.js';
-import { httpStatusOf, jsonRpcCodeOf } from '../../core/errors.js';
+import { httpStatusOf } from '../../core/errors.js';
 import type { Identity } from '../../core/identity/identity.js';
 import { parseMcpRequest, type JsonRpcId, type McpCall } from '../../core/wire/mcp-request.js';
 import { decide, groupsGranting, scopesForGroups, type PolicyDecision, type PolicyRequest } from '../../core/policy/policy.js';
@@ -19,7 +19,7 @@ import { bearerToken, type TokenVerifier } from '../../core/identity/token-verif
 import { encodeIdentityHeader } from '../../core/identity/identity-header.js';
 import { unavailabilityOf, unavailableAnswer } from './service-availability.js';
 import { headerKey, IDENTITY_HEADER, MCPGW_HEADER, RESOURCE_METADATA_PATH } from '../../core/wire/contract.js';
-import { rpcError, RPC_ERROR, type AuthdAnswer } from './rpc-answer.js';
+import { AuthdRefusal, refusal, type AuthdAnswer } from './rpc-answer.js';
 import { limitAnswer, type LimitEnforcer } from './limit-enforcer.js';
 import { upstreamCredentialAnswer, type UpstreamCredentials } from './upstream-credentials.js';
 import { UpstreamCredentialError } from './upstream-credential-errors.js';
@@ -49,7 +49,7 @@ export interface DecisionSink {
   record(entry: Omit<AuditEntry, 'time'>): void;
 }
 
-export { RPC_ERROR, type AuthdAnswer };
+export type { AuthdAnswer };
 
 /** API keys carry no expiry; cache their identity briefly (a revoke also clears the cache). */
 const API_KEY_CACHE_MS = 10 * 60_000;
@@ -104,24 +104,24 @@ export class Authorizer {
       return answer;
     };
     if (!serviceName) {
-      return deny(rpcError(400, null, -32600, `${MCPGW_HEADER.service} is missing: the gateway route is misconfigured`, { code: 'ERR_NO_SERVICE' }), `no ${MCPGW_HEADER.service}`, null);
+      return deny(refusal(null, new AuthdRefusal('ERR_NO_SERVICE', `${MCPGW_HEADER.service} is missing: the gateway route is misconfigured`, 'invalid-input')), `no ${MCPGW_HEADER.service}`, null);
     }
     const service = this.source.current.services.get(serviceName);
     if (!service) {
-      return deny(rpcError(403, null, RPC_ERROR.FORBIDDEN, `unknown service "${serviceName}"`, { code: 'ERR_UNKNOWN_SERVICE', server: serviceName }), 'unknown service', null);
+      return deny(refusal(null, new AuthdRefusal('ERR_UNKNOWN_SERVICE', `unknown service "${serviceName}"`, 'denied', { server: serviceName })), 'unknown service', null);
     }
     // Before identity: a disabled or gated service answers alike to everyone, token or not.
     const unavailable = unavailabilityOf(service, this.gate.current);
     if (unavailable) return deny(unavailableAnswer(serviceName, unavailable), unavailable, null);
     if (req.origin && !this.originAllowed(req.origin)) {
-      return deny(rpcError(403, null, RPC_ERROR.FORBIDDEN, `origin ${req.origin} is not allowed`, { code: 'ERR_ORIGIN', origin: req.origin }), `origin ${req.origin} not allowed`, null);
+      return deny(refusal(null, new AuthdRefusal('ERR_ORIGIN', `origin ${req.origin} is not allowed`, 'denied', { origin: req.origin })), `origin ${req.origin} not allowed`, null);
     }
     // Caddy reads one byte past the limit (proxy-chain): more than the limit means the body was
     // longer and Caddy cut it — refuse it whole, auth: none included, before anything is proxied.
     const size = req.body ? Buffer.byteLength(req.body) : 0;
     if (size > service.limits.max_body_bytes) {
       const err = new BodyTooLargeError(service.limits.max_body_bytes);
-      return deny(rpcError(err.status, null, jsonRpcCodeOf(err), err.message, { code: err.code, limit: service.limits.max_body_bytes }), err.code, null);
+      return deny(refusal(null, err), err.code, null);
     }
     // The definition says so, not a request header: a client cannot talk its way past identity.
     if (service.auth === 'none') {
@@ -133,7 +133,7 @@ export class Authorizer {
     if (!token) {
       // RFC 6750 §3.1: no error code when the request carried no credentials at all.
       const message = req.authorization ? 'the Authorization header is not a Bearer token' : 'authentication required';
-      return deny(rpcError(401, null, RPC_ERROR.UNAUTHORIZED, message, { code: 'ERR_NO_TOKEN' }, { 'www-authenticate': challenge }), message, null);
+      return deny(refusal(null, new AuthdRefusal('ERR_NO_TOKEN', message, 'unauthenticated'), { 'www-authenticate': challenge }), message, null);
     }
 
     let identity: Identity;
@@ -142,7 +142,7 @@ export class Authorizer {
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
       const headers: Record<string, string> = err.status === 401 ? { 'www-authenticate': `${challenge}, error="invalid_token", error_description="${err.code}"` } : {};
-      return deny(rpcError(err.status, null, jsonRpcCodeOf(err), err.message, { code: err.code }, headers), err.code, null);
+      return deny(refusal(null, err, headers), err.code, null);
     }
 
     let calls: McpCall[];
@@ -153,7 +153,7 @@ export class Authorizer {
       ({ calls, replyId, params, modern } = parseMcpRequest({ body: req.body, mcpMethod: req.mcpMethod, mcpName: req.mcpName, protocolVersion: req.protocolVersion, mcpParams: req.mcpParams }));
     } catch (err) {
       if (!(err instanceof MalformedRequestError)) throw err;
-      return deny(rpcError(httpStatusOf(err.kind), err.replyId, jsonRpcCodeOf(err), err.message, { code: err.code, ...err.details }), err.code, identity);
+      return deny(refusal(err.replyId, err), err.code, identity);
     }
 
     const denied: { id: JsonRpcId; method: string | null; name: string | null; missing: string; reason: string }[] = [];
@@ -164,14 +164,14 @@ export class Authorizer {
     // Sessions belong to whoever used them first (core/policy/session-binding): refuse the rest.
     if (denied.length === 0 && req.sessionId && this.sessions.check(serviceName, req.sessionId, sessionOwnerOf(identity)) === 'foreign') {
       for (const { call } of decided) this.record(req, identity, call, 403, 'session belongs to another caller');
-      return rpcError(403, replyId, RPC_ERROR.FORBIDDEN, 'this session belongs to another caller', { code: 'ERR_SESSION_OWNER', server: serviceName }, {});
+      return refusal(replyId, new AuthdRefusal('ERR_SESSION_OWNER', 'this session belongs to another caller', 'denied', { server: serviceName }));
     }
     // Tasks (tasks/get, tasks/update, tasks/cancel) belong to their creator by the same rule:
     // the id travels only in the answer to the call that created the task, whose caller polls first.
     const foreignTask = denied.length === 0 ? calls.find((c) => c.taskId !== undefined && this.tasks.check(serviceName, c.taskId, sessionOwnerOf(identity)) === 'foreign') : undefined;
     if (foreignTask) {
       for (const { call } of decided) this.record(req, identity, call, 403, 'task belongs to another caller');
-      return rpcError(403, replyId, RPC_ERROR.FORBIDDEN, 'this task belongs to another caller', { code: 'ERR_TASK_OWNER', server: serviceName }, {});
+      return refusal(replyId, new AuthdRefusal('ERR_TASK_OWNER', 'this task belongs to another caller', 'denied', { server: serviceName }));
     }
     // Limits count only what policy allowed, and only when all of it was allowed.
     const verdict = denied.length === 0 && this.limits ? await this.limits.admit({ policy: this.source.current.policy, service, identity, calls: decided }) : undefined;
@@ -195,7 +195,7 @@ export class Authorizer {
     if (denied.length > 0) {
       const first = denied[0]!;
       const message = calls.length > 1 ? `${denied.length} of ${calls.length} calls in the batch are not allowed; the batch is refused as a whole` : `not allowed: ${first.missing}`;
-      return rpcError(403, replyId, RPC_ERROR.FORBIDDEN, message, { code: 'ERR_FORBIDDEN', server: serviceName, missing: first.missing, reason: first.reason, ...(calls.length > 1 ? { denied } : {}) }, {
+      return refusal(replyId, new AuthdRefusal('ERR_FORBIDDEN', message, 'denied', { server: serviceName, missing: first.missing, reason: first.reason, ...(calls.length > 1 ? { denied } : {}) }), {
         'www-authenticate': this.insufficientScope(service, serviceName, denied),
       });
     }

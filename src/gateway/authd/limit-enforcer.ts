@@ -10,7 +10,7 @@ import type { Identity } from '../../core/identity/identity.js';
 import type { Policy } from '../../core/policy/policy.js';
 import { memoryLimitCounters, LimitStoreUnavailableError, type LimitCounters } from './limit-counters.js';
 import { redisLimitCounters } from './redis-limit-counters.js';
-import { rpcError, RPC_ERROR, type AuthdAnswer } from './rpc-answer.js';
+import { AuthdRefusal, refusal, type AuthdAnswer } from './rpc-answer.js';
 
 /** Refusals have a stable audit reason (what metrics count); the limit's name travels beside it. */
 export const LIMIT_REASONS = { limited: 'rate_limited', unavailable: 'limits_unavailable' } as const;
@@ -75,12 +75,13 @@ export class LimitEnforcer {
 /** The answer for a refused request: 429 + Retry-After naming the limit, or 503 when the counters are gone (`closed`). */
 export function limitAnswer(verdict: Exclude<LimitVerdict, { admitted: true }>, replyId: JsonRpcId, server: string, calls: number): AuthdAnswer {
   if (verdict.reason === LIMIT_REASONS.unavailable) {
-    return rpcError(503, replyId, RPC_ERROR.UNAVAILABLE, 'rate limits cannot be checked now (the shared counters are unreachable and limits.redis.on_unavailable is closed)', { code: 'ERR_LIMITS_UNAVAILABLE', server }, { 'retry-after': '1' });
+    return refusal(replyId, new AuthdRefusal('ERR_LIMITS_UNAVAILABLE', 'rate limits cannot be checked now (the shared counters are unreachable and limits.redis.on_unavailable is closed)', 'unavailable', { server }), { 'retry-after': '1' });
   }
   const { limit, retryAfterSeconds, neverFits } = verdict;
   const what = calls > 1 ? `the batch of ${calls} calls exceeds` : 'exceeds';
   const message = neverFits
     ? `${what} limit "${limit.name}" (${limit.declared}): it needs ${limit.points} calls and the limit allows ${limit.rule.points} per ${limit.rule.seconds}s; the batch is refused as a whole`
     : `${what} limit "${limit.name}" (${limit.declared})${calls > 1 ? '; the batch is refused as a whole' : ''}; retry in ${retryAfterSeconds}s`;
-  return rpcError(429, replyId, RPC_ERROR.LIMITED, message, { code: 'ERR_RATE_LIMITED', server, limit: limit.name, kind: limit.kind, per: limit.per, declared: limit.declared, source: limit.source, retry_after_s: retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });
+  const details = { server, limit: limit.name, kind: limit.kind, per: limit.per, declared: limit.declared, source: limit.source, retry_after_s: retryAfterSeconds };
+  return refusal(replyId, new AuthdRefusal('ERR_RATE_LIMITED', message, 'limited', details), { 'retry-after': String(retryAfterSeconds) });
 }

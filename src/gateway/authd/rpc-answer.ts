@@ -1,6 +1,8 @@
-// authd's answers as data: the HTTP status, headers and body Caddy passes to the client, and the
-// JSON-RPC error shape every refusal uses.
+// authd's answers as data: the HTTP status, headers and body Caddy passes to the client. Every
+// refusal is an McpgwError answered through the one JSON-RPC edge (core/errors.ts): the kind's
+// HTTP status and JSON-RPC code, `data.code` the stable code, `data.*` what the client acts on.
 import type { JsonRpcId } from '../../core/wire/mcp-request.js';
+import { httpStatusOf, jsonRpcErrorOf, McpgwError, type ErrorKind } from '../../core/errors.js';
 
 export interface AuthdAnswer {
   status: number;
@@ -8,13 +10,18 @@ export interface AuthdAnswer {
   body?: string;
 }
 
-/** JSON-RPC error codes of authd's answers (the -32000…-32099 range is for implementations). */
-export const RPC_ERROR = { UNAUTHORIZED: -32001, UNAVAILABLE: -32002, FORBIDDEN: -32003, LIMITED: -32004 } as const;
+/** A refusal of authd's own (no token, unknown service, not granted, a spent limit …). */
+export class AuthdRefusal extends McpgwError {
+  constructor(code: string, message: string, kind: ErrorKind, details?: Record<string, unknown>) {
+    super(code, message, kind, { details });
+  }
+}
 
-export function rpcError(status: number, id: JsonRpcId, code: number, message: string, data: Record<string, unknown>, headers: Record<string, string> = {}): AuthdAnswer {
+/** The answer refusing a request (`id`: the JSON-RPC request's, when there was exactly one). */
+export function refusal(id: JsonRpcId, err: McpgwError, headers: Record<string, string> = {}): AuthdAnswer {
   return {
-    status,
+    status: httpStatusOf(err.kind),
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ jsonrpc: '2.0', id, error: { code, message, data } }),
+    body: JSON.stringify(jsonRpcErrorOf(id, err)),
   };
 }

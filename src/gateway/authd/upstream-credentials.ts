@@ -3,10 +3,9 @@
 // (delegated_oauth); none for static services, whose `headers:` Caddy adds itself.
 import type { ServiceDefinition } from '../../core/config/service.js';
 import type { Identity } from '../../core/identity/identity.js';
-import { jsonRpcCodeOf, httpStatusOf } from '../../core/errors.js';
 import type { JsonRpcId } from '../../core/wire/mcp-request.js';
 import { headerKey, UPSTREAM_CREDENTIAL_HEADER } from '../../core/wire/contract.js';
-import { rpcError, type AuthdAnswer } from './rpc-answer.js';
+import { refusal, type AuthdAnswer } from './rpc-answer.js';
 import type { TokenExchanger } from './token-exchange.js';
 import { UpstreamCredentialError } from './upstream-credential-errors.js';
 
@@ -46,5 +45,5 @@ export class UpstreamCredentials {
 
 /** The JSON-RPC refusal for a credential authd could not get: what happened and what to do. */
 export function upstreamCredentialAnswer(err: UpstreamCredentialError, id: JsonRpcId): AuthdAnswer {
-  return rpcError(httpStatusOf(err.kind), id, jsonRpcCodeOf(err), `${err.message} — ${err.hint}`, { code: err.code, ...(err.details ?? {}), ...(err.hint ? { hint: err.hint } : {}) });
+  return refusal(id, err);
 }
