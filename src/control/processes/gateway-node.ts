@@ -7,6 +7,7 @@ import { formatIssue } from '../../core/config/issues.js';
 import { nodeIdOf } from '../../core/config/node-identity.js';
 import type { Project } from '../../core/config/project.js';
 import { listenOn } from '../../core/http/listen.js';
+import { sendJson } from '../../core/http/http-messages.js';
 import { RegistryService } from '../registry/registry-service.js';
 import { superviseForeground, type UpResult } from './gateway-up.js';
 import { nodeLiveness, nodeReadiness, type NodeHealthInput } from './node-health.js';
@@ -24,13 +25,10 @@ async function serveHealth(address: string, input: NodeHealthInput): Promise<{ s
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://node').pathname;
     const check = path === NODE_HEALTH_PATH.live ? nodeLiveness : path === NODE_HEALTH_PATH.ready ? nodeReadiness : undefined;
-    if (!check || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
-      return;
-    }
+    if (!check || (req.method !== 'GET' && req.method !== 'HEAD')) return sendJson(res, 404, { error: 'not_found' });
     check(input)
-      .then((health) => res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(health)))
-      .catch((err: Error) => res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: err.message })));
+      .then((health) => sendJson(res, health.ok ? 200 : 503, health))
+      .catch((err: Error) => sendJson(res, 503, { ok: false, error: err.message }));
   });
   return { server, url: (await listenOn(server, address)).url };
 }

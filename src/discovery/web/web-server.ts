@@ -11,7 +11,7 @@ import { listenOn } from '../../core/http/listen.js';
 import { UI_PATH } from '../../core/wire/contract.js';
 import { clearCookie, LOGIN_COOKIE, parseCookies, SESSION_COOKIE, setCookie } from './cookies.js';
 import { CsrfError, LoginFailedError, NotSignedInError } from './errors.js';
-import { readJsonBody, redirect, sendJson } from '../../core/http/http-messages.js';
+import { headerValue, readJsonBody, redirect, sendJson } from '../../core/http/http-messages.js';
 import { sendAsset, setSecurityHeaders } from './static-assets.js';
 import { LiveChannel } from './live-channel.js';
 import { editRequestSchema, parseRequest, personOf, registerRequestSchema, WEB_REGISTRATION_COMMENT } from './registry-actions.js';
@@ -80,8 +80,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     const session = requireSession(req);
     const from = req.headers.origin;
     if (from !== undefined && from !== origin) throw new CsrfError(`requests from ${from} may not change anything here`);
-    const token = req.headers['x-csrf-token'];
-    if (!sameSecret(session.csrf, Array.isArray(token) ? token[0] : token)) throw new CsrfError('the CSRF token is missing or wrong — reload the page');
+    if (!sameSecret(session.csrf, headerValue(req, 'x-csrf-token'))) throw new CsrfError('the CSRF token is missing or wrong — reload the page');
     return session;
   };
 
