@@ -3,7 +3,7 @@
 // user's account, ask for the scope the upstream named, or ask an admin — instead of a bare status.
 // Always 403 to the client: a 401 would tell an MCP client its token for the *gateway* is bad.
 import type { ServiceDefinition } from '../../core/config/service.js';
-import { rpcError, RPC_ERROR, type AuthdAnswer } from './rpc-answer.js';
+import { AuthdRefusal, refusal, type AuthdAnswer } from './rpc-answer.js';
 
 /** `error` and `scope` of a Bearer challenge (RFC 6750 §3), when given. */
 export function challengeParams(challenge: string | undefined): { error?: string; scope?: string } {
@@ -18,7 +18,7 @@ export function relayedChallengeAnswer(service: Pick<ServiceDefinition, 'name' |
   const { error, scope } = challengeParams(challenge);
   const mode = service?.upstream_auth.mode ?? 'static';
   const data = { server: name, upstream_status: status, ...(error ? { upstream_error: error } : {}), ...(scope ? { scope } : {}) };
-  const answer = (code: string, message: string, extra: Record<string, unknown> = {}) => rpcError(403, null, RPC_ERROR.FORBIDDEN, message, { code, ...data, ...extra });
+  const answer = (code: string, message: string, extra: Record<string, unknown> = {}) => refusal(null, new AuthdRefusal(code, message, 'denied', { ...data, ...extra }));
   if (scope || error === 'insufficient_scope') {
     const needs = scope ? `scope ${scope}` : 'more rights';
     if (mode === 'delegated_oauth') return answer('ERR_UPSTREAM_INSUFFICIENT_SCOPE', `${name} needs ${needs} on your account — reconnect asking for it: mcpgw connect ${name}${scope ? ` --scope ${scope.split(' ').join(' --scope ')}` : ''}`, { connect: `mcpgw connect ${name}` });
