@@ -2,23 +2,15 @@
 // read them at start, so apply says exactly what changed and how to restart — real gateway.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli, tempProject } from '../../../testkit/cli.js';
-import { freePort } from '../../../testkit/ports.js';
+import { runCli } from '../../../testkit/cli.js';
+import { gatewayCheckout } from '../../../testkit/gateway.js';
 
 test('apply after an identity change in mcpgw.yaml names what needs `mcpgw down && mcpgw up`; after a restart it is quiet', { timeout: 300_000 }, async (t) => {
-  const project = await tempProject();
-  t.after(async () => {
-    await runCli(['down'], { cwd: project.dir });
-    await project.cleanup();
-  });
-  const [gateway, admin, authd, registry, host, web] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
-  await writeFile(
-    join(project.dir, 'mcpgw.yaml'),
-    `gateway: { listen: 127.0.0.1:${gateway} }\ncaddy: { admin: 127.0.0.1:${admin} }\nauthd: { listen: 127.0.0.1:${authd} }\nregistry_server: { listen: 127.0.0.1:${registry} }\nstdio_host: { listen: 127.0.0.1:${host} }\nweb: { listen: 127.0.0.1:${web} }\nsearch: { embedder: none }\n`,
-  );
-  await mkdir(join(project.dir, 'registry.d'), { recursive: true });
+  const project = await gatewayCheckout({ up: true, settingsYaml: 'search:\n  embedder: none\n' });
+  t.after(project.close);
+  const gateway = project.ports.gateway;
   const up = await runCli(['up'], { cwd: project.dir, timeoutMs: 180_000 });
   assert.equal(up.code, 0, up.stderr);
   assert.match(up.stdout, /web UI: sign in once \(15 min\) at http:\/\/127\.0\.0\.1:\d+\/ui\/signin\?token=/);
