@@ -75,8 +75,9 @@ function reverseProxy(h: CaddyHandler): string[] {
   const request = (h.headers as { request?: { delete?: string[]; set?: Record<string, string[]> } } | undefined)?.request;
   for (const name of request?.delete ?? []) lines.push(`header_up -${name}`);
   for (const [name, [value]] of Object.entries(request?.set ?? {})) lines.push(`header_up ${name} ${token(value!)}`);
-  const response = (h.headers as { response?: { set?: Record<string, string[]> } } | undefined)?.response;
+  const response = (h.headers as { response?: { set?: Record<string, string[]>; delete?: string[] } } | undefined)?.response;
   for (const [name, [value]] of Object.entries(response?.set ?? {})) lines.push(`header_down ${name} ${token(value!)}`);
+  for (const name of response?.delete ?? []) lines.push(`header_down -${name}`);
   for (const relay of (h.handle_response as Record<string, unknown>[] | undefined) ?? []) lines.push(...challengeRelayLines(relay));
   const lb = h.load_balancing as { selection_policy: { policy: string }; try_duration: string } | undefined;
   if (lb) lines.push(`lb_policy ${lb.selection_policy.policy}`, `lb_try_duration ${lb.try_duration}`);

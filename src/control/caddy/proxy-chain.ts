@@ -22,6 +22,12 @@ export interface ProxyTarget {
   passAuthorization: boolean;
   /** An upstream's 401/403 goes to authd's /challenge, which answers the client with what to do (not a bare status). */
   relayChallenges?: boolean;
+  /**
+   * Drop the upstream's WWW-Authenticate (a federation peer's): its challenge names the peer's
+   * resource metadata and groups, which concern this gateway's credential there, not the
+   * caller — the peer's JSON-RPC error body still says what it refused.
+   */
+  hideUpstreamChallenge?: boolean;
   /** authd answers with the caller's upstream token (upstream_auth token_exchange / delegated_oauth); Caddy sends it as Authorization. */
   upstreamCredential?: boolean;
   /** Header values already in Caddy form (placeholders for env secrets). */
@@ -167,7 +173,8 @@ export function upstreamProxyHandler(t: ProxyTarget): CaddyHandler {
   // Streamed answers (SSE: GET streams, streamed tool calls, 2026-07-28 subscriptions/listen)
   // tell proxies in front of the gateway not to buffer them (spec 2026-07-28, Streamable HTTP,
   // "Receiving Messages"); Caddy itself flushes at once (flush_interval -1).
-  handler.headers = { ...(Object.keys(request).length ? { request } : {}), response: STREAM_RESPONSE_HEADERS };
+  const response = t.hideUpstreamChallenge ? { ...STREAM_RESPONSE_HEADERS, delete: ['WWW-Authenticate'] } : STREAM_RESPONSE_HEADERS;
+  handler.headers = { ...(Object.keys(request).length ? { request } : {}), response };
   if (t.relayChallenges) handler.handle_response = [challengeRelay(t.service, t.authd)];
   if (t.upstreams.length > 1) {
     // MCP sessions live in one upstream process: `first` keeps every client on the first

@@ -89,8 +89,10 @@ function targetFor(svc: ServiceDefinition, input: RenderInput, warnings: string[
     authd: dialOfListen(input.settings.authd.listen),
     passAuthorization: svc.pass_authorization,
     upstreamCredential: perCallerCredential(svc.upstream_auth),
-    // The stdio host is ours and answers its own JSON-RPC errors.
-    relayChallenges: !stdio,
+    // The stdio host is ours and answers its own JSON-RPC errors; so is a federation peer, a
+    // gateway whose refusals concern this gateway's credential there (passed on as they are).
+    relayChallenges: !stdio && !svc.federation,
+    hideUpstreamChallenge: !!svc.federation,
     headers,
     upstreams: stdio ? [{ dial: dialOfListen(input.settings.stdio_host.listen), tls: false }] : svc.upstreams.map(dialOf),
     maxBodyBytes: svc.limits.max_body_bytes,

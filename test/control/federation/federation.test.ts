@@ -115,6 +115,7 @@ describe('federation: two gateways through real Caddy', () => {
     const body = await res.json();
     assert.equal(body.error.data.server, 'everything', "decided by east, for its own service");
     assert.match(body.error.message, /get-sum/);
+    assert.equal(res.headers.get('www-authenticate'), null, "east's challenge concerns west's credential there, not the caller: not passed on");
   });
 
   test('find searches both gateways: the local everything and the peer\'s, each with the URL to call it here', async () => {
