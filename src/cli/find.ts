@@ -36,18 +36,29 @@ export function registerFindCommands(program: Command): void {
       const ctx = contextFor(cmd);
       const topK = Number(opts.topK);
       if (!Number.isInteger(topK) || topK < 1) throw new CliError(`--top-k must be a positive whole number, not "${opts.topK}"`);
-      const [{ RegistryService }, { findCaller }, { findToolsFor }] = await Promise.all([import('../control/registry/registry-service.js'), import('../discovery/search/caller-scope.js'), import('../discovery/search/find-for-caller.js')]);
-      // The same path as the registry server's find_tools and the web UI's search.
-      // A read-only command: a registry.d file that does not validate is left out (and named).
-      const registry = RegistryService.of(await ctx.loadProjectForReading());
-      const caller = await findCaller(registry.project, opts.token).catch((err: Error) => {
+      const [{ loadSettings }, { callerToken, callerOfToken }, search] = await Promise.all([import('../core/config/project.js'), import('../discovery/search/caller-scope.js'), import('../discovery/search/find-for-caller.js')]);
+      const settings = (await loadSettings(ctx.paths)).value;
+      const cannotTell = (err: Error) => {
         throw new CliError(`cannot tell who you are: ${err.message}`, EXIT.DENIED, 'log in again with `mcpgw login`, or pass a valid --token', { code: 'ERR_IDENTITY' });
-      });
-      const found = await findToolsFor(registry, caller, { query, topK, servers: opts.server, tags: opts.tag, explain: opts.explain }, { rebuild: opts.rebuild });
+      };
+      const token = settings ? await callerToken(settings, opts.token).catch(cannotTell) : opts.token;
+      const request = { query, topK, servers: opts.server, tags: opts.tag, explain: opts.explain };
+      let subject: string | undefined;
+      let found;
+      if (token === undefined) found = await search.findToolsAsOperator(ctx.paths.root, request, { rebuild: opts.rebuild });
+      else {
+        // The same path as the registry server's find_tools and the web UI's search. A read-only
+        // command: a registry.d file that does not validate is left out (and named).
+        const { RegistryService } = await import('../control/registry/registry-service.js');
+        const registry = RegistryService.of(await ctx.loadProjectForReading());
+        const caller = await callerOfToken(registry.project, token).catch(cannotTell);
+        subject = caller.subject;
+        found = await search.findToolsFor(registry, caller, request, { rebuild: opts.rebuild });
+      }
       describeUpdate(ctx, found.update);
       for (const warning of found.warnings) ctx.out.warn(warning);
       if (ctx.out.options.json) return ctx.out.json({ query: found.query, results: found.results });
-      if (found.results.length === 0) return ctx.out.info(`no tools match "${query}"${caller.kind !== 'operator' ? ` that ${caller.subject} may call` : ''}: no word of it (or a spelling or meaning close to one) is in any tool's text`);
+      if (found.results.length === 0) return ctx.out.info(`no tools match "${query}"${subject ? ` that ${subject} may call` : ''}: no word of it (or a spelling or meaning close to one) is in any tool's text`);
       const { c } = ctx.out;
       for (const r of found.results) {
         ctx.out.line(`${c.bold(`${r.server}/${r.tool}`)}  ${c.dim(r.score.toFixed(3))}  ${r.url}${r.confidence === 'low' ? `  ${c.dim('(low confidence: matched by meaning only)')}` : ''}`);

@@ -3,7 +3,7 @@
 // (RegistryService.findableTools: enabled, visible, callable per scopes.yml); this runs the query.
 import type { RegistryService } from '../../control/registry/registry-service.js';
 import type { Actor } from '../../core/policy/registry-access.js';
-import { findTools, type FindResult } from './find-tools.js';
+import { findTools, type FindResult, type ToolPredicate } from './find-tools.js';
 import { openIndex, type IndexUpdate } from './index-update.js';
 import { popularityPrior } from './popularity-prior.js';
 
@@ -24,14 +24,34 @@ export interface CallerFindResult extends FindResult {
   update: IndexUpdate;
 }
 
-export async function findToolsFor(registry: RegistryService, caller: Actor, request: ToolQuery, options: { rebuild?: boolean } = {}): Promise<CallerFindResult> {
-  const opened = await openIndex(registry.project.paths.root, { rebuild: options.rebuild });
+export interface FindOptions {
+  /** Rebuild the whole index first. */
+  rebuild?: boolean;
+}
+
+/** The tools `caller` may be shown that match the query, best first. */
+export function findToolsFor(registry: RegistryService, caller: Actor, request: ToolQuery, options: FindOptions = {}): Promise<CallerFindResult> {
+  return runQuery(registry.project.paths.root, registry.findableTools(caller), request, options);
+}
+
+/**
+ * The same search for the local operator at the checkout (`mcpgw find` without a token or a
+ * login): the operator may see and call every service, and the index holds only enabled
+ * services' tools, so nothing is filtered and registry.d is not loaded (a cold find stays fast).
+ * test/discovery/search/find-for-caller.test.ts checks it equals findToolsFor as LOCAL_OPERATOR.
+ */
+export function findToolsAsOperator(root: string, request: ToolQuery, options: FindOptions = {}): Promise<CallerFindResult> {
+  return runQuery(root, undefined, request, options);
+}
+
+async function runQuery(root: string, allow: ToolPredicate | undefined, request: ToolQuery, options: FindOptions): Promise<CallerFindResult> {
+  const opened = await openIndex(root, { rebuild: options.rebuild });
   const found = await findTools(opened, request.query, {
     topK: request.topK,
     server: request.servers?.length ? [...request.servers] : undefined,
     tags: request.tags?.length ? [...request.tags] : undefined,
     explain: request.explain,
-    allow: registry.findableTools(caller),
+    allow,
     popularity: await popularityPrior(opened),
   });
   return { ...found, warnings: [...opened.warnings, ...found.warnings], update: opened.update };

@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempProject } from '../../../testkit/cli.js';
 import { RegistryService } from '../../../src/control/registry/registry-service.js';
-import { findToolsFor } from '../../../src/discovery/search/find-for-caller.js';
+import { findToolsAsOperator, findToolsFor } from '../../../src/discovery/search/find-for-caller.js';
 import { LOCAL_OPERATOR, type Actor } from '../../../src/core/policy/registry-access.js';
 
 const analyst: Actor = { kind: 'agent', subject: 'ann', groups: ['analysts'] };
@@ -29,6 +29,14 @@ describe('findToolsFor', () => {
     const found = await findToolsFor(registry, LOCAL_OPERATOR, { query: 'weather in Paris', topK: 10 });
     assert.ok(ids(found.results).includes('weather/get_current_conditions'), ids(found.results).join(' '));
     assert.deepEqual(found.warnings, []);
+  });
+
+  it('the operator\'s search without loading registry.d (mcpgw find, no token) finds the same as through the registry service', async () => {
+    for (const query of ['weather in Paris', 'price of a share', 'send an email']) {
+      const viaRegistry = await findToolsFor(registry, LOCAL_OPERATOR, { query, topK: 10 });
+      const direct = await findToolsAsOperator(project.dir, { query, topK: 10 });
+      assert.deepEqual(direct.results, viaRegistry.results, query);
+    }
   });
 
   it('an identity finds only the tools scopes.yml lets it call', async () => {
