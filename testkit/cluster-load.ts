@@ -1,6 +1,8 @@
 // Calls for a cluster under test: one session-less 2026-07-28 tools/call, a bounded load of them
 // (a few clients in a loop, each with one request in flight), and waiting until every node agrees.
 // Shared by test/control/multi-node and bench/multi-node.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 const V = '2026-07-28';
 const META = { 'io.modelcontextprotocol/protocolVersion': V, 'io.modelcontextprotocol/clientInfo': { name: 'cluster-load', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': {} };
@@ -97,4 +99,12 @@ export async function untilEveryNode<N>(nodes: readonly N[], what: string, check
     await new Promise((r) => setTimeout(r, 50));
   }
   return Date.now() - start;
+}
+
+/** An MCP session (SDK client, Streamable HTTP) at `url`; `owner` is the node its id names (`<node>.<uuid>`). */
+export async function openSession(url: string, key: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport; owner: string }> {
+  const client = new Client({ name: 'cluster-load', version: '1' });
+  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${key}` } } });
+  await client.connect(transport);
+  return { client, transport, owner: transport.sessionId!.split('.')[0]! };
 }

@@ -11,6 +11,7 @@ import { startCaddy, type RunningCaddy } from './caddy.js';
 import { gatewayCheckout, type TestCheckout } from './gateway.js';
 import { startNode, type RunningNode } from './gateway-node.js';
 import { freePort } from './ports.js';
+import { EVERYTHING_BIN } from './mcp-servers.js';
 
 export interface ClusterOptions {
   count: number;
@@ -21,6 +22,36 @@ export interface ClusterOptions {
   apiKeys?: Record<string, string[]>;
   /** More mcpgw.yaml sections for every node (limits, audit …). */
   settingsYaml?: string;
+}
+
+/**
+ * The cluster of the multi-node test and bench: `modern` (a remote 2026-07-28 server, session-less),
+ * `stdio-everything` (server-everything over stdio: its sessions live on one node), keys for agents,
+ * one to revoke and one under a shared 6/min limit (Redis).
+ */
+export function sessionClusterOptions(upstreamUrl: string, redisUrl: string): ClusterOptions {
+  return {
+    count: 3,
+    services: {
+      modern: `transport: streamable-http\nupstream: ${upstreamUrl}\nhealth: { enabled: false }\n`,
+      'stdio-everything': `command:\n  run: [${JSON.stringify(process.execPath)}, ${JSON.stringify(EVERYTHING_BIN)}, stdio]\nhealth: { enabled: false }\n`,
+    },
+    scopes: `groups:
+  agents: [tools]
+  metered: [metered]
+scopes:
+  tools:
+    servers:
+      "*": { tools: ["*"] }
+  metered:
+    servers:
+      modern:
+        tools: ["*"]
+        limits: { rate: 6/min }
+`,
+    apiKeys: { agent: ['agents'], revokable: ['agents'], metered: ['metered'] },
+    settingsYaml: `limits:\n  redis:\n    url: ${redisUrl}\n    on_unavailable: closed\nsearch: { embedder: none }\n`,
+  };
 }
 
 export interface ClusterNode {

@@ -5,34 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { revokeApiKey } from '../../../src/core/identity/api-keys.js';
-import { EVERYTHING_BIN } from '../../../testkit/mcp-servers.js';
 import { startModernServer } from '../../../testkit/modern-mcp-server.js';
-import { startCluster } from '../../../testkit/node-cluster.js';
+import { sessionClusterOptions, startCluster } from '../../../testkit/node-cluster.js';
 import { startRedis } from '../../../testkit/redis.js';
-import { modernCall, runLoad, untilEveryNode } from '../../../testkit/cluster-load.js';
-
-const SCOPES = `groups:
-  agents: [tools]
-  metered: [metered]
-scopes:
-  tools:
-    servers:
-      "*": { tools: ["*"] }
-  metered:
-    servers:
-      modern:
-        tools: ["*"]
-        limits: { rate: 6/min }
-`;
-
-async function openSession(url: string, key: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport; owner: string }> {
-  const client = new Client({ name: 'multi-node', version: '1' });
-  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${key}` } } });
-  await client.connect(transport);
-  return { client, transport, owner: transport.sessionId!.split('.')[0]! };
-}
+import { modernCall, openSession, runLoad, untilEveryNode } from '../../../testkit/cluster-load.js';
 
 const echo = async (client: Client, message: string) => {
   const result = (await client.callTool({ name: 'echo', arguments: { message } }, undefined, { timeout: 20_000 })) as { content: { text: string }[] };
@@ -42,16 +19,7 @@ const echo = async (client: Client, message: string) => {
 test('three nodes behind a front hashing Mcp-Session-Id', { timeout: 900_000 }, async (t) => {
   const upstream = await startModernServer();
   const redis = await startRedis();
-  const cluster = await startCluster({
-    count: 3,
-    services: {
-      modern: `transport: streamable-http\nupstream: ${upstream.url}\nhealth: { enabled: false }\n`,
-      'stdio-everything': `command:\n  run: [${JSON.stringify(process.execPath)}, ${JSON.stringify(EVERYTHING_BIN)}, stdio]\nhealth: { enabled: false }\n`,
-    },
-    scopes: SCOPES,
-    apiKeys: { agent: ['agents'], revokable: ['agents'], metered: ['metered'] },
-    settingsYaml: `limits:\n  redis:\n    url: ${redis.url}\n    on_unavailable: closed\nsearch: { embedder: none }\n`,
-  });
+  const cluster = await startCluster(sessionClusterOptions(upstream.url, redis.url));
   const sessions: Client[] = [];
   t.after(async () => {
     for (const s of sessions) await s.close().catch(() => {});
@@ -104,7 +72,7 @@ test('three nodes behind a front hashing Mcp-Session-Id', { timeout: 900_000 }, 
     }
   });
 
-  await t.test('a node killed under load: only its in-flight requests fail, session-less calls go on, its sessions get a clear 404', async () => {
+  await t.test('a node killed under load: only requests in flight to it fail (at most one per client), session-less calls go on, its sessions get a clear 404', async () => {
     const load = runLoad(cluster.frontUrl, cluster.keys.agent!, { clients: 4 });
     await load.until((r) => r.ok >= 20);
     const killedAt = Date.now();
