@@ -11,7 +11,8 @@ import type { Identity } from '../core/identity/identity.js';
 import { discoverUpstreamAuthorization, upstreamClientConfig } from '../core/identity/upstream-authorization.js';
 import { upstreamGrantStore, UpstreamGrantStore, type UpstreamGrantRecord } from '../core/state/upstream-grants.js';
 import { stateLayout } from '../core/state/layout.js';
-import { codeFlowOnLoopback, type BrowserLoginOptions } from './login-flows.js';
+import type { BrowserLoginOptions } from './login-flows.js';
+import { openLoopbackRedirect } from './loopback-redirect.js';
 import { currentAccessToken } from './session.js';
 import { describeToken } from './whoami.js';
 
@@ -49,30 +50,73 @@ function scopesFor(config: oidc.Configuration, scopes: string[]): string {
   return [...new Set([...scopes, ...(supported.includes('offline_access') ? ['offline_access'] : [])])].join(' ');
 }
 
-export async function connectUpstream(project: Project, name: string, options: BrowserLoginOptions & { extraScopes?: string[] }): Promise<ConnectResult> {
+/** An authorization started for one user and service: finish it with the callback URL. */
+export interface PendingConnection {
+  url: string;
+  state: string;
+  service: string;
+  redirectUri: string;
+  finish(callback: URL, owner: { issuer: string; subject: string }): Promise<ConnectResult>;
+}
+
+/**
+ * Start Authorization Code + PKCE (S256) at the service's authorization server for `redirectUri`
+ * (the CLI's loopback, or the web UI's callback); `finish` checks state, exchanges the code with
+ * the verifier and the RFC 8707 resource, and stores the grant encrypted for that owner.
+ */
+export async function startConnection(project: Project, name: string, redirectUri: string, extraScopes: string[] = []): Promise<PendingConnection> {
   const service = delegatedService(project, name);
-  const identity = await signedInIdentity(project);
   const store = upstreamGrantStore(project.settings, project.stateDir, project.paths.root);
   const where = await discoverUpstreamAuthorization(service.upstreams[0]!, service.upstream_auth);
   const config = await upstreamClientConfig(where.authorizationServer, service.upstream_auth, project.paths.root);
-  const scope = scopesFor(config, [...where.scopes, ...(options.extraScopes ?? [])]);
-  // OpenID Connect Core §11: a refresh token (offline_access) needs the consent prompt.
-  const tokens = await codeFlowOnLoopback(config, { scope, resource: where.resource, ...(scope.includes('offline_access') ? { prompt: 'consent' } : {}) }, options);
-  const expiresAt = typeof tokens.expires_in === 'number' ? Date.now() + tokens.expires_in * 1000 : undefined;
-  await store.save({
-    issuer: identity.issuer,
-    subject: identity.subject,
-    service: service.name,
-    authorization_server: where.authorizationServer,
-    client_id: service.upstream_auth.client_id,
-    scope: tokens.scope ?? scope,
+  const scope = scopesFor(config, [...where.scopes, ...extraScopes]);
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
     resource: where.resource,
-    connected_at: new Date().toISOString(),
-    access_token: tokens.access_token,
-    refresh_token: tokens.refresh_token,
-    expires_at: expiresAt,
+    // OpenID Connect Core §11: a refresh token (offline_access) needs the consent prompt.
+    ...(scope.split(' ').includes('offline_access') ? { prompt: 'consent' } : {}),
   });
-  return { service: service.name, subject: identity.subject, authorizationServer: where.authorizationServer, scope: tokens.scope ?? scope, ...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}), refreshable: tokens.refresh_token !== undefined };
+  const finish = async (callback: URL, owner: { issuer: string; subject: string }): Promise<ConnectResult> => {
+    const error = callback.searchParams.get('error');
+    if (error) throw new McpgwError('ERR_CONNECT_DENIED', `the authorization server refused: ${error} ${callback.searchParams.get('error_description') ?? ''}`.trim(), 'denied', { hint: `try again: mcpgw connect ${name}` });
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state }, { resource: where.resource });
+    const expiresAt = typeof tokens.expires_in === 'number' ? Date.now() + tokens.expires_in * 1000 : undefined;
+    await store.save({
+      issuer: owner.issuer,
+      subject: owner.subject,
+      service: service.name,
+      authorization_server: where.authorizationServer,
+      client_id: service.upstream_auth.client_id,
+      scope: tokens.scope ?? scope,
+      resource: where.resource,
+      connected_at: new Date().toISOString(),
+      access_token: tokens.access_token,
+      refresh_token: tokens.refresh_token,
+      expires_at: expiresAt,
+    });
+    return { service: service.name, subject: owner.subject, authorizationServer: where.authorizationServer, scope: tokens.scope ?? scope, ...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}), refreshable: tokens.refresh_token !== undefined };
+  };
+  return { url: url.toString(), state, service: service.name, redirectUri, finish };
+}
+
+/** `mcpgw connect`: as the signed-in user, through a loopback redirect (RFC 8252). */
+export async function connectUpstream(project: Project, name: string, options: BrowserLoginOptions & { extraScopes?: string[] }): Promise<ConnectResult> {
+  delegatedService(project, name);
+  const identity = await signedInIdentity(project);
+  const redirect = await openLoopbackRedirect(options.port, options.timeoutMs);
+  try {
+    const pending = await startConnection(project, name, redirect.redirectUri, options.extraScopes);
+    options.onAuthorizationUrl(pending.url);
+    return await pending.finish(await redirect.received, identity);
+  } finally {
+    redirect.close();
+  }
 }
 
 export interface DisconnectResult {

@@ -37,6 +37,8 @@ export interface ServiceView {
   usable: boolean;
   /** A federation peer's service (read-only here): the peer's name. */
   remote?: string;
+  /** upstream_auth delegated_oauth: each person connects their own account (the card's Connect button). */
+  connect?: boolean;
   may: ServicePermissions;
 }
 
@@ -83,6 +85,7 @@ export function registryView(policy: Policy, who: readonly string[] | Actor, ser
       gated: st?.gated ?? false,
       usable,
       ...(summary.remote ? { remote: summary.remote } : {}),
+      ...(svc.upstream_auth?.mode === 'delegated_oauth' && usable ? { connect: true } : {}),
       // A peer's service is the peer's to change (RegistryService refuses it too).
       may: {
         enable: mayChange(policy, person, 'enable') && !summary.remote,

@@ -9,6 +9,8 @@ export interface WebSession {
   csrf: string;
   subject: string;
   groups: string[];
+  /** The identity provider that vouched for the person (absent for the operator's link): owner of their upstream connections. */
+  issuer?: string;
   expiresAt: number;
   /** Signed in with the operator's one-time link: every right, like the CLI (they own the files). */
   operator?: boolean;
@@ -30,7 +32,7 @@ export class SessionStore {
   constructor(private readonly maxTtlMs: number, private readonly now: () => number = Date.now) {}
 
   /** A session lasts until the access token would expire, and never beyond the configured TTL. */
-  create(identity: Pick<Identity, 'subject' | 'groups' | 'expiresAt'>, options: { operator?: boolean } = {}): WebSession {
+  create(identity: Pick<Identity, 'subject' | 'groups' | 'expiresAt' | 'issuer'>, options: { operator?: boolean } = {}): WebSession {
     this.sweep();
     const limit = this.now() + this.maxTtlMs;
     const session: WebSession = {
@@ -38,6 +40,7 @@ export class SessionStore {
       csrf: randomId(),
       subject: identity.subject,
       groups: identity.groups,
+      ...(identity.issuer ? { issuer: identity.issuer } : {}),
       expiresAt: Math.min(limit, identity.expiresAt ?? limit),
       ...(options.operator ? { operator: true } : {}),
     };

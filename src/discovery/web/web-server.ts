@@ -23,6 +23,7 @@ import { activityFor } from './activity-api.js';
 import { newCodeVerifier, WebLogin } from './web-login.js';
 import { redeemSignInToken, SIGNIN_PATH } from './signin-link.js';
 import { sendErrorPage, type ErrorPage } from './error-page.js';
+import { CONNECT_CALLBACK_PATH, CONNECT_PATH, WebConnections } from './upstream-connections.js';
 
 export interface WebServerOptions {
   root: string;
@@ -59,6 +60,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   const sessions = new SessionStore(project.settings.web.session_ttl);
   const login = loginFor(project);
   if (!login) log('warning: no identity provider with a client id in mcpgw.yaml — nobody can sign in (there is no default password)');
+  const connections = new WebConnections(() => registry.project);
   const live = new LiveChannel(() => loadRegistryState(registry), log);
   live.watch(project);
   registry.onChange(() => live.changed());
@@ -123,6 +125,13 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
         'set-cookie': [setCookie(SESSION_COOKIE, session.id, (session.expiresAt - Date.now()) / 1000), clearCookie(LOGIN_COOKIE)],
       });
     }
+    if (method === 'GET' && path === CONNECT_CALLBACK_PATH) {
+      const result = await connections.finish(requireSession(req), url);
+      log(`connected: ${result.subject} to ${result.service}`);
+      return redirect(res, `${UI_PATH}/?connected=${encodeURIComponent(result.service)}`);
+    }
+    const connect = method === 'GET' ? new RegExp(`^${CONNECT_PATH}/([a-z0-9-]+)$`).exec(path) : null;
+    if (connect) return redirect(res, await connections.start(requireSession(req), connect[1]!));
     if (method === 'POST' && path === `${UI_PATH}/logout`) {
       const session = requireChange(req);
       session.expiresAt = 0; // also ends its live stream
@@ -155,6 +164,8 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
         const request = parseRequest(registerRequestSchema, body);
         return changed(res, await registry.register(person, [{ fields: { ...request, path: request.path || undefined }, comment: WEB_REGISTRATION_COMMENT }], { apply }));
       }
+      const disconnect = /^\/services\/([a-z0-9-]+)\/disconnect$/.exec(path);
+      if (disconnect) return sendJson(res, 200, await connections.disconnect(requireChange(req), disconnect[1]!));
       const m = /^\/services\/([a-z0-9-]+)(?:\/(enable|disable|refresh))?$/.exec(path);
       if (m) {
         const [, name, verb] = m as unknown as [string, string, string | undefined];

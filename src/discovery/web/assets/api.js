@@ -36,6 +36,7 @@ export const tools = (name) => call('GET', `/services/${encodeURIComponent(name)
 export const search = (q, server) => call('GET', `/search?q=${encodeURIComponent(q)}${server ? `&server=${encodeURIComponent(server)}` : ''}`);
 export const setEnabled = (name, enabled) => call('POST', `/services/${encodeURIComponent(name)}/${enabled ? 'enable' : 'disable'}`, {});
 export const refresh = (name) => call('POST', `/services/${encodeURIComponent(name)}/refresh`, {});
+export const disconnect = (name) => call('POST', `/services/${encodeURIComponent(name)}/disconnect`, {});
 export const edit = (name, fields) => call('POST', `/services/${encodeURIComponent(name)}`, fields);
 export const register = (fields) => call('POST', '/services', fields);
 

@@ -37,6 +37,17 @@ const actions = {
       button.textContent = 'Check now';
     }
   },
+  async disconnect(service, button) {
+    button.disabled = true;
+    try {
+      const result = await api.disconnect(service.name);
+      toast(result.removed ? `${service.name}: your account is disconnected` : `${service.name}: you had not connected an account`);
+    } catch (err) {
+      toast(err.message, 'error');
+    } finally {
+      button.disabled = false;
+    }
+  },
 };
 
 function draw() {

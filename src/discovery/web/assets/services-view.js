@@ -56,6 +56,9 @@ export function serviceCard(s, actions) {
       h('button', { type: 'button', onclick: () => actions.tools(s), 'aria-label': `Tools of ${s.name}` }, `Tools${s.toolCount === undefined ? '' : ` (${s.toolCount})`}`),
       h('button', { type: 'button', class: 'ghost', disabled: !s.may.edit, title: s.may.edit ? undefined : rightNote(s, 'register'), onclick: () => actions.edit(s), 'aria-label': `Edit ${s.name}` }, 'Edit'),
       h('button', { type: 'button', class: 'ghost', disabled: !s.enabled || !s.may.refresh, title: s.may.refresh ? undefined : rightNote(s, 'register'), onclick: (e) => actions.refresh(s, e.target), 'aria-label': `Check ${s.name} now` }, 'Check now'),
+      // delegated_oauth: the person's own account at the service's authorization server (GET /ui/connect/<name>).
+      s.connect ? h('a', { class: 'button ghost', href: `/ui/connect/${encodeURIComponent(s.name)}`, 'aria-label': `Connect your ${s.name} account`, title: 'calls through the gateway act as you there once you connect' }, 'Connect') : null,
+      s.connect && actions.disconnect ? h('button', { type: 'button', class: 'ghost', onclick: (e) => actions.disconnect(s, e.target), 'aria-label': `Disconnect your ${s.name} account` }, 'Disconnect') : null,
       s.usable ? null : h('span', { class: 'badge', title: 'scopes.yml grants you no calls to this server' }, 'view only'),
       s.remote ? h('span', { class: 'badge', title: `a service of the federation peer ${s.remote}: read-only here` }, `remote: ${s.remote}`) : null,
     ),
