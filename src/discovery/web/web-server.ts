@@ -10,8 +10,8 @@ import type { ChangeOutcome } from '../../control/registry/registry-service.js';
 import { listenOn } from '../../core/http/listen.js';
 import { UI_PATH } from '../../core/wire/contract.js';
 import { clearCookie, LOGIN_COOKIE, parseCookies, SESSION_COOKIE, setCookie } from './cookies.js';
-import { CsrfError, LoginFailedError, NotSignedInError } from './errors.js';
-import { headerValue, readJsonBody, redirect, sendJson } from '../../core/http/http-messages.js';
+import { CsrfError, LoginFailedError, NotSignedInError, WebError } from './errors.js';
+import { headerValue, readJsonBody, redirect, sendError, sendJson } from '../../core/http/http-messages.js';
 import { sendAsset, setSecurityHeaders } from './static-assets.js';
 import { LiveChannel } from './live-channel.js';
 import { editRequestSchema, parseRequest, personOf, registerRequestSchema, WEB_REGISTRATION_COMMENT } from './registry-actions.js';
@@ -97,7 +97,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       return;
     }
     if (method === 'GET' && path.startsWith(`${UI_PATH}/assets/`)) {
-      if (!(await sendAsset(res, path.slice(`${UI_PATH}/assets/`.length)))) sendJson(res, 404, { error: 'ERR_NOT_FOUND' });
+      if (!(await sendAsset(res, path.slice(`${UI_PATH}/assets/`.length)))) sendError(res, new WebError('ERR_NOT_FOUND', `no asset ${path}`, 'not-found'));
       return;
     }
     if (method === 'GET' && path === SIGNIN_PATH) {
@@ -178,7 +178,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
         return changed(res, await registry.edit(person, name, parseRequest(editRequestSchema, body), { apply }));
       }
     }
-    sendJson(res, 404, { error: 'ERR_NOT_FOUND', message: `no API ${method} ${url.pathname}` });
+    sendError(res, new WebError('ERR_NOT_FOUND', `no API ${method} ${url.pathname}`, 'not-found'));
   }
 
   /** The change is written; its apply follows the answer (the outcome reaches pages as a notice). */
