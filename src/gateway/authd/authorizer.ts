@@ -157,7 +157,9 @@ export class Authorizer {
     }
 
     const denied: { id: JsonRpcId; method: string | null; name: string | null; missing: string; reason: string }[] = [];
-    const decided = calls.map((call) => ({ call, decision: this.decideCached(token, identity, serviceName, call, call.method === 'tools/call' ? { params, paramsChecked: modern } : undefined) }));
+    // Mcp-Param-* can decide only where the upstream checks them against the body: a 2026-07-28
+    // server must; the stdio host does not (it cannot know the tool's x-mcp-header schema).
+    const decided = calls.map((call) => ({ call, decision: this.decideCached(token, identity, serviceName, call, call.method === 'tools/call' ? { params, paramsChecked: modern && service.transport !== 'stdio' } : undefined) }));
     for (const { call, decision } of decided) {
       if (!decision.allowed) denied.push({ id: call.id ?? null, method: call.method ?? null, name: call.name ?? null, missing: decision.missing, reason: decision.reason });
     }

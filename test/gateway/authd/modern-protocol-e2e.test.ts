@@ -26,6 +26,7 @@ scopes:
   eu:
     servers:
       modern: { tools: [query], params: { Region: ["eu-*"] } }
+      unicode: { tools: [echo], params: { Region: ["eu-*"] } }
   elsewhere:
     servers:
       unicode: { tools: [] }
@@ -151,6 +152,8 @@ describe('MCP 2026-07-28 through the gateway (real Caddy, authd, stdio host)', (
     const lying = await call('modern', 'eva', 'tools/call', { name: 'query', arguments: { region: 'us-west1' } }, { 'mcp-param-region': 'eu-west1' });
     assert.equal(lying.status, 400);
     assert.equal(lying.body.error?.code, -32020);
+    // The stdio host does not check Mcp-Param-* against the body: a params: grant there allows nothing.
+    assert.equal((await call('unicode', 'eva', 'tools/call', { name: 'echo', arguments: { region: 'eu-west1' } }, { 'mcp-param-region': 'eu-west1' })).status, 403);
   });
 
   test('server/discover goes through under policy', async () => {
