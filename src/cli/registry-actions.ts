@@ -36,7 +36,8 @@ export async function list(opts: { enabled?: boolean; disabled?: boolean; tag?: 
   const { c } = ctx.out;
   ctx.out.table(
     ['NAME', 'PATH', 'ENABLED', 'TRANSPORT', 'TARGET', 'TAGS'],
-    services.map((s) => [s.name, s.path, s.enabled ? c.green('yes') : c.dim('no'), s.transport, s.target, s.tags.join(',')]),
+    // A federation peer's service says so where the target is: it is the peer's (read-only here).
+    services.map((s) => [s.name, s.path, s.enabled ? c.green('yes') : c.dim('no'), s.transport, s.remote ? `peer ${s.remote}: ${s.target}` : s.target, s.tags.join(',')]),
   );
 }
 

@@ -20,7 +20,7 @@ const EAST_SCOPES = SCOPES_YML.replace('groups:\n', 'groups:\n  federation-west:
 /** west: remote-users may call echo and get-sum on east's services; developers nothing there. */
 const WEST_SCOPES = SCOPES_YML.replace('groups:\n', 'groups:\n  remote-users: [remote]\n') + `  remote:
     servers:
-      mcpgw: {}
+      mcpgw: { tools: [find_tools, list_services] }
       "east--*": { tools: [echo, get-sum] }
 `;
 
@@ -67,6 +67,8 @@ describe('federation: two gateways through real Caddy', () => {
     } finally {
       await client.close();
     }
+    const table = await westCli('list');
+    assert.match(table.stdout, new RegExp(`east--everything\\s+/east/everything\\s+yes\\s+streamable-http\\s+peer east: ${east.url}/everything`));
     const list = await westCli('list', '--json');
     assert.equal(list.code, 0, list.stderr);
     const row = JSON.parse(list.stdout).data.services.find((s: { name: string }) => s.name === 'east--everything');
@@ -125,5 +127,15 @@ describe('federation: two gateways through real Caddy', () => {
     assert.equal(found.code, 0, found.stderr);
     const servers = new Set(JSON.parse(found.stdout).data.results.map((r: { server: string }) => r.server));
     assert.ok(servers.has('everything') && servers.has('east--everything'), [...servers].join(', '));
+    // Through the registry server, for a caller: only what west's scopes.yml lets them call.
+    const client = await connectWithToken(`${west.url}/mcpgw/mcp`, remoteUser);
+    try {
+      const result = await client.callTool({ name: 'find_tools', arguments: { query: 'echo back a message' } });
+      const text = textOf(result);
+      assert.match(text, /east--everything/);
+      assert.doesNotMatch(text, /"server":\s*"everything"/, 'rita holds no grant on west\'s own everything');
+    } finally {
+      await client.close();
+    }
   });
 });
