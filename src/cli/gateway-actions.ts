@@ -110,12 +110,16 @@ export async function up(opts: { foreground?: boolean }, cmd: Command): Promise<
   const result = await gatewayUp(project, { available, foreground: opts.foreground, log: (l) => ctx.out.info(l) });
   for (const w of result.apply.warnings) ctx.out.warn(w);
   // The operator's way into the web UI, also without an identity provider (once, 15 minutes).
-  const link = result.processes.web ? await (await import('../discovery/web/signin-link.js')).issueSignInLink(project.stateDir, publicUrl(project.settings)) : undefined;
+  // Not for a node in the foreground: its output is a cluster's log, and the link is a credential.
+  const link = result.processes.web && !opts.foreground ? await (await import('../discovery/web/signin-link.js')).issueSignInLink(project.stateDir, publicUrl(project.settings)) : undefined;
+  // A node's stdout carries only the audit lines (audit.stdout): its report goes to stderr.
+  const say = (text: string) => (opts.foreground ? ctx.out.info(text) : ctx.out.line(text));
   if (ctx.out.options.json) ctx.out.json({ processes: result.processes, signInLink: link?.url ?? null });
   else {
-    for (const [name, r] of Object.entries(result.processes)) ctx.out.line(`${name.padEnd(16)} pid ${String(r.pid).padEnd(8)} ${r.url ?? ''}`.trimEnd());
-    ctx.out.line(`gateway: ${result.processes.caddy?.url} — services at <gateway>/<path>/…; \`mcpgw down\` stops it`);
-    if (link) ctx.out.line(`web UI: sign in once (15 min) at ${link.url}  — \`mcpgw web --link\` prints a new link`);
+    for (const [name, r] of Object.entries(result.processes)) say(`${name.padEnd(16)} pid ${String(r.pid).padEnd(8)} ${r.url ?? ''}`.trimEnd());
+    say(`gateway: ${result.processes.caddy?.url} — services at <gateway>/<path>/…; \`mcpgw down\` stops it`);
+    if (link) say(`web UI: sign in once (15 min) at ${link.url}  — \`mcpgw web --link\` prints a new link`);
+    else if (result.processes.web) say('web UI: `mcpgw web --link` (e.g. through kubectl exec) prints a one-time sign-in link');
   }
   if (opts.foreground) {
     // A node: follows the files, applies each change, serves /livez and /readyz (node.health_listen).

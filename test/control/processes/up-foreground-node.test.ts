@@ -75,6 +75,9 @@ test('a node follows mounted files, means what /livez and /readyz say, and stops
   assert.equal(await listTools(node.gatewayUrl, '/second', key), 404, 'no such service yet');
   await until('the audit line reaches the node stdout', async () => /"decision":"allow"/.test(node!.stdout()));
   assert.match(node.stdout(), /"subject":"api-key:agent"/, 'audit.stdout: each decision is a JSON line on the container stdout');
+  for (const line of node.stdout().split('\n').filter((l) => l.startsWith('{'))) assert.doesNotThrow(() => JSON.parse(line), `an audit line is one JSON object: ${line}`);
+  assert.doesNotMatch(node.stdout(), /^caddy\s+pid/m, "up's report goes to stderr in the foreground");
+  assert.doesNotMatch(node.stdout() + node.stderr(), /signin\?token=/, 'no one-time sign-in link in a cluster log');
 
   // Caddy no longer runs what the files say (someone used its admin API): not ready, still alive.
   const removed = await fetch(`http://${a.admin}/id/mcpgw-service-echo`, { method: 'DELETE' });
