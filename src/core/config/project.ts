@@ -13,6 +13,7 @@ import { projectPaths, type ProjectPaths } from './paths.js';
 import { crossServiceIssues, type ServiceIdentity } from './service-paths.js';
 import { readJson } from '../state/snapshots.js';
 import { loadPeerServices, withPeerServices } from './federation.js';
+import { upstreamAuthSettingsIssues } from './upstream-auth.js';
 import { stateLayout } from '../state/layout.js';
 
 export { crossServiceIssues };
@@ -231,7 +232,8 @@ export async function loadProjectChecked(root: string): Promise<{ project?: Proj
   const settings = await loadSettings(paths);
   const registry = await loadRegistry(paths, await routedSseEndpoints(paths, settings.value));
   const scopes = await loadScopes(paths, registry.names);
-  const issues = sortIssues([...settings.issues, ...registry.issues, ...scopes.issues]);
+  const crossFile = settings.value && registry.value ? upstreamAuthSettingsIssues(settings.value, registry.value) : [];
+  const issues = sortIssues([...settings.issues, ...registry.issues, ...scopes.issues, ...crossFile]);
   if (hasErrors(issues) || !settings.value || !registry.value || !scopes.value) return { issues };
   const stateDir = stateDirFor(paths, settings.value);
   const { services, warnings } = await federated(paths, settings.value, stateDir, registry.value);

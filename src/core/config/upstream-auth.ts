@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { httpUrl } from './common.js';
 import { literalSecretReason } from './secrets.js';
+import type { ConfigIssue } from './issues.js';
 
 export const UPSTREAM_AUTH_MODES = ['static', 'token_exchange', 'delegated_oauth'] as const;
 export type UpstreamAuthMode = (typeof UPSTREAM_AUTH_MODES)[number];
@@ -75,3 +76,25 @@ export const UPSTREAM_AUTH_HINTS = {
   audience: 'use the audience the upstream checks, e.g. https://jira.example.com',
   'unknown:upstream_auth': 'static: mode; token_exchange: mode, audience, resource, scope; delegated_oauth: mode, client_id, client_secret, scopes, authorization_server, resource',
 } as const;
+
+/**
+ * What mcpgw.yaml must provide for the per-caller modes the definitions use (warnings: the
+ * calls are refused with a clear error until it does): a token_exchange client at a provider,
+ * an encryption key for delegated grants.
+ */
+export function upstreamAuthSettingsIssues(
+  settings: { identity: { providers: { token_exchange?: unknown }[] }; upstream_credentials: { encryption_key?: string } },
+  services: readonly { name: string; file: string; upstream_auth: UpstreamAuth }[],
+): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const exchangeClient = settings.identity.providers.some((p) => p.token_exchange !== undefined);
+  for (const s of services) {
+    if (s.upstream_auth.mode === 'token_exchange' && !exchangeClient) {
+      out.push({ code: 'W_TOKEN_EXCHANGE_CLIENT_MISSING', severity: 'warning', file: s.file, field: 'upstream_auth.mode', message: `${s.name} exchanges tokens, but no identity provider in mcpgw.yaml has a token_exchange client; its calls are refused`, hint: 'add identity.providers[].token_exchange: {client_id, client_secret: "${env:…}"} to mcpgw.yaml' });
+    }
+    if (s.upstream_auth.mode === 'delegated_oauth' && !settings.upstream_credentials.encryption_key) {
+      out.push({ code: 'W_UPSTREAM_CREDENTIALS_KEY_MISSING', severity: 'warning', file: s.file, field: 'upstream_auth.mode', message: `${s.name} uses each user's own account, but mcpgw.yaml sets no upstream_credentials.encryption_key; its calls are refused`, hint: 'add upstream_credentials: {encryption_key: "${env:MCPGW_CREDENTIALS_KEY}"} to mcpgw.yaml' });
+    }
+  }
+  return out;
+}

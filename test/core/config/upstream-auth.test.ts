@@ -53,3 +53,20 @@ test('mcpgw.yaml: the gateway\'s exchange client secret and the encryption key a
   assert.equal(settingsSchema.safeParse({ identity: { providers: [{ ...provider, token_exchange: { client_id: 'g', client_secret: 'plain-secret' } }] } }).success, false);
   assert.equal(settingsSchema.safeParse({ upstream_credentials: { encryption_key: 'c2VjcmV0LWtleS1tYXRlcmlhbC1pbmxpbmU=' } }).success, false);
 });
+
+test('a checkout warns when mcpgw.yaml lacks what a per-caller mode needs (exchange client, encryption key)', async (t) => {
+  const { checkoutWith } = await import('../../../testkit/cli.js');
+  const { loadProjectChecked } = await import('../../../src/core/config/project.js');
+  const checkout = await checkoutWith({
+    'registry.d/jira.yaml': 'name: jira\nupstream: https://jira.example.com/mcp\nupstream_auth: { mode: token_exchange, audience: jira }\n',
+    'registry.d/github.yaml': 'name: github\nupstream: https://gh.example.com/mcp\nupstream_auth: { mode: delegated_oauth, client_id: mcpgw }\n',
+    'scopes.yml': 'groups: {}\nscopes: {}\n',
+  });
+  t.after(checkout.cleanup);
+  const { project, issues } = await loadProjectChecked(checkout.dir);
+  assert.ok(project, 'warnings only');
+  assert.deepEqual(issues.filter((i) => i.code.startsWith('W_T') || i.code.startsWith('W_UP')).map((i) => [i.code, i.field]), [
+    ['W_UPSTREAM_CREDENTIALS_KEY_MISSING', 'upstream_auth.mode'],
+    ['W_TOKEN_EXCHANGE_CLIENT_MISSING', 'upstream_auth.mode'],
+  ]);
+});
