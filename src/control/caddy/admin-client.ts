@@ -5,6 +5,7 @@
 import { request, type IncomingMessage } from 'node:http';
 import type { CaddyConfig } from './caddy-json.js';
 import { CaddyConflictError, CaddyRejectedError, CaddyUnreachableError } from './errors.js';
+import { canonicalJson } from '../../core/config/canonical-json.js';
 
 export interface RunningConfig {
   /** null when Caddy runs with no config at all. */
@@ -43,6 +44,8 @@ interface RawResponse {
   body: string;
   headers: IncomingMessage['headers'];
   trailers: Record<string, string | undefined>;
+  /** True when an earlier attempt broke off and this answer is to a resend. */
+  resent?: boolean;
 }
 
 export class CaddyAdminClient {
@@ -67,9 +70,22 @@ export class CaddyAdminClient {
   async putConfig(config: CaddyConfig, etag?: string): Promise<void> {
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     if (etag) headers['If-Match'] = etag;
-    const res = await this.send('POST', '/config/', JSON.stringify(config), false, headers);
-    if (res.status === 412) throw new CaddyConflictError(this.display);
+    // A conditional push is safe to resend when the connection broke (Caddy restarts its admin
+    // server on a load, resetting other clients' connections): if the first one landed, the
+    // resend meets a changed ETag — and the running config then tells whether it was ours.
+    const body = JSON.stringify(config);
+    const res = await this.send('POST', '/config/', body, etag !== undefined, headers);
+    if (res.status === 412) {
+      if (res.resent && (await this.isRunning(config))) return;
+      throw new CaddyConflictError(this.display);
+    }
     if (res.status < 200 || res.status > 299) throw new CaddyRejectedError(this.display, res.status, caddyMessage(res.body));
+  }
+
+  /** True when Caddy runs exactly `config` now. */
+  private async isRunning(config: CaddyConfig): Promise<boolean> {
+    const running = await this.getConfig();
+    return running.config !== null && canonicalJson(running.config) === canonicalJson(config);
   }
 
   /** True when the admin API answers at all. */
@@ -87,7 +103,8 @@ export class CaddyAdminClient {
     const retries = this.options.retries ?? 3;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once(method, path, body, headers);
+        const res = await this.once(method, path, body, headers);
+        return attempt > 0 ? { ...res, resent: true } : res;
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code ?? '';
         const retryable = idempotent ? TRANSIENT.has(code) : NOT_DELIVERED.has(code);
