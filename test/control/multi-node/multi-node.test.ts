@@ -9,6 +9,7 @@ import { revokeApiKey } from '../../../src/core/identity/api-keys.js';
 import { startModernServer } from '../../../testkit/modern-mcp-server.js';
 import { sessionClusterOptions, startCluster } from '../../../testkit/node-cluster.js';
 import { startRedis } from '../../../testkit/redis.js';
+import { waitForHealth } from '../../../testkit/gateway-node.js';
 import { modernCall, openSession, runLoad, untilEveryNode } from '../../../testkit/cluster-load.js';
 
 const echo = async (client: Client, message: string) => {
@@ -50,6 +51,9 @@ test('three nodes behind a front hashing Mcp-Session-Id', { timeout: 900_000 }, 
   // Sessions of a stdio service: opened through the front until every node owns one.
   const owned = new Map<string, Client[]>();
   await t.test('a stdio session is served by the node that owns it, wherever its requests land', async () => {
+    // authd answers with new definitions before its node's Caddy has loaded them, and Caddy 2.6
+    // closes open streams on each load: open sessions once every node's Caddy runs the files.
+    for (const n of cluster.nodes) await waitForHealth(n.node, '/readyz');
     for (let tries = 0; tries < 30 && owned.size < 3; tries++) {
       const s = await openSession(`${cluster.frontUrl}/stdio-everything/mcp`, cluster.keys.agent!);
       sessions.push(s.client);
