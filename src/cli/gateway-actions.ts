@@ -86,8 +86,9 @@ export async function render(opts: { caddyfile?: boolean; kubernetes?: boolean; 
   if (ctx.out.options.json && !opts.out && !opts.caddyfile) return ctx.out.json({ config, warnings });
   let text = `${JSON.stringify(config, null, 2)}\n`;
   if (opts.caddyfile) {
-    const template = await readFile(join(project.paths.root, 'Caddyfile.tmpl'), 'utf8').catch(() => readFile(PACKAGED_TEMPLATE, 'utf8'));
-    text = renderCaddyfile(template, config, project.settings);
+    const own = join(project.paths.root, 'Caddyfile.tmpl');
+    const template = await readFile(own, 'utf8').then((text) => ({ text, name: 'Caddyfile.tmpl' }), async () => ({ text: await readFile(PACKAGED_TEMPLATE, 'utf8'), name: PACKAGED_TEMPLATE }));
+    text = renderCaddyfile(template.text, config, project.settings, template.name);
   }
   if (opts.out) {
     await writeFile(opts.out, text, { mode: 0o600 });

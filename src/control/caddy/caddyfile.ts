@@ -5,8 +5,16 @@ import type { Settings } from '../../core/config/settings.js';
 import type { CaddyConfig, CaddyHandler, CaddyMatcher, CaddyRoute } from './caddy-json.js';
 import { SERVER_NAME } from './caddy-json.js';
 import { ACCESS_LOGGER } from './access-log.js';
+import { McpgwError } from '../../core/errors.js';
 
 const TAB = '\t';
+
+/** The team's Caddyfile.tmpl cannot hold what the routes need; the hint says what to add. */
+export class CaddyfileTemplateError extends McpgwError {
+  constructor(message: string, hint: string) {
+    super('ERR_CADDYFILE_TEMPLATE', message, 'invalid-input', { hint });
+  }
+}
 
 /** Quote a Caddyfile token when it holds spaces or quotes (backticks keep JSON bodies readable). */
 function token(text: string): string {
@@ -26,6 +34,10 @@ function matcherLines(m: CaddyMatcher): string[] {
   const header = m.header as Record<string, string[]> | undefined;
   // One value per line in the Caddyfile; `not` of several values becomes one `not` each.
   for (const [name, values] of Object.entries(header ?? {})) lines.push(...values.map((v) => `header ${name} ${token(v)}`));
+  const regexps = (kind: string, entries: unknown) =>
+    Object.entries((entries as Record<string, { name?: string; pattern: string }> | undefined) ?? {}).map(([key, re]) => `${kind} ${re.name ? `${re.name} ` : ''}${key} ${token(re.pattern)}`);
+  lines.push(...regexps('header_regexp', m.header_regexp), ...regexps('vars_regexp', m.vars_regexp));
+  for (const [key, values] of Object.entries((m.vars as Record<string, string[]> | undefined) ?? {})) lines.push(`vars ${key} ${values.map(token).join(' ')}`);
   for (const not of (m.not as CaddyMatcher[] | undefined) ?? []) lines.push(...matcherLines(not).map((l) => `not ${l}`));
   return lines;
 }
@@ -100,9 +112,15 @@ function handlerLines(h: CaddyHandler): string[] {
     case 'request_body':
       return block('request_body', [`max_size ${h.max_size}`]);
     case 'headers': {
-      const { request, response } = h as { request?: { delete?: string[] }; response?: { set?: Record<string, string[]> } };
-      return [...(request?.delete ?? []).map((name) => `request_header -${name}`), ...Object.entries(response?.set ?? {}).map(([name, values]) => `header ${name} ${token(values.join(', '))}`)];
+      const { request, response } = h as { request?: { delete?: string[]; set?: Record<string, string[]> }; response?: { set?: Record<string, string[]> } };
+      return [
+        ...(request?.delete ?? []).map((name) => `request_header -${name}`),
+        ...Object.entries(request?.set ?? {}).map(([name, values]) => `request_header ${name} ${token(values.join(', '))}`),
+        ...Object.entries(response?.set ?? {}).map(([name, values]) => `header ${name} ${token(values.join(', '))}`),
+      ];
     }
+    case 'vars':
+      return Object.entries(h).filter(([key]) => key !== 'handler').map(([key, value]) => `vars ${key} ${token(String(value))}`);
     case 'rewrite':
       if (h.strip_path_prefix) return [`uri strip_prefix ${h.strip_path_prefix}`];
       return [`rewrite * ${h.uri}`];
@@ -150,8 +168,22 @@ function accessLogLines(config: CaddyConfig): string[] {
   ]);
 }
 
-export function renderCaddyfile(template: string, config: CaddyConfig, settings: Settings): string {
-  const routes = config.apps.http.servers[SERVER_NAME]!.routes;
+/** The error routes before the catch-all JSON answer (the template's handle_errors ends with that one). */
+const ERROR_ROUTES = '{{error_routes}}';
+
+/** `templateName`: where the template came from, for the error when it cannot hold the error routes. */
+export function renderCaddyfile(template: string, config: CaddyConfig, settings: Settings, templateName = 'Caddyfile.tmpl'): string {
+  const server = config.apps.http.servers[SERVER_NAME]!;
+  const routes = server.routes;
+  // The last error route is the catch-all the template writes itself.
+  const errorRoutes = (server.errors?.routes ?? []).slice(0, -1);
+  if (errorRoutes.length && !template.includes(ERROR_ROUTES)) {
+    const line = template.split('\n').findIndex((l) => l.includes('handle_errors')) + 1;
+    throw new CaddyfileTemplateError(
+      `${templateName}${line ? `:${line}` : ''}: the template has no ${ERROR_ROUTES} placeholder, and the routes need error routes (node.peers: a session whose node is gone answers 404 ERR_SESSION_NODE_GONE)`,
+      `put a line ${ERROR_ROUTES} first inside handle_errors { … }, as the packaged Caddyfile.tmpl does`,
+    );
+  }
   const site = siteAddress(settings);
   const indent = (lines: string[]) => lines.map((l) => (l ? TAB + l : l)).join('\n');
   const values: Record<string, string> = {
@@ -161,5 +193,9 @@ export function renderCaddyfile(template: string, config: CaddyConfig, settings:
     site_options: indent([...site.options, ...accessLogLines(config)]),
     routes: indent(routes.flatMap(routeLines)),
   };
-  return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole);
+  // Inside handle_errors (two levels deep); its line goes away when there are none.
+  const errorLines = indent(indent(errorRoutes.flatMap(routeLines).slice(1)).split('\n'));
+  return template
+    .replace(/^[ \t]*\{\{error_routes\}\}\n/m, errorLines ? `${errorLines}\n` : '')
+    .replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole);
 }

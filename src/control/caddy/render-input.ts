@@ -8,8 +8,6 @@ import { readSseEndpoints } from './sse-endpoint-cache.js';
 import { fileReferencesOf } from './upstream-headers.js';
 import { readCheckoutId } from '../../core/state/checkout-identity.js';
 import { detectCaddyVersion } from './caddy-version.js';
-import { hostname } from 'node:os';
-import { nodeIdOf } from '../../core/config/node-identity.js';
 
 /**
  * `owner`: this checkout's id (apply makes it; render and routes only read it). The Caddy
@@ -21,8 +19,6 @@ export async function readRenderInput(project: Project, owner?: string): Promise
     ...renderInputOf(project, { fileSecrets, sseEndpoints: await readSseEndpoints(project) }),
     owner: owner ?? (await readCheckoutId(project.stateDir)),
     caddyVersion: detectCaddyVersion(project.settings.caddy.binary),
-    // The stdio host names sessions with the same id (both read this environment).
-    nodeId: nodeIdOf(project.settings, process.env, hostname()),
   };
 }
 

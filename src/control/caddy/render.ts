@@ -37,8 +37,6 @@ export interface RenderInput {
   owner?: string;
   /** The Caddy that will run it: ≥ 2.7 adds stream_close_delay (caddy-version.ts); unknown = 2.6 features only. */
   caddyVersion?: CaddyVersion;
-  /** This node's id (core/config/node-identity): with node.peers, other nodes' sessions are forwarded. */
-  nodeId?: string;
 }
 
 export interface RenderResult {
@@ -218,7 +216,7 @@ export function renderCaddyConfig(input: RenderInput): RenderResult {
   const authd = dialOfListen(settings.authd.listen);
   const services = [...input.services].sort((a, b) => a.name.localeCompare(b.name));
   const endpoints = routableEndpoints(input, warnings);
-  const forwarding = sessionForwarding(settings, services, input.nodeId);
+  const forwarding = sessionForwarding(settings, services);
   const routes: CaddyRoute[] = [
     ...registryApiRoutes(input),
     originRoute(settings),

@@ -1,27 +1,50 @@
 // Sessions across nodes. A stdio server's process, and so its sessions, live on one node; the
-// first request of a session (initialize, no id yet) reaches whichever node the front picked,
-// so no front hashing can know where the later requests belong. The node therefore names
-// itself in the ids it makes (`<node>.<uuid>`, stdio host) and every node forwards a request
-// whose session another node owns to that node (node.peers). A gone owner answers 404 with a
-// JSON-RPC error at once (MCP: 404 tells the client to initialize again), never a hang. Pure.
-import { NODE_ID } from '../../core/config/node-identity.js';
+// first request of a session (initialize, or legacy SSE's GET …/sse) reaches whichever node the
+// front picked, so no front hashing can know where the later requests belong. The node therefore
+// names itself in the ids it makes (`<node>.<uuid>`, stdio host) and every node forwards a
+// request whose session another node owns to that node (node.peers): Streamable HTTP's
+// Mcp-Session-Id header and legacy SSE's `?sessionId=` alike. A gone owner answers 404 with a
+// JSON-RPC error at once (MCP: 404 tells the client to initialize again), never a hang.
+//
+// The routes are the same on every node: Caddy learns which node it is from its environment
+// ($MCPGW_NODE_ID, which `up` sets), so `apply --dry-run` from anywhere, `--target` several
+// nodes and one `render --caddyfile` for all of them compare and push one config. A Caddy
+// started without it forwards its own sessions to itself — one hop more, still served. Pure.
+import { NODE_ID, NODE_ID_ENV } from '../../core/config/node-identity.js';
 import type { Settings } from '../../core/config/settings.js';
 import type { ServiceDefinition } from '../../core/config/service.js';
 import { MCP_HEADER, MCPGW_HEADER } from '../../core/wire/contract.js';
 import type { CaddyHandler, CaddyMatcher, CaddyRoute } from './caddy-json.js';
 
-const OWNER = 'mcpgw_owner';
-const OWNER_PATTERN = `^(${NODE_ID.source.slice(1, -1)})\\.`;
+const CAPTURE = 'mcpgw_owner';
+const OWNER_VAR = 'mcpgw_session_owner';
+const OWNER = `{http.vars.${OWNER_VAR}}`;
+const NODE_LABEL = NODE_ID.source.slice(1, -1);
+/** Legacy SSE (2024-11-05): the message POST names its session in the query (stdio host: …/messages?sessionId=). */
+const SSE_SESSION = '{http.request.uri.query.sessionId}';
 /** A dead pod's address may not refuse but drop: give up on it quickly. */
 const DIAL_TIMEOUT = '2s';
 
-const escapeRegexp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-function forwardTo(dial: string, nodeId: string, owner: string): CaddyHandler[] {
-  return [
-    { handler: 'vars', mcpgw_session_forward: 'yes', mcpgw_session_owner: owner },
+/** The owner a session-carrying request names, kept in a variable for the routes below. */
+function ownerRoute(id: string, paths: string[], session: CaddyMatcher): CaddyRoute {
+  return {
+    '@id': id,
     // A forwarded request is served where it lands: it is never forwarded a second time.
-    { handler: 'headers', request: { set: { [MCPGW_HEADER.forwardedBy]: [nodeId] } } },
+    match: [{ path: paths, ...session, not: [{ header: { [MCPGW_HEADER.forwardedBy]: ['*'] } }, ...((session.not as CaddyMatcher[] | undefined) ?? [])] }],
+    handle: [{ handler: 'vars', [OWNER_VAR]: `{http.regexp.${CAPTURE}.1}` }],
+  };
+}
+
+/** Another node's session: the owner variable is `owners` (or any node id) and not this node's. */
+function othersSession(owners?: string[]): CaddyMatcher[] {
+  const mine = { vars: { [OWNER_VAR]: [`{env.${NODE_ID_ENV}}`] } };
+  return [{ ...(owners ? { vars: { [OWNER_VAR]: owners } } : { vars_regexp: { [OWNER_VAR]: { pattern: NODE_ID.source } } }), not: [mine] }];
+}
+
+function forwardTo(dial: string): CaddyHandler[] {
+  return [
+    { handler: 'vars', mcpgw_session_forward: 'yes' },
+    { handler: 'headers', request: { set: { [MCPGW_HEADER.forwardedBy]: ['{system.hostname}'] } } },
     { handler: 'reverse_proxy', upstreams: [{ dial }], flush_interval: -1, transport: { protocol: 'http', dial_timeout: DIAL_TIMEOUT } },
   ];
 }
@@ -45,27 +68,24 @@ export interface SessionForwarding {
 }
 
 /** Routes that send another node's sessions of stdio services there; none for one node. */
-export function sessionForwarding(settings: Settings, services: readonly ServiceDefinition[], nodeId: string | undefined): SessionForwarding {
+export function sessionForwarding(settings: Settings, services: readonly ServiceDefinition[]): SessionForwarding {
   const peers = settings.node.peers;
   const paths = services.filter((s) => s.transport === 'stdio').flatMap((s) => [s.path, `${s.path}/*`]);
-  if (peers === undefined || nodeId === undefined || paths.length === 0) return { routes: [], errorRoutes: [] };
-  const owned = (pattern: string): CaddyMatcher => ({
-    path: paths,
-    header_regexp: { [MCP_HEADER.sessionId]: { name: OWNER, pattern } },
-    not: [{ header_regexp: { [MCP_HEADER.sessionId]: { pattern: `^${escapeRegexp(nodeId)}\\.` } } }, { header: { [MCPGW_HEADER.forwardedBy]: ['*'] } }],
-  });
-  const owner = `{http.regexp.${OWNER}.1}`;
-  const routes: CaddyRoute[] = [];
+  if (peers === undefined || paths.length === 0) return { routes: [], errorRoutes: [] };
+  const named = { name: CAPTURE, pattern: `^(${NODE_LABEL})\\.` };
+  const routes: CaddyRoute[] = [
+    ownerRoute('mcpgw-session-owner', paths, { header_regexp: { [MCP_HEADER.sessionId]: named } }),
+    ownerRoute('mcpgw-session-owner-sse', paths, { vars_regexp: { [SSE_SESSION]: named }, not: [{ header: { [MCP_HEADER.sessionId]: ['*'] } }] }),
+  ];
   if (typeof peers === 'string') {
-    routes.push({ '@id': 'mcpgw-session-forward', match: [owned(OWNER_PATTERN)], handle: forwardTo(peers.replace('{node}', owner), nodeId, owner), terminal: true });
+    routes.push({ '@id': 'mcpgw-session-forward', match: othersSession(), handle: forwardTo(peers.replace('{node}', OWNER)), terminal: true });
   } else {
     for (const [peer, dial] of Object.entries(peers).sort(([a], [b]) => a.localeCompare(b))) {
-      if (peer === nodeId) continue;
-      routes.push({ '@id': `mcpgw-session-forward-${peer}`, match: [owned(`^${escapeRegexp(peer)}\\.`)], handle: forwardTo(dial, nodeId, peer), terminal: true });
+      routes.push({ '@id': `mcpgw-session-forward-${peer}`, match: othersSession([peer]), handle: forwardTo(dial), terminal: true });
     }
     // A node id no peer has (a node taken out of the list): its sessions are gone.
-    routes.push({ '@id': 'mcpgw-session-unknown-node', match: [owned(OWNER_PATTERN)], handle: [sessionGone(owner)], terminal: true });
+    routes.push({ '@id': 'mcpgw-session-unknown-node', match: othersSession(), handle: [sessionGone(OWNER)], terminal: true });
   }
-  const errorRoutes: CaddyRoute[] = [{ match: [{ vars: { mcpgw_session_forward: ['yes'] } }], handle: [sessionGone('{http.vars.mcpgw_session_owner}')], terminal: true }];
+  const errorRoutes: CaddyRoute[] = [{ '@id': 'mcpgw-session-node-gone', match: [{ vars: { mcpgw_session_forward: ['yes'] } }], handle: [sessionGone(OWNER)], terminal: true }];
   return { routes, errorRoutes };
 }

@@ -38,7 +38,7 @@ export async function startProcess(spec: ProcessSpec, log: string, mode: 'backgr
     const logOffset = (await out.stat()).size;
     const foreground = mode === 'foreground';
     const stdio = foreground ? (['ignore', 'inherit', 'pipe'] as const) : (['ignore', out.fd, out.fd] as const);
-    const child = spawn(spec.command, spec.args, { stdio: [...stdio], detached: !foreground, env: process.env });
+    const child = spawn(spec.command, spec.args, { stdio: [...stdio], detached: !foreground, env: { ...process.env, ...spec.env } });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', (err) => reject(new ProcessStartError(`${spec.name}: cannot start ${spec.command}: ${err.message}`)));

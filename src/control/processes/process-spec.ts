@@ -5,6 +5,8 @@ import type { Project } from '../../core/config/project.js';
 import { publicUrl } from '../../core/config/settings.js';
 import { dialOfListen } from '../caddy/proxy-chain.js';
 import { AUTHD_PATH, UI_PATH } from '../../core/wire/contract.js';
+import { hostname } from 'node:os';
+import { isMultiNode, NODE_ID_ENV, nodeIdOf } from '../../core/config/node-identity.js';
 
 /** `owner`: the root `@id` of the boot config — the Caddy that answers must be the one `up` started. */
 export type Readiness = { kind: 'caddy-admin'; target: string; owner: string } | { kind: 'http'; url: string } | { kind: 'log-line'; pattern: string };
@@ -16,6 +18,8 @@ export interface ProcessSpec {
   /** What to print for the operator. */
   url?: string;
   ready: Readiness;
+  /** Set in the process's environment, over ours. */
+  env?: Record<string, string>;
 }
 
 export interface SelfCommand {
@@ -57,6 +61,8 @@ export function processSpecs(project: Project, available: ReadonlySet<string>, s
       args: ['run', '--config', caddy.bootConfig],
       url: publicUrl(project.settings),
       ready: { kind: 'caddy-admin', target: project.settings.caddy.admin, owner: caddy.owner },
+      // The session-forwarding routes ask Caddy which node it is (session-forwarding.ts).
+      ...(isMultiNode(project.settings) ? { env: { [NODE_ID_ENV]: nodeIdOf(project.settings, process.env, hostname()) } } : {}),
     },
   ];
   for (const entry of SUBCOMMANDS.filter((e) => available.has(e.command))) {

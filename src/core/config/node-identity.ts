@@ -45,9 +45,13 @@ function asLabel(name: string): string {
   return label || 'node';
 }
 
+/** The environment variable that names the node (a pod's name); `up` also gives it to Caddy, whose forwarding routes read it. */
+export const NODE_ID_ENV = 'MCPGW_NODE_ID';
+
 /** This node's id: node.id, else $MCPGW_NODE_ID, else the host name. */
 export function nodeIdOf(settings: Pick<Settings, 'node'>, env: NodeJS.ProcessEnv, hostname: string): string {
-  return settings.node.id ?? (env.MCPGW_NODE_ID && NODE_ID.test(env.MCPGW_NODE_ID) ? env.MCPGW_NODE_ID : asLabel(hostname));
+  const named = env[NODE_ID_ENV];
+  return settings.node.id ?? (named && NODE_ID.test(named) ? named : asLabel(hostname));
 }
 
 /** Whether this gateway runs as one of several nodes (sessions then name their node). */

@@ -6,17 +6,33 @@ import { errorResponse, RPC } from './errors.js';
 import type { HostedService } from './hosted-service.js';
 import { readJsonRpcBody, sendJson } from '../../core/http/http-messages.js';
 
+/**
+ * The SDK's transport with a session id that names this node (`<node>.<uuid>`, so any node can
+ * forward the message POSTs here). The SDK makes the id in its constructor and offers no option
+ * for it; test/control/multi-node/legacy-sse-nodes.test.ts checks the id the endpoint event carries.
+ */
+function transportFor(endpoint: string, res: ServerResponse, sessionPrefix: string): SSEServerTransport {
+  const transport = new SSEServerTransport(endpoint, res);
+  const internal = transport as unknown as { _sessionId: string };
+  if (sessionPrefix && typeof internal._sessionId === 'string') internal._sessionId = `${sessionPrefix}${internal._sessionId}`;
+  return transport;
+}
+
 export class LegacySseEndpoint {
   private readonly streams = new Map<string, SSEServerTransport>();
 
-  constructor(private readonly service: HostedService) {}
+  /** `sessionPrefix`: `<node>.` with node.peers (core/config/node-identity), else empty. */
+  constructor(
+    private readonly service: HostedService,
+    private readonly sessionPrefix = '',
+  ) {}
 
   /** GET …/sse: open the event stream; its first event names the POST endpoint. */
   async connect(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'GET') return sendJson(res, 405, errorResponse(null, RPC.INVALID_REQUEST, 'Method Not Allowed'), { allow: 'GET' });
     // The gateway path, not /<name>: clients resolve the endpoint against the URL they used,
     // which is <gateway><service path>/sse behind Caddy.
-    const transport = new SSEServerTransport(`${this.service.definition.path}/messages`, res);
+    const transport = transportFor(`${this.service.definition.path}/messages`, res, this.sessionPrefix);
     const session = this.service.open({ stateful: true, send: (message) => void transport.send(message).catch(() => {}) });
     transport.onmessage = (message) => session.receive(message);
     transport.onclose = () => {

@@ -105,7 +105,7 @@ async function apply(services: Map<string, ServiceEndpoints>, definitions: Servi
     if (services.has(name)) continue;
     try {
       const hosted = new HostedService(definition, root, layout);
-      services.set(name, { hosted, streamable: new StreamableEndpoint(hosted, sessionIdleMs, sessionPrefix), sse: new LegacySseEndpoint(hosted) });
+      services.set(name, { hosted, streamable: new StreamableEndpoint(hosted, sessionIdleMs, sessionPrefix), sse: new LegacySseEndpoint(hosted, sessionPrefix) });
       log(`${name}: serving ${definition.path} → ${hosted.spec.argv.join(' ')} (${hosted.spec.concurrency})`);
     } catch (err) {
       log(`${name}: cannot serve: ${(err as Error).message}`);
