@@ -10,6 +10,7 @@ import { frontConfig, startCluster, type Cluster, type ClusterNode } from '../..
 import { waitForHealth } from '../../../testkit/gateway-node.js';
 import { EVERYTHING_BIN } from '../../../testkit/mcp-servers.js';
 import { runCli } from '../../../testkit/cli.js';
+import { CaddyAdminClient } from '../../../src/control/caddy/admin-client.js';
 
 const SERVICE = 'stdio-everything';
 
@@ -72,7 +73,11 @@ async function frontForLegacySse(cluster: Cluster): Promise<void> {
   const proxy = apps.http.servers.front.routes[0]!.handle[0]!;
   proxy.load_balancing = { selection_policy: { policy: 'random' } };
   proxy.health_checks = { passive: { fail_duration: '10m', max_fails: 1 } };
-  await cluster.front.client.putConfig({ admin: { listen: cluster.front.admin, config: { persist: false } }, apps } as never);
+  // Caddy restarts its admin server after the cluster's own load of the front, resetting
+  // connections: a conditional push, which the client resends when its connection broke.
+  const admin = new CaddyAdminClient(cluster.front.admin);
+  const { etag } = await admin.getConfig();
+  await admin.putConfig({ admin: { listen: cluster.front.admin, config: { persist: false } }, apps } as never, etag);
 }
 
 /** The front's failure count of `node` (Caddy's admin API: /reverse_proxy/upstreams). */
