@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiKey } from '../src/core/identity/api-keys.js';
+import { READ_BODY_FIRST } from '../src/control/caddy/proxy-chain.js';
 import { startCaddy, type RunningCaddy } from './caddy.js';
 import { gatewayCheckout, type TestCheckout } from './gateway.js';
 import { startNode, type RunningNode } from './gateway-node.js';
@@ -50,7 +51,9 @@ scopes:
         limits: { rate: 6/min }
 `,
     apiKeys: { agent: ['agents'], revokable: ['agents'], metered: ['metered'] },
-    settingsYaml: `limits:\n  redis:\n    url: ${redisUrl}\n    on_unavailable: closed\nsearch: { embedder: none }\n`,
+    // A generous command timeout: the test is about sharing, and a loaded CI machine can take
+    // longer than the default 100 ms to answer (closed would then refuse with 503).
+    settingsYaml: `limits:\n  redis:\n    url: ${redisUrl}\n    on_unavailable: closed\n    command_timeout: 5s\nsearch: { embedder: none }\n`,
   };
 }
 
@@ -86,6 +89,8 @@ export function frontConfig(listen: string, nodes: readonly string[]): Record<st
           routes: [
             {
               handle: [
+                // Caddy 2.6 as a front must read bodies first, as the nodes do (proxy-chain: READ_BODY_FIRST).
+                READ_BODY_FIRST,
                 {
                   handler: 'reverse_proxy',
                   upstreams: nodes.map((dial) => ({ dial })),

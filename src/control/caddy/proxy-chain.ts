@@ -148,6 +148,22 @@ export function challengeRelay(service: string, authd: string): Record<string, u
   };
 }
 
+/**
+ * Read a request's body whole before proxying it. Caddy 2.6's HTTP/1 server drains and closes
+ * a request body as soon as the response starts, while its proxy may still be finishing that
+ * body upstream: the proxy then closes the upstream connection and the answer is cut
+ * ("aborting with incomplete response"; golang/go#15527 — later Caddy has full duplex). An MCP
+ * server starts a streamed answer as soon as it has read the body, so under load about one
+ * POST in 500 lost its answer and the client waited for its timeout.
+ *
+ * The `{http.request.body}` placeholder reads the body into a buffer of its own and puts it in
+ * the body's place (what the forward_auth body copy already does). Not `buffer_requests`: its
+ * buffer comes from a pool and goes back there when a failed attempt closes the body, so a
+ * retry on another upstream could send another request's body. Always behind `request_body`.
+ */
+export const READ_BODY_FIRST: CaddyHandler = { handler: 'vars', mcpgw_body_read: '{http.request.body}' };
+
+
 export function upstreamProxyHandler(t: ProxyTarget): CaddyHandler {
   const request: Record<string, unknown> = {};
   // No token passthrough (MCP spec, Security Best Practices): the client's token stays here.
@@ -199,6 +215,8 @@ export function proxyChain(t: ProxyTarget): CaddyHandler[] {
   if (t.requestIdToAccessLog) chain.push(REQUEST_ID_TO_ACCESS_LOG);
   // Caddy drops an empty `&{…}` pair, so a request without a query gets exactly the upstream's.
   if (t.upstreamQuery) chain.push({ handler: 'rewrite', uri: `{http.request.uri.path}?${escapeLiteral(t.upstreamQuery)}&{http.request.uri.query}` });
+  // The body copy for authd has read it already; header-only requests read it here.
+  if (t.bodyToAuthd === false) chain.push(READ_BODY_FIRST);
   chain.push(upstreamProxyHandler(t));
   return chain;
 }

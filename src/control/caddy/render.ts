@@ -8,7 +8,7 @@ import type { Project } from '../../core/config/project.js';
 import type { ServiceDefinition } from '../../core/config/service.js';
 import { publicUrl, type Settings } from '../../core/config/settings.js';
 import { SERVER_NAME, type CaddyConfig, type CaddyRoute, type CaddyServer } from './caddy-json.js';
-import { dialOf, dialOfListen, jsonResponse, proxyChain, upstreamQueryOf, type ProxyTarget } from './proxy-chain.js';
+import { READ_BODY_FIRST, dialOf, dialOfListen, jsonResponse, proxyChain, upstreamQueryOf, type ProxyTarget } from './proxy-chain.js';
 import { caddyHeaderValue } from './upstream-headers.js';
 import { perCallerCredential } from '../../core/config/upstream-auth.js';
 import { REGISTRY_PATH, RESOURCE_METADATA_PATH, UI_PATH, LIMITS_PATH, AUTHD_PATH, MCP_HEADER, MODERN_PROTOCOL_VERSION } from '../../core/wire/contract.js';
@@ -178,12 +178,16 @@ function registryRoute(input: RenderInput): CaddyRoute {
   return { '@id': `${ROUTE_ID_PREFIX}registry`, match: pathMatch(REGISTRY_PATH), handle: proxyChain(target), terminal: true };
 }
 
+/** Far above what the web UI accepts (64 KiB): it answers an oversized body itself. */
+const UI_MAX_BODY_BYTES = 1024 * 1024;
+
 /** The web UI signs people in itself (OIDC session cookie), so no forward_auth; flushing keeps its event stream live. */
 function uiRoute(settings: Settings): CaddyRoute {
   return {
     '@id': `${ROUTE_ID_PREFIX}ui`,
     match: pathMatch(UI_PATH),
-    handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: dialOfListen(settings.web.listen) }], flush_interval: -1 }],
+    // Sign-in forms and actions are small; the body is read whole first (READ_BODY_FIRST), so bounded.
+    handle: [{ handler: 'request_body', max_size: UI_MAX_BODY_BYTES }, READ_BODY_FIRST, { handler: 'reverse_proxy', upstreams: [{ dial: dialOfListen(settings.web.listen) }], flush_interval: -1 }],
     terminal: true,
   };
 }

@@ -15,6 +15,7 @@ import type { Settings } from '../../core/config/settings.js';
 import type { ServiceDefinition } from '../../core/config/service.js';
 import { MCP_HEADER, MCPGW_HEADER } from '../../core/wire/contract.js';
 import type { CaddyHandler, CaddyMatcher, CaddyRoute } from './caddy-json.js';
+import { READ_BODY_FIRST } from './proxy-chain.js';
 
 const CAPTURE = 'mcpgw_owner';
 const OWNER_VAR = 'mcpgw_session_owner';
@@ -41,10 +42,14 @@ function othersSession(owners?: string[]): CaddyMatcher[] {
   return [{ ...(owners ? { vars: { [OWNER_VAR]: owners } } : { vars_regexp: { [OWNER_VAR]: { pattern: NODE_ID.source } } }), not: [mine] }];
 }
 
-function forwardTo(dial: string): CaddyHandler[] {
+function forwardTo(dial: string, maxBodyBytes: number): CaddyHandler[] {
   return [
     { handler: 'vars', mcpgw_session_forward: 'yes' },
     { handler: 'headers', request: { set: { [MCPGW_HEADER.forwardedBy]: ['{system.hostname}'] } } },
+    // Read whole before it is sent on (proxy-chain: READ_BODY_FIRST), so bounded first; one byte
+    // over the largest limit lets the owner's authd see a body was too long and answer 413.
+    { handler: 'request_body', max_size: maxBodyBytes + 1 },
+    READ_BODY_FIRST,
     { handler: 'reverse_proxy', upstreams: [{ dial }], flush_interval: -1, transport: { protocol: 'http', dial_timeout: DIAL_TIMEOUT } },
   ];
 }
@@ -70,7 +75,9 @@ export interface SessionForwarding {
 /** Routes that send another node's sessions of stdio services there; none for one node. */
 export function sessionForwarding(settings: Settings, services: readonly ServiceDefinition[]): SessionForwarding {
   const peers = settings.node.peers;
-  const paths = services.filter((s) => s.transport === 'stdio').flatMap((s) => [s.path, `${s.path}/*`]);
+  const stdio = services.filter((s) => s.transport === 'stdio');
+  const paths = stdio.flatMap((s) => [s.path, `${s.path}/*`]);
+  const maxBody = Math.max(0, ...stdio.map((s) => s.limits.max_body_bytes));
   if (peers === undefined || paths.length === 0) return { routes: [], errorRoutes: [] };
   const named = { name: CAPTURE, pattern: `^(${NODE_LABEL})\\.` };
   const routes: CaddyRoute[] = [
@@ -78,10 +85,10 @@ export function sessionForwarding(settings: Settings, services: readonly Service
     ownerRoute('mcpgw-session-owner-sse', paths, { vars_regexp: { [SSE_SESSION]: named }, not: [{ header: { [MCP_HEADER.sessionId]: ['*'] } }] }),
   ];
   if (typeof peers === 'string') {
-    routes.push({ '@id': 'mcpgw-session-forward', match: othersSession(), handle: forwardTo(peers.replace('{node}', OWNER)), terminal: true });
+    routes.push({ '@id': 'mcpgw-session-forward', match: othersSession(), handle: forwardTo(peers.replace('{node}', OWNER), maxBody), terminal: true });
   } else {
     for (const [peer, dial] of Object.entries(peers).sort(([a], [b]) => a.localeCompare(b))) {
-      routes.push({ '@id': `mcpgw-session-forward-${peer}`, match: othersSession([peer]), handle: forwardTo(dial), terminal: true });
+      routes.push({ '@id': `mcpgw-session-forward-${peer}`, match: othersSession([peer]), handle: forwardTo(dial, maxBody), terminal: true });
     }
     // A node id no peer has (a node taken out of the list): its sessions are gone.
     routes.push({ '@id': 'mcpgw-session-unknown-node', match: othersSession(), handle: [sessionGone(OWNER)], terminal: true });

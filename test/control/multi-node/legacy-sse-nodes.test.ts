@@ -70,7 +70,7 @@ async function postMessage(gatewayUrl: string, key: string, sessionId: string): 
 async function frontForLegacySse(cluster: Cluster): Promise<void> {
   const listen = new URL(cluster.frontUrl).host;
   const apps = frontConfig(listen, cluster.nodes.map((n) => new URL(n.url).host)) as { http: { servers: { front: { routes: { handle: Record<string, unknown>[] }[] } } } };
-  const proxy = apps.http.servers.front.routes[0]!.handle[0]!;
+  const proxy = apps.http.servers.front.routes[0]!.handle.find((h) => h.handler === 'reverse_proxy')!;
   proxy.load_balancing = { selection_policy: { policy: 'random' } };
   proxy.health_checks = { passive: { fail_duration: '10m', max_fails: 1 } };
   // Caddy restarts its admin server after the cluster's own load of the front, resetting
