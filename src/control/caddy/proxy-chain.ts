@@ -208,6 +208,10 @@ export function proxyChain(t: ProxyTarget): CaddyHandler[] {
     { handler: 'request_body', max_size: t.maxBodyBytes + 1 },
     { handler: 'headers', request: { delete: [...AUTHD_ONLY_HEADERS] } },
   ];
+  // The body copy for authd reads the body; header-only requests read it here. Before
+  // forward_auth: its 2xx routes go on with a copy of the request, and a body read after that
+  // would be put on the copy the placeholder does not see.
+  if (t.bodyToAuthd === false) chain.push(READ_BODY_FIRST);
   chain.push(forwardAuthHandler(t.service, t.authd, t.copyIdentity, t.bodyToAuthd ?? true, t.upstreamCredential ?? false));
   if (t.stripPrefix) chain.push({ handler: 'rewrite', strip_path_prefix: t.stripPrefix });
   if (t.addPrefix) chain.push({ handler: 'rewrite', uri: `${t.addPrefix}{http.request.uri.path}` });
@@ -215,8 +219,6 @@ export function proxyChain(t: ProxyTarget): CaddyHandler[] {
   if (t.requestIdToAccessLog) chain.push(REQUEST_ID_TO_ACCESS_LOG);
   // Caddy drops an empty `&{…}` pair, so a request without a query gets exactly the upstream's.
   if (t.upstreamQuery) chain.push({ handler: 'rewrite', uri: `{http.request.uri.path}?${escapeLiteral(t.upstreamQuery)}&{http.request.uri.query}` });
-  // The body copy for authd has read it already; header-only requests read it here.
-  if (t.bodyToAuthd === false) chain.push(READ_BODY_FIRST);
   chain.push(upstreamProxyHandler(t));
   return chain;
 }
