@@ -5,40 +5,25 @@
 // upstream answered the GET — repeated, every call must complete.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startTestGateway, type TestGateway } from '../../../testkit/gateway.js';
+import { startSessionServer, type RunningSessionServer } from '../../../testkit/session-server.js';
 
 const RUNS = 15;
 
 /** An SDK server with sessions whose `ask` tool elicits on the session's GET stream (no related request). */
-async function startAskingServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const transports = new Map<string, StreamableHTTPServerTransport>();
-  const http: HttpServer = createServer(async (req, res) => {
-    const id = req.headers['mcp-session-id'];
-    const existing = typeof id === 'string' ? transports.get(id) : undefined;
-    if (existing) return existing.handleRequest(req, res);
-    if (req.method !== 'POST') return void res.writeHead(400).end();
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID(), onsessioninitialized: (sid) => void transports.set(sid, transport) });
+function startAskingServer(): Promise<RunningSessionServer> {
+  return startSessionServer(() => {
     const server = new McpServer({ name: 'asker', version: '1.0.0' });
     server.registerTool('ask', { description: 'asks the client on the GET stream' }, async () => {
       const answer = await server.server.elicitInput({ message: 'ok?', requestedSchema: { type: 'object', properties: { ok: { type: 'boolean' } } } });
       return { content: [{ type: 'text', text: `answered ${answer.action}` }] };
     });
-    await server.connect(transport);
-    await transport.handleRequest(req, res);
+    return server;
   });
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,
-    close: () => new Promise<void>((r) => (http.closeAllConnections(), http.close(() => r()))),
-  };
 }
 
 describe('GET stream before the first call, through a route', () => {

@@ -3,27 +3,19 @@
 // result; another caller with the same grants, holding the task id, is refused by authd.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { InMemoryTaskMessageQueue, InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js';
 import { CallToolResultSchema, CreateTaskResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startTestGateway, type TestGateway } from '../../../testkit/gateway.js';
+import { startSessionServer, type RunningSessionServer } from '../../../testkit/session-server.js';
 
 /** An SDK server with sessions and one task tool, `delay`, whose task completes after a moment. */
-async function startTaskServer(): Promise<{ url: string; close(): Promise<void> }> {
+function startTaskServer(): Promise<RunningSessionServer> {
   const taskStore = new InMemoryTaskStore();
-  const transports = new Map<string, StreamableHTTPServerTransport>();
-  const http: HttpServer = createServer(async (req, res) => {
-    const id = req.headers['mcp-session-id'];
-    const existing = typeof id === 'string' ? transports.get(id) : undefined;
-    if (existing) return existing.handleRequest(req, res);
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID(), onsessioninitialized: (sid) => void transports.set(sid, transport) });
+  return startSessionServer(() => {
     const server = new McpServer({ name: 'tasks', version: '1.0.0' }, { capabilities: { tasks: { requests: { tools: { call: {} } } } }, taskStore, taskMessageQueue: new InMemoryTaskMessageQueue() });
     server.experimental.tasks.registerToolTask('delay', { description: 'finishes later', inputSchema: { ms: z.number() } }, {
       async createTask({ ms }, { taskStore: store, taskRequestedTtl }) {
@@ -34,14 +26,8 @@ async function startTaskServer(): Promise<{ url: string; close(): Promise<void> 
       getTask: async (_args, { taskId, taskStore: store }) => store.getTask(taskId),
       getTaskResult: async (_args, { taskId, taskStore: store }) => (await store.getTaskResult(taskId)) as CallToolResult,
     });
-    await server.connect(transport);
-    await transport.handleRequest(req, res);
+    return server;
   });
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,
-    close: () => new Promise<void>((r) => (http.closeAllConnections(), http.close(() => r()))),
-  };
 }
 
 describe('tasks through a route (SDK client and server)', () => {
