@@ -175,7 +175,7 @@ export const settingsSchema = z
     state_dir: z.string().default('.mcpgw'),
     search: z
       .object({
-        embedder: z.enum(['bundled', 'use', 'openai', 'none']).default('bundled'),
+        embedder: z.enum(['bundled', 'distilled', 'use', 'openai', 'none']).default('bundled'),
         use: z.object({ model_url: z.string().optional() }).strict().optional(),
         openai: z
           .object({ url: httpUrl, model: z.string(), api_key: z.string().optional() })
@@ -196,7 +196,7 @@ export const SETTINGS_HINTS: HintTable = {
   admin: 'use 127.0.0.1:2019 or unix//run/mcpgw/caddy-admin.sock',
   listen: 'use host:port, e.g. 127.0.0.1:8080',
   issuer: 'use the issuer URL your provider publishes, e.g. https://idp.example.com/realms/main',
-  embedder: 'use bundled (offline default), use, openai or none',
+  embedder: 'use bundled (offline default), distilled, use, openai or none',
   on_unavailable: LIMITS_HINTS.on_unavailable,
   command_timeout: LIMITS_HINTS.command_timeout,
   url: 'use redis://127.0.0.1:6379 or a reference like ${env:REDIS_URL}',

@@ -121,6 +121,6 @@ function dot(a: Float32Array, b: Float32Array): number {
 }
 
 /** A crude singular for words GloVe lacks in the plural form used ("repos" → "repo"). */
-function singular(word: string): string {
+export function singular(word: string): string {
   return word.endsWith('s') && word.length > 3 ? word.slice(0, -1) : word;
 }

@@ -1,4 +1,5 @@
 // Picks the embedder that mcpgw.yaml asks for (search.embedder); `none` means full text only.
+// `bundled` is the GloVe word vectors; `distilled` adds the sentence vectors distilled at build time.
 import type { Settings } from '../../core/config/settings.js';
 import { resolveSecrets } from '../../core/config/secrets.js';
 import { EmbedderError, type Embedder } from './embedder.js';
@@ -11,6 +12,10 @@ export async function embedderFromSettings(settings: Settings, baseDir: string):
     case 'bundled': {
       const { BundledEmbedder } = await import('./bundled-embedder.js');
       return BundledEmbedder.load();
+    }
+    case 'distilled': {
+      const { DistilledEmbedder } = await import('./distilled-embedder.js');
+      return DistilledEmbedder.load();
     }
     case 'openai': {
       if (!search.openai) throw new EmbedderError('ERR_EMBEDDER_CONFIG', 'search.embedder is `openai` but search.openai is not set', 'add search.openai: { url, model, api_key: "${env:OPENAI_API_KEY}" } to mcpgw.yaml');

