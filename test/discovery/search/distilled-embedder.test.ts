@@ -8,7 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { tempProject } from '../../../testkit/cli.js';
 import { openIndex, type OpenedIndex } from '../../../src/discovery/search/index-update.js';
 import { findTools } from '../../../src/discovery/search/find-tools.js';
-import { DistilledEmbedder } from '../../../src/discovery/search/distilled-embedder.js';
+import { existsSync } from 'node:fs';
+import { DistilledEmbedder, SENTENCE_VECTORS_FILE } from '../../../src/discovery/search/distilled-embedder.js';
 import { CompactIndex, encodeIndex, indexEntry } from '../../../src/discovery/search/compact-index.js';
 import { serviceDocuments } from '../../../src/discovery/search/tool-documents.js';
 import { VECTOR_SHORTLIST, vectorScores, type SearchIndex } from '../../../src/discovery/search/search-index.js';
@@ -16,7 +17,10 @@ import { l2Normalize } from '../../../src/discovery/search/embedder.js';
 
 const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
 
-describe('distilled sentence vectors (search.embedder: distilled)', () => {
+// The table takes minutes to derive (`npm run build:distilled`), so the plain build leaves it out.
+const table = existsSync(SENTENCE_VECTORS_FILE) ? {} : { skip: 'the distilled table is not built: run `npm run build:distilled`' };
+
+describe('distilled sentence vectors (search.embedder: distilled)', table, () => {
   let project: { dir: string; cleanup(): Promise<void> };
   let opened: OpenedIndex;
   before(async () => {
@@ -47,6 +51,12 @@ describe('distilled sentence vectors (search.embedder: distilled)', () => {
   it('keeps the no-evidence rule: a gibberish query returns nothing', async () => {
     assert.deepEqual((await findTools(opened, 'zxqvbn')).results, []);
     assert.equal((await findTools(opened, 'will it rain tomorrow', { topK: 1 })).results[0]?.tool, 'get_forecast');
+  });
+});
+
+describe('distilled sentence vectors, not built', () => {
+  it('a missing table is a located error naming the build step', async () => {
+    await assert.rejects(DistilledEmbedder.load('/nonexistent/sentence-vectors.bin'), (err: Error & { code?: string; hint?: string }) => err.code === 'ERR_EMBEDDER_MISSING' && /build:distilled/.test(err.hint ?? ''));
   });
 });
 
