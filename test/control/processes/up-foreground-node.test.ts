@@ -26,10 +26,12 @@ async function listTools(gatewayUrl: string, path: string, key: string): Promise
   return res.status;
 }
 
+/** Poll until `check` holds; a check that throws is "not yet" (Caddy 2.6 resets connections while it loads a change). */
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+  let last: unknown;
+  while (!(await check().catch((err: unknown) => ((last = err), false)))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
