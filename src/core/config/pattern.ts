@@ -13,5 +13,6 @@ export function matchesPattern(pattern: string, value: string): boolean {
 }
 
 export function matchesAny(patterns: readonly string[], value: string): boolean {
-  return patterns.some((p) => matchesPattern(p, value));
+  for (const p of patterns) if (matchesPattern(p, value)) return true;
+  return false;
 }

@@ -41,11 +41,12 @@ export type PolicyDecision =
 
 /** Scope names the groups map to, in scopes.yml order, without repeats. */
 export function scopesForGroups(policy: Policy, groups: readonly string[]): string[] {
-  const names = new Set<string>();
+  const names: string[] = [];
   // Own keys only (scopes.yml parses into null-prototype maps; Object.hasOwn keeps it so for
   // hand-built policies): a group called `constructor` or `__proto__` is just a name.
-  for (const group of groups) for (const scope of ownValue(policy.groups, group) ?? []) if (ownValue(policy.scopes, scope)) names.add(scope);
-  return [...names];
+  // An array, not a Set: a caller has a few scopes, and this runs for every decision.
+  for (const group of groups) for (const scope of ownValue(policy.groups, group) ?? []) if (ownValue(policy.scopes, scope) && !names.includes(scope)) names.push(scope);
+  return names;
 }
 
 /** The identity with its scopes computed from the current policy. */
@@ -62,10 +63,19 @@ interface ScopedGrant {
 function grantsFor(policy: Policy, groups: readonly string[], server: string): ScopedGrant[] {
   const out: ScopedGrant[] = [];
   for (const scope of scopesForGroups(policy, groups)) {
-    for (const [pattern, grant] of Object.entries(policy.scopes[scope]!.servers)) {
-      if (matchesPattern(pattern, server)) out.push({ scope, pattern, grant });
+    const servers = policy.scopes[scope]!.servers;
+    // Own keys in order, like Object.entries, without its pair arrays.
+    for (const pattern of Object.keys(servers)) {
+      if (matchesPattern(pattern, server)) out.push({ scope, pattern, grant: servers[pattern]! });
     }
   }
+  return out;
+}
+
+/** The grants whose `list` (methods, tools, prompts, resources) matches `value`, in order. */
+function grantsMatching(grants: readonly ScopedGrant[], list: 'methods' | 'tools' | 'prompts' | 'resources', value: string): ScopedGrant[] {
+  const out: ScopedGrant[] = [];
+  for (const g of grants) if (matchesAny(g.grant[list], value)) out.push(g);
   return out;
 }
 
@@ -88,14 +98,14 @@ export function decideForGroups(policy: Policy, groups: readonly string[], reque
   if (list && request.name === undefined) {
     return { allowed: false, missing, reason: `${request.method} names no target` };
   }
-  const methodGranted = grants.filter((g) => matchesAny(g.grant.methods, request.method!));
+  const methodGranted = grantsMatching(grants, 'methods', request.method);
   if (methodGranted.length === 0) {
     return { allowed: false, missing, reason: `method ${request.method} is not granted on server "${request.server}"` };
   }
   if (!list) {
     return { allowed: true, scope: methodGranted[0]!.scope, pattern: methodGranted[0]!.pattern, reason: `scope ${methodGranted[0]!.scope} grants ${request.method}` };
   }
-  const named = methodGranted.filter((g) => matchesAny(g.grant[list], request.name!));
+  const named = grantsMatching(methodGranted, list, request.name!);
   if (named.length === 0) {
     const kind = list === 'tools' ? 'tool' : list === 'prompts' ? 'prompt' : 'resource';
     return { allowed: false, missing, reason: `${kind} "${request.name}" is not granted on server "${request.server}"` };

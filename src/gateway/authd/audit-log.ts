@@ -22,9 +22,20 @@ export interface AuditLogOptions {
 
 export class AuditLog {
   private readonly stream: RotatingFileStream;
-  /** Lines of this tick, written together: one write (and size check) per batch, not per decision. */
+  /**
+   * Lines not yet handed to the file, written together: one write (and size check) per batch,
+   * not per decision. A batch goes out at the end of the tick, or — while the file's previous
+   * write is still running — as soon as that write is done: the file stream writes each chunk
+   * on its own (rotating-file-stream), so chunks queued behind a running write would cost one
+   * write each (profiled: a write per /verify under 16 clients).
+   */
   private pending: string[] = [];
+  private writing = false;
+  private flushQueued = false;
   private readonly stdout: boolean;
+  /** `{"time":"<ISO time of stampMs>",`: the lines of one millisecond share it. */
+  private stampMs = -1;
+  private linePrefix = '';
 
   constructor(readonly file: string, options: AuditLogOptions = {}) {
     mkdirSync(dirname(file), { recursive: true });
@@ -43,20 +54,47 @@ export class AuditLog {
   }
 
   record(entry: Omit<AuditEntry, 'time'>): void {
-    const line = `${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`;
-    if (this.pending.push(line) === 1) setImmediate(() => this.flush());
+    const now = Date.now();
+    if (now !== this.stampMs) {
+      this.stampMs = now;
+      this.linePrefix = `{"time":${JSON.stringify(new Date(now).toISOString())},`;
+    }
+    // Exactly JSON.stringify({ time, ...entry }), without copying the entry: `time` first, then its fields.
+    const fields = JSON.stringify(entry);
+    const line = fields === '{}' ? `${this.linePrefix.slice(0, -1)}}\n` : `${this.linePrefix}${fields.slice(1)}\n`;
+    if (this.pending.push(line) === 1 && !this.writing && !this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(() => {
+        this.flushQueued = false;
+        this.flush();
+      });
+    }
   }
 
   private flush(): void {
-    if (!this.pending.length) return;
+    if (this.writing) return;
+    const chunk = this.takePending();
+    if (chunk === undefined) return;
+    this.writing = true;
+    this.stream.write(chunk, () => {
+      this.writing = false;
+      this.flush();
+    });
+  }
+
+  /** The pending lines as one chunk (also echoed to stdout when asked), or undefined when none. */
+  private takePending(): string | undefined {
+    if (!this.pending.length) return undefined;
     const chunk = this.pending.join('');
     this.pending = [];
-    this.stream.write(chunk);
     if (this.stdout) process.stdout.write(chunk);
+    return chunk;
   }
 
   close(): Promise<void> {
-    this.flush();
+    // Everything recorded goes out before the end (queued behind a write still running).
+    const chunk = this.takePending();
+    if (chunk !== undefined) this.stream.write(chunk);
     return new Promise((resolve) => this.stream.end(() => resolve()));
   }
 }

@@ -59,10 +59,17 @@ export interface RunningAuthd {
   close(): Promise<void>;
 }
 
+/** A byte above 0x7f: only such a value reads differently as latin1 and as UTF-8. */
+const NON_ASCII = /[\x80-\xff]/;
+
 /** Node decodes header bytes as latin1; Caddy passes the body's UTF-8 bytes verbatim. */
 function headerText(req: IncomingMessage, name: string): string | undefined {
-  const text = headerValue(req, name);
-  return text === undefined ? undefined : Buffer.from(text, 'latin1').toString('utf8');
+  return utf8Text(headerValue(req, name));
+}
+
+/** A header value node read as latin1, as the UTF-8 it is (ASCII, nearly every value, as is: no copies). */
+function utf8Text(text: string | undefined): string | undefined {
+  return text === undefined || !NON_ASCII.test(text) ? text : Buffer.from(text, 'latin1').toString('utf8');
 }
 
 /** The body as the client sent it (see core/wire/body-header for the control-byte markers). */
@@ -71,7 +78,7 @@ function bodyText(req: IncomingMessage): string | undefined {
   return text === undefined ? undefined : decodeBodyHeader(text);
 }
 
-export function verifyRequestOf(req: IncomingMessage): VerifyRequest {
+export function verifyRequestOf(req: IncomingMessage, session = sessionOf(req)): VerifyRequest {
   return {
     authorization: headerText(req, 'authorization'),
     service: headerText(req, headerKey(MCPGW_HEADER.service)),
@@ -79,11 +86,11 @@ export function verifyRequestOf(req: IncomingMessage): VerifyRequest {
     mcpMethod: headerText(req, headerKey(MCP_HEADER.method)),
     mcpName: headerText(req, headerKey(MCP_HEADER.name)),
     protocolVersion: headerText(req, headerKey(MCP_HEADER.protocolVersion)),
-    mcpParams: mcpParamHeaders(req.headers, (v) => Buffer.from(v, 'latin1').toString('utf8')),
+    mcpParams: mcpParamHeaders(req.headers, (v) => utf8Text(v)!),
     origin: headerText(req, 'origin'),
     requestId: headerText(req, headerKey(MCPGW_HEADER.requestId)),
     traceId: traceIdOf(headerText(req, 'traceparent')),
-    sessionId: sessionOf(req)?.id,
+    sessionId: session?.id,
   };
 }
 
@@ -206,13 +213,14 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
   });
   const streamOrder = new SessionStreamOrder();
   const handle = async (req: IncomingMessage): Promise<AuthdAnswer> => {
-    const path = new URL(req.url ?? '/', 'http://authd').pathname;
+    // Caddy asks for exactly /verify: no URL parse for it (once per subrequest; profiled).
+    const path = req.url === AUTHD_PATH.verify ? AUTHD_PATH.verify : new URL(req.url ?? '/', 'http://authd').pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { error: 'method_not_allowed' });
     if (path === AUTHD_PATH.verify) {
-      const verify = verifyRequestOf(req);
+      const session = sessionOf(req);
+      const verify = verifyRequestOf(req, session);
       const carriesCall = () => verify.mcpMethod !== undefined || bodyCarriesRequest(verify.body);
       // Legacy SSE needs no ordering: its client learns the session id from the open stream.
-      const session = sessionOf(req);
       const ordered = session?.transport === 'streamable-http' ? session.id : undefined;
       return streamOrder.order(ordered, headerText(req, 'x-forwarded-method'), carriesCall, () => observer.observe(req, verify, () => authorizer.authorize(verify)));
     }

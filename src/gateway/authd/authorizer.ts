@@ -58,13 +58,28 @@ export function resourceMetadataUrl(settings: Settings, service?: Pick<ServiceDe
   return `${publicUrl(settings)}${RESOURCE_METADATA_PATH}${service?.path ?? ''}`;
 }
 
+/** Decisions kept per caller; more distinct requests than this and the caller's are dropped (bounded memory). */
+const DECISIONS_PER_CALLER = 256;
+
+/**
+ * One verified bearer credential, cached until it expires (or policy or keys change): its
+ * identity, the decisions made for it under the current policy, and its identity header. Keyed
+ * by token once, so a cached decision costs one lookup of the (long) token, not one per call.
+ */
+interface Caller {
+  identity: Identity;
+  /** By server, method, target and Mcp-Param-* values (decisionKey). */
+  decisions: Map<string, PolicyDecision>;
+  /** The headers of a 2xx (X-Mcpgw-Identity: the identity and its scopes under the current policy); frozen, shared by its answers. */
+  allowed?: Readonly<Record<string, string>>;
+}
+
 export class Authorizer {
-  readonly identities = new ExpiringCache<Identity>();
+  private readonly callers = new ExpiringCache<Caller>();
   /** Who opened each session (Mcp-Session-Id, SSE sessionId), per service. */
   readonly sessions = new SessionBindings();
   /** Who created each task (the tasks extension's taskId), per service. */
   readonly tasks = new SessionBindings();
-  readonly decisions = new ExpiringCache<PolicyDecision>();
 
   constructor(
     private readonly settings: Settings,
@@ -83,8 +98,7 @@ export class Authorizer {
 
   /** Forget every cached identity and decision (policy or keys changed). */
   clearCaches(): void {
-    this.identities.clear();
-    this.decisions.clear();
+    this.callers.clear();
   }
 
   /** Decide one subrequest. An unexpected failure is audited before authd answers 503 (fail closed). */
@@ -136,14 +150,15 @@ export class Authorizer {
       return deny(refusal(null, new AuthdRefusal('ERR_NO_TOKEN', message, 'unauthenticated'), { 'www-authenticate': challenge }), message, null);
     }
 
-    let identity: Identity;
+    let caller: Caller;
     try {
-      identity = await this.identify(token);
+      caller = await this.caller(token);
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
       const headers: Record<string, string> = err.status === 401 ? { 'www-authenticate': `${challenge}, error="invalid_token", error_description="${err.code}"` } : {};
       return deny(refusal(null, err, headers), err.code, null);
     }
+    const { identity } = caller;
 
     let calls: McpCall[];
     let replyId: JsonRpcId;
@@ -159,7 +174,8 @@ export class Authorizer {
     const denied: { id: JsonRpcId; method: string | null; name: string | null; missing: string; reason: string }[] = [];
     // Mcp-Param-* can decide only where the upstream checks them against the body: a 2026-07-28
     // server must; the stdio host does not (it cannot know the tool's x-mcp-header schema).
-    const decided = calls.map((call) => ({ call, decision: this.decideCached(token, identity, serviceName, call, call.method === 'tools/call' ? { params, paramsChecked: modern && service.transport !== 'stdio' } : undefined) }));
+    const asked: Pick<PolicyRequest, 'params' | 'paramsChecked'> = { params, paramsChecked: modern && service.transport !== 'stdio' };
+    const decided = calls.map((call) => ({ call, decision: this.decideCached(caller, serviceName, call, call.method === 'tools/call' ? asked : undefined) }));
     for (const { call, decision } of decided) {
       if (!decision.allowed) denied.push({ id: call.id ?? null, method: call.method ?? null, name: call.name ?? null, missing: decision.missing, reason: decision.reason });
     }
@@ -176,7 +192,8 @@ export class Authorizer {
       return refusal(replyId, new AuthdRefusal('ERR_TASK_OWNER', 'this task belongs to another caller', 'denied', { server: serviceName }));
     }
     // Limits count only what policy allowed, and only when all of it was allowed.
-    const verdict = denied.length === 0 && this.limits ? await this.limits.admit({ policy: this.source.current.policy, service, identity, calls: decided }) : undefined;
+    let verdict = denied.length === 0 && this.limits ? this.limits.admit({ policy: this.source.current.policy, service, identity, calls: decided }) : undefined;
+    if (verdict instanceof Promise) verdict = await verdict;
     if (verdict && !verdict.admitted) {
       const answer = limitAnswer(verdict, replyId, serviceName, calls.length);
       for (const { call } of decided) this.record(req, identity, call, answer.status, verdict.reason, verdict.reason === 'rate_limited' ? verdict.limit.name : undefined);
@@ -186,7 +203,8 @@ export class Authorizer {
     let credential: Record<string, string> = {};
     if (denied.length === 0 && this.upstream) {
       try {
-        credential = await this.upstream.headersFor(service, identity, token);
+        const headers = this.upstream.headersFor(service, identity, token);
+        credential = headers instanceof Promise ? await headers : headers;
       } catch (err) {
         if (!(err instanceof UpstreamCredentialError)) throw err;
         for (const { call } of decided) this.record(req, identity, call, httpStatusOf(err.kind), err.code);
@@ -201,8 +219,8 @@ export class Authorizer {
         'www-authenticate': this.insufficientScope(service, serviceName, denied),
       });
     }
-    const scopes = scopesForGroups(this.source.current.policy, identity.groups);
-    return { status: 200, headers: { [headerKey(IDENTITY_HEADER)]: encodeIdentityHeader({ ...identity, scopes }), ...credential }, body: '' };
+    caller.allowed ??= Object.freeze({ [headerKey(IDENTITY_HEADER)]: encodeIdentityHeader({ subject: identity.subject, kind: identity.kind, groups: identity.groups, scopes: scopesForGroups(this.source.current.policy, identity.groups), issuer: identity.issuer }) });
+    return { status: 200, headers: Object.keys(credential).length ? Object.assign({}, caller.allowed, credential) : caller.allowed, body: '' };
   }
 
   /**
@@ -220,18 +238,20 @@ export class Authorizer {
   }
 
   private record(req: VerifyRequest, identity: Identity | null, call: McpCall | undefined, status: number, reason: string, limit?: string): void {
-    this.audit?.record({
-      ...(limit ? { limit } : {}),
-      identity: identity && { subject: identity.subject, kind: identity.kind, groups: identity.groups },
-      server: req.service ?? '',
-      method: call?.method ?? null,
-      tool: call?.name ?? null,
-      decision: status < 300 ? 'allow' : 'deny',
-      status,
-      reason,
-      ...(req.requestId ? { request: req.requestId } : {}),
-      ...(req.traceId ? { trace: req.traceId } : {}),
-    });
+    if (!this.audit) return;
+    // Built in order, absent fields left out, without `{ ...x }` (a slow path in V8 when more
+    // properties follow; this runs once per call of every request).
+    const entry: Omit<AuditEntry, 'time'> = limit ? ({ limit } as Omit<AuditEntry, 'time'>) : ({} as Omit<AuditEntry, 'time'>);
+    entry.identity = identity && { subject: identity.subject, kind: identity.kind, groups: identity.groups };
+    entry.server = req.service ?? '';
+    entry.method = call?.method ?? null;
+    entry.tool = call?.name ?? null;
+    entry.decision = status < 300 ? 'allow' : 'deny';
+    entry.status = status;
+    entry.reason = reason;
+    if (req.requestId) entry.request = req.requestId;
+    if (req.traceId) entry.trace = req.traceId;
+    this.audit.record(entry);
   }
 
   private originAllowed(origin: string): boolean {
@@ -241,23 +261,30 @@ export class Authorizer {
 
   /** The identity a bearer token carries (cached); throws AuthError. Also serves GET /limits. */
   async identify(token: string): Promise<Identity> {
-    // Before the cache: a revoked key must not live on in a cached identity or decision.
-    if (isApiKey(token) && this.apiKeys?.refresh()) this.clearCaches();
-    const cached = this.identities.get(token);
-    if (cached) return cached;
-    const identity = await this.verifier.verify(token);
-    this.identities.set(token, identity, identity.expiresAt ?? Date.now() + API_KEY_CACHE_MS);
-    return identity;
+    return (await this.caller(token)).identity;
   }
 
-  private decideCached(token: string, identity: Identity, server: string, call: McpCall, headers?: Pick<PolicyRequest, 'params' | 'paramsChecked'>): PolicyDecision {
-    let key = `${token}\u0000${server}\u0000${call.method ?? ''}\u0000${call.name ?? ''}`;
+  /** The cached caller of a bearer token, verified when not cached; throws AuthError. */
+  private async caller(token: string): Promise<Caller> {
+    // Before the cache: a revoked key must not live on in a cached identity or decision.
+    if (isApiKey(token) && this.apiKeys?.refresh()) this.clearCaches();
+    const cached = this.callers.get(token);
+    if (cached) return cached;
+    const identity = await this.verifier.verify(token);
+    const caller: Caller = { identity, decisions: new Map() };
+    this.callers.set(token, caller, identity.expiresAt ?? Date.now() + API_KEY_CACHE_MS);
+    return caller;
+  }
+
+  private decideCached(caller: Caller, server: string, call: McpCall, headers?: Pick<PolicyRequest, 'params' | 'paramsChecked'>): PolicyDecision {
+    let key = `${server}\u0000${call.method ?? ''}\u0000${call.name ?? ''}`;
     // Mcp-Param-* values are part of what is asked (a grant's `params:` decides on them).
     if (headers) key += `\u0000${headers.paramsChecked ? 1 : 0}${JSON.stringify(headers.params)}`;
-    const cached = this.decisions.get(key);
+    const cached = caller.decisions.get(key);
     if (cached) return cached;
-    const decision = decide(this.source.current.policy, identity, { server, method: call.method, name: call.name, ...headers });
-    this.decisions.set(key, decision, identity.expiresAt ?? Date.now() + API_KEY_CACHE_MS);
+    const decision = decide(this.source.current.policy, caller.identity, { server, method: call.method, name: call.name, ...headers });
+    if (caller.decisions.size >= DECISIONS_PER_CALLER) caller.decisions.clear();
+    caller.decisions.set(key, decision);
     return decision;
   }
 }

@@ -27,12 +27,18 @@ export function limitCountersFor(settings: Settings, root: string, log: (line: s
   return redisLimitCounters(redis, resolveSecrets(redis.url, root), log);
 }
 
+const ADMITTED: LimitVerdict = Object.freeze({ admitted: true });
+
 export class LimitEnforcer {
   constructor(readonly counters: LimitCounters) {}
 
-  async admit(request: LimitRequest): Promise<LimitVerdict> {
+  /** The verdict on a request; at once (no promise to wait for) when it spends no limit, as most do. */
+  admit(request: LimitRequest): LimitVerdict | Promise<LimitVerdict> {
     const charges = limitCharges(request);
-    if (charges.length === 0) return { admitted: true };
+    return charges.length === 0 ? ADMITTED : this.charge(charges);
+  }
+
+  private async charge(charges: LimitCharge[]): Promise<LimitVerdict> {
     const results = await Promise.allSettled(charges.map((c) => this.counters.consume(c.key, c.rule, c.points)));
     const counted = charges.filter((_, i) => results[i]!.status === 'fulfilled');
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -40,7 +46,7 @@ export class LimitEnforcer {
       const r = results[i]!;
       return r.status === 'fulfilled' && !r.value.allowed ? [{ charge, ms: r.value.msBeforeNext }] : [];
     });
-    if (!failed && refused.length === 0) return { admitted: true };
+    if (!failed && refused.length === 0) return ADMITTED;
     // Refused as a whole: nothing of this request stays counted (best effort when the store is gone).
     await Promise.allSettled(counted.map((c) => this.counters.refund(c.key, c.rule, c.points)));
     if (failed) {

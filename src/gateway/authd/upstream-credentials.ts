@@ -21,10 +21,17 @@ export class UpstreamCredentials {
     readonly delegated?: DelegatedTokenSource,
   ) {}
 
-  /** authd's extra 2xx headers for this call (the upstream credential), or {} for a static service; throws UpstreamCredentialError. */
-  async headersFor(service: ServiceDefinition, identity: Identity, callerToken: string): Promise<Record<string, string>> {
+  /**
+   * authd's extra 2xx headers for this call (the upstream credential), or {} at once (no promise
+   * to wait for) for a static service; rejects with UpstreamCredentialError.
+   */
+  headersFor(service: ServiceDefinition, identity: Identity, callerToken: string): Record<string, string> | Promise<Record<string, string>> {
+    if (service.upstream_auth.mode === 'static') return {};
+    return this.credentialFor(service, identity, callerToken);
+  }
+
+  private async credentialFor(service: ServiceDefinition, identity: Identity, callerToken: string): Promise<Record<string, string>> {
     const auth = service.upstream_auth;
-    if (auth.mode === 'static') return {};
     const token = auth.mode === 'token_exchange' ? await this.exchanger.tokenFor(service.name, auth, identity, callerToken) : await this.delegatedToken(service, identity);
     return { [headerKey(UPSTREAM_CREDENTIAL_HEADER)]: `Bearer ${token}` };
   }

@@ -2,7 +2,7 @@
 // goes through the rotated files oldest first, and `audit.stdout` copies each line to stdout.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog } from '../../../src/gateway/authd/audit-log.js';
@@ -83,4 +83,30 @@ test('audit.rotate_every takes clock-aligned periods only, with a located hint o
   assert.equal(bad.success, false);
   assert.match(JSON.stringify(bad.error?.issues), /hours dividing 24/);
   assert.equal(settingsSchema.parse({ audit: { max_size: '64MiB' } }).audit.max_size, 64 * 1024 * 1024);
+});
+
+test('lines recorded while a write is running reach the file once each, in order, as JSON with time first', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mcpgw-audit-'));
+  try {
+    const file = join(dir, 'audit.jsonl');
+    const log = new AuditLog(file);
+    const recorded: Omit<AuditEntry, 'time'>[] = [];
+    for (let i = 0; i < 300; i++) {
+      const e = { ...entry(i, i % 7 ? 'allow' : 'deny'), ...(i % 5 ? {} : { limit: `limit-${i}` }), ...(i % 3 ? { request: `req-${i}` } : {}) };
+      recorded.push(e);
+      log.record(e);
+      // Records in bursts across ticks, so most arrive while the previous batch is being written.
+      if (i % 4 === 0) await tick();
+    }
+    await log.close();
+    const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+    assert.equal(lines.length, recorded.length, 'every line once');
+    lines.forEach((line, i) => {
+      const parsed = JSON.parse(line) as AuditEntry;
+      assert.match(parsed.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      assert.equal(line, JSON.stringify({ time: parsed.time, ...recorded[i] }), `line ${i} is the entry with its time first`);
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
