@@ -9,19 +9,10 @@ import { gatewayProject, type GatewayProjectOptions } from '../testkit/gateway-p
 import { startRedis } from '../testkit/redis.js';
 import { decide } from '../src/core/policy/policy.js';
 import { limitCharges } from '../src/core/policy/limits.js';
-import { httpStatus, loadLoop } from './_load.js';
+import { httpStatus, loadLoop, timed } from './_load.js';
 
 /** Two counters per tools/call of echo (the scope's server rate and its echo rate), never exhausted here. */
 const LIMITS = '{ rate: 1000000000/min, tools: { echo: { rate: 1000000000/min } } }';
-
-/** Decisions per second (wall) and CPU microseconds per decision: the machine is shared, CPU time says more. */
-async function timed(n: number, fn: () => Promise<unknown>): Promise<{ per_s: number; cpu_us: number }> {
-  const start = performance.now();
-  const cpu = process.cpuUsage();
-  for (let i = 0; i < n; i++) await fn();
-  const used = process.cpuUsage(cpu);
-  return { per_s: Math.round((n / (performance.now() - start)) * 1000), cpu_us: Math.round(((used.user + used.system) / n) * 10) / 10 };
-}
 
 export async function measureLimits(options: Omit<GatewayProjectOptions, 'everydayLimits'>, verifier: JwtVerifier, token: string, body: string) {
   const verifyRequest = { authorization: `Bearer ${token}`, service: 'everything', body };

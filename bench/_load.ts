@@ -28,6 +28,15 @@ export function httpStatus(agent: Agent, call: HttpCall): Promise<number> {
   });
 }
 
+/** Calls per second (wall) and CPU microseconds per call, `fn` run n times one after the other: the machine is shared, CPU time says more. */
+export async function timed(n: number, fn: (i: number) => unknown): Promise<{ per_s: number; cpu_us: number }> {
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  for (let i = 0; i < n; i++) await fn(i);
+  const used = process.cpuUsage(cpu);
+  return { per_s: Math.round((n / (performance.now() - start)) * 1000), cpu_us: Math.round(((used.user + used.system) / n) * 100) / 100 };
+}
+
 export async function loadLoop(send: () => Promise<number>, options: { concurrency: number; durationMs: number }): Promise<LoadResult> {
   const latencies: number[] = [];
   let non2xx = 0;

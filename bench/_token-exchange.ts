@@ -7,14 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { JwtVerifier } from '../src/core/identity/jwt-verifier.js';
 import { gatewayCheckout } from '../testkit/gateway.js';
-
-async function timed(n: number, fn: () => Promise<unknown>): Promise<{ per_s: number; cpu_us: number }> {
-  const start = performance.now();
-  const cpu = process.cpuUsage();
-  for (let i = 0; i < n; i++) await fn();
-  const used = process.cpuUsage(cpu);
-  return { per_s: Math.round((n / (performance.now() - start)) * 1000), cpu_us: Math.round(((used.user + used.system) / n) * 10) / 10 };
-}
+import { timed } from './_load.js';
 
 async function stubIssuer() {
   let exchanges = 0;
