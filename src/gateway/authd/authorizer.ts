@@ -68,7 +68,7 @@ const DECISIONS_PER_CALLER = 256;
  */
 interface Caller {
   identity: Identity;
-  /** By server, method, target and Mcp-Param-* values (decisionKey). */
+  /** By server, method, target and (tools/call) the Mcp-Param-* values asked with it. */
   decisions: Map<string, PolicyDecision>;
   /** The headers of a 2xx (X-Mcpgw-Identity: the identity and its scopes under the current policy); frozen, shared by its answers. */
   allowed?: Readonly<Record<string, string>>;
