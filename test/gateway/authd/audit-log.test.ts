@@ -85,7 +85,7 @@ test('audit.rotate_every takes clock-aligned periods only, with a located hint o
   assert.equal(settingsSchema.parse({ audit: { max_size: '64MiB' } }).audit.max_size, 64 * 1024 * 1024);
 });
 
-test('lines recorded while a write is running reach the file once each, in order, as JSON with time first', async () => {
+test('lines recorded in bursts across ticks reach the file once each, in order, as JSON with time first', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mcpgw-audit-'));
   try {
     const file = join(dir, 'audit.jsonl');
@@ -95,7 +95,7 @@ test('lines recorded while a write is running reach the file once each, in order
       const e = { ...entry(i, i % 7 ? 'allow' : 'deny'), ...(i % 5 ? {} : { limit: `limit-${i}` }), ...(i % 3 ? { request: `req-${i}` } : {}) };
       recorded.push(e);
       log.record(e);
-      // Records in bursts across ticks, so most arrive while the previous batch is being written.
+      // Records in bursts across ticks: several lines per write, several writes.
       if (i % 4 === 0) await tick();
     }
     await log.close();
