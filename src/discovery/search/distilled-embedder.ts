@@ -21,6 +21,8 @@ export const SHORTLIST_DIMENSIONS = 64;
 const ZIPF_H = Math.log(400_000) + 0.5772;
 /** The longest piece looked for when splitting a word (the encoder's pieces are shorter). */
 const MAX_PIECE = 20;
+/** Splits remembered at most: a long-running server sees every word its callers type. */
+const PIECE_CACHE_MAX = 10_000;
 
 export class DistilledEmbedder extends WithBundledWords implements Embedder {
   readonly id: string;
@@ -49,7 +51,10 @@ export class DistilledEmbedder extends WithBundledWords implements Embedder {
     if (index < 0) index = this.table.find(singular(word));
     if (index >= 0) return [index];
     let rows = this.pieceCache.get(word);
-    if (!rows) this.pieceCache.set(word, (rows = this.pieces(word)));
+    if (!rows) {
+      if (this.pieceCache.size >= PIECE_CACHE_MAX) this.pieceCache.clear();
+      this.pieceCache.set(word, (rows = this.pieces(word)));
+    }
     return rows;
   }
 

@@ -31,7 +31,6 @@ test('every proxy to a backend reads the request body whole first, behind a size
   const project = await loadProject(FIXTURE);
   // Several nodes: the session-forwarding routes are rendered too.
   project.settings.node.peers = { n1: '127.0.0.11:18080', n2: '127.0.0.12:18080' };
-  project.settings.node.id = 'n1';
   const { config } = renderCaddyConfig(renderInputOf(project));
   const routes = config.apps.http.servers.mcpgw!.routes;
   const authd = dialOfListen(project.settings.authd.listen);
