@@ -130,10 +130,6 @@ function handlerLines(h: CaddyHandler): string[] {
     }
     case 'reverse_proxy':
       return (h.rewrite as { uri?: string } | undefined)?.uri ? forwardAuth(h) : reverseProxy(h);
-    case 'vars':
-      return Object.entries(h)
-        .filter(([k]) => k !== 'handler')
-        .map(([k, v]) => `vars ${k} ${token(String(v))}`);
     case 'map':
       return block(`map ${h.source} ${(h.destinations as string[]).join(' ')}`, [`default ${(h.defaults as string[]).join(' ')}`]);
     default:
