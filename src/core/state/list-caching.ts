@@ -1,7 +1,8 @@
 // The 2026-07-28 caching hints of list results (`ttlMs`, `cacheScope`; spec 2026-07-28, Server
 // Utilities, "Caching") as mcpgw's caches of tool lists honour them: the probe re-fetches a list
 // once it is stale, and a `private` list — the probe's own authorization context — is never
-// shared with other callers (search, the registry server, the web UI). Pure.
+// shared with other callers (search, the registry server, the web UI). The registry MCP server
+// sends them (core/wire/modern-results). Pure.
 
 export interface ListCaching {
   /** How long the list is fresh (ms); absent: the server gave no hint (an older server). */
@@ -9,6 +10,9 @@ export interface ListCaching {
   /** `private`: the list may differ per caller; no shared cache may serve it to anyone else. */
   cacheScope?: 'public' | 'private';
 }
+
+/** The methods whose complete results carry the hints (spec 2026-07-28, Caching, "Cacheable Results"). */
+export const CACHEABLE_METHODS: ReadonlySet<string> = new Set(['server/discover', 'tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', 'resources/read']);
 
 /** A recheck sooner than this is not scheduled, whatever the TTL (a ttlMs of 0 would spin). */
 export const MIN_RECHECK_MS = 5_000;

@@ -45,9 +45,9 @@ export const AUTHD_ONLY_HEADERS: readonly string[] = ['X-Mcpgw*', 'X_mcpgw*', 'X
 export const MODERN_PROTOCOL_VERSION = '2026-07-28';
 
 /**
- * Every protocol version the gateway's parts speak (the stdio host serves each; authd applies
- * each one's header rules): 2026-07-28 and the initialize-based versions of the MCP SDK. A request
- * naming another gets 400 UnsupportedProtocolVersionError (-32022) listing these.
+ * Every protocol version the gateway's parts speak (the stdio host and the registry server serve
+ * each; authd applies each one's header rules): 2026-07-28 and the initialize-based versions of
+ * the MCP SDK. A request naming another gets 400 UnsupportedProtocolVersionError (-32022) listing these.
  */
 export const KNOWN_PROTOCOL_VERSIONS: readonly string[] = [MODERN_PROTOCOL_VERSION, '2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05', '2024-10-07'];
 

@@ -1,6 +1,8 @@
 // `mcpgw serve --http`: the registry MCP server behind Caddy's /mcpgw route (Caddy strips the
 // prefix). /mcp is stateless Streamable HTTP — a fresh server per request, so no session can
-// carry one caller's identity into another's request; /sse + /messages is the legacy HTTP+SSE
+// carry one caller's identity into another's request; 2026-07-28 requests (session-less by
+// definition) go through the gateway's session-less rule (core/wire/stateless-request) instead of
+// the SDK's transport, which refuses that version. /sse + /messages is the legacy HTTP+SSE
 // transport (2024-11-05), whose stream is bound to the caller who opened it. The MCP Registry API
 // (/v0.1, registry-api/) is served here too: Caddy routes it unstripped.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -16,7 +18,9 @@ import { REGISTRY_SERVER } from '../../core/policy/policy.js';
 import { RegistryServerError } from './errors.js';
 import type { RequestExtra } from './registry-context.js';
 import { RegistryService } from '../../control/registry/registry-service.js';
-import { createRegistryMcpServer } from './registry-mcp-server.js';
+import { createRegistryMcpServer, REGISTRY_SERVER_INFO, registryCachingHints } from './registry-mcp-server.js';
+import { isModernRequest, serveStatelessRequest, statelessRequestProblem } from '../../core/wire/stateless-request.js';
+import { modernExchange } from './modern-exchange.js';
 
 /** The same limit the /mcpgw route enforces in Caddy. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -63,7 +67,16 @@ export async function startRegistryHttpServer(options: RegistryHttpOptions): Pro
     if (body === undefined) return;
     // A change made by this request is applied once its answer has left (the response closed).
     const answered = new Promise<void>((resolve) => res.once('close', resolve));
-    const server = createRegistryMcpServer({ ...base, applyWhen: () => ({ after: answered }) }, caller);
+    const ctx = { ...base, applyWhen: () => ({ after: answered }) };
+    if (isModernRequest(req)) {
+      const exchange = modernExchange(() => createRegistryMcpServer(ctx, caller), req.headers, { serverInfo: REGISTRY_SERVER_INFO, hints: registryCachingHints });
+      return serveStatelessRequest(req, res, body, exchange);
+    }
+    // Older versions: the SDK's transport, after the same header rules (an unknown version is
+    // -32022, headers that disagree with the body -32020).
+    const problem = statelessRequestProblem(req, body);
+    if (problem) return sendJson(res, problem.status, problem.body);
+    const server = createRegistryMcpServer(ctx, caller);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => void transport.close().then(() => server.close()));
     await server.connect(transport);

@@ -14,7 +14,7 @@ import {
 import type { ClientLink, ConcurrencyGate } from './client-link.js';
 import { ChildUnavailableError, errorResponse, errorResponseFor, LimitReachedError, RPC } from './errors.js';
 import type { ClientIdentity } from './supervised-child.js';
-import { KNOWN_PROTOCOL_VERSIONS } from '../../core/wire/contract.js';
+import { discoverResult } from '../../core/wire/modern-results.js';
 import { identityOf } from './host-session.js';
 
 export interface UpstreamChild {
@@ -264,12 +264,7 @@ export class MuxSession {
     }
     if (request.method === 'ping') return this.link.send({ jsonrpc: '2.0', id: request.id, result: {} }, request.id);
     if (request.method === 'server/discover') {
-      return this.answer(request, (init) => ({
-        supportedVersions: [...KNOWN_PROTOCOL_VERSIONS],
-        capabilities: init.capabilities,
-        serverInfo: init.serverInfo,
-        ...(init.instructions ? { instructions: init.instructions } : {}),
-      }));
+      return this.answer(request, (init) => discoverResult(init));
     }
     if (request.method === 'resources/subscribe' || request.method === 'resources/unsubscribe') {
       const uri = String(params.uri);

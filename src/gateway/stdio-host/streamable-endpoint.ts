@@ -1,6 +1,6 @@
 // /<service>/mcp — Streamable HTTP. Sessions of protocol versions 2025-03-26 … 2025-11-25
 // (Mcp-Session-Id, GET stream, DELETE) run on the SDK's server transport; a POST without a
-// session is served statelessly (2026-07-28 has no sessions).
+// session is served statelessly (2026-07-28 has no sessions) by core/wire/stateless-request.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -8,7 +8,7 @@ import { isInitializeRequest, isJSONRPCRequest } from '@modelcontextprotocol/sdk
 import { errorResponse, RPC } from './errors.js';
 import type { HostedService } from './hosted-service.js';
 import { headerValue, readJsonRpcBody, sendJson } from '../../core/http/http-messages.js';
-import { serveStatelessRequest } from './stateless-request.js';
+import { serveStatelessRequest } from '../../core/wire/stateless-request.js';
 import { StreamableSessionLink } from './streamable-session-link.js';
 
 /** A session with no open request for this long is ended; most clients never send DELETE. */
@@ -43,7 +43,8 @@ export class StreamableEndpoint {
       const opensSession = Array.isArray(body) ? body.some(isInitializeRequest) : isInitializeRequest(body);
       if (sessionId !== undefined) return this.withSession(sessionId, req, res, body);
       if (opensSession) return this.openSession(req, res, body);
-      return serveStatelessRequest(this.service, req, res, body);
+      // Served on its own, briefly attached to the service's child.
+      return serveStatelessRequest(req, res, body, (send) => this.service.open({ stateful: false, send }));
     }
     if (req.method === 'GET' || req.method === 'DELETE') {
       if (sessionId !== undefined) return this.withSession(sessionId, req, res);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { statelessRequestProblem } from '../../../src/gateway/stdio-host/stateless-request.js';
+import { statelessRequestProblem } from '../../../src/core/wire/stateless-request.js';
 import { everythingYaml, startHostFor } from './stdio-checkout.js';
 
 const META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': {} };
