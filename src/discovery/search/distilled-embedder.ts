@@ -3,8 +3,7 @@
 // words and its 8,000 sentencepiece pieces), so a text costs lookups, not a model run. A text is the
 // rarity-weighted mean of its words' vectors (the "smooth inverse frequency" weights of the
 // GloVe embedder); a word the table lacks is split into the encoder's own pieces (`mindmap` →
-// ▁mind + map), so unknown words still carry meaning. The table's vectors lie on its principal
-// axes, strongest first, so the index can shortlist by the leading dimensions. Word-by-word work (close-word expansion, word match, spelling guard, the
+// ▁mind + map), so unknown words still carry meaning. Word-by-word work (close-word expansion, word match, spelling guard, the
 // "no known word" check) stays with the GloVe word vectors.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +14,6 @@ import { WordVectors } from './word-vectors.js';
 
 /** dist/discovery/search/sentence-vectors.bin, reached from src (tsx) and dist alike. */
 export const SENTENCE_VECTORS_FILE = fileURLToPath(new URL('../../../dist/discovery/search/sentence-vectors.bin', import.meta.url));
-/** Leading (strongest) dimensions the index shortlists by before rescoring with all of them. */
-export const SHORTLIST_DIMENSIONS = 64;
 /** Zipf's constant of sifWeight: a piece's stored rank encodes its probability as 1 / ((rank + 1) · H). */
 const ZIPF_H = Math.log(400_000) + 0.5772;
 /** The longest piece looked for when splitting a word (the encoder's pieces are shorter). */
@@ -28,7 +25,6 @@ export class DistilledEmbedder extends WithBundledWords implements Embedder {
   readonly id: string;
   /** Still a mean of word vectors: a long request is ranked by its words (as with GloVe). */
   readonly blursOnLongText = true;
-  readonly shortlistDimensions = SHORTLIST_DIMENSIONS;
   private readonly pieceCache = new Map<string, number[]>();
 
   constructor(private readonly table: WordVectors, words: BundledEmbedder) {

@@ -11,11 +11,6 @@ export interface Embedder {
   readonly blursOnLongText?: boolean;
   /** False when vectors are compared as they come: subtracting the corpus mean (below) costs a sentence encoder meaning. */
   readonly centerOnCorpus?: boolean;
-  /**
-   * Set when the vectors' leading dimensions carry most of their variance (principal axes first):
-   * the index then shortlists by that many and rescores the shortlist with all dimensions.
-   */
-  readonly shortlistDimensions?: number;
 }
 
 /** Embedders built on word vectors can also compare a query and a document word by word. */

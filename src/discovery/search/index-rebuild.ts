@@ -99,7 +99,7 @@ export async function rebuild(
   const kept = full ? [] : previous.compact.entries().filter((e) => !wanted.has(e.doc.server));
   const entries = [...kept, ...docs.map((doc, i) => indexEntry(doc, vectors && centered(vectors[i]!, center)))];
   const manifest = full
-    ? { format: INDEX_FORMAT, embedder: vectors ? embedder!.id : 'none', dimensions, sources, ...(center && { center }), ...(vectors && embedder!.shortlistDimensions && { shortlistDimensions: embedder!.shortlistDimensions }), ...(problem && { embedderProblem: problem }) }
+    ? { format: INDEX_FORMAT, embedder: vectors ? embedder!.id : 'none', dimensions, sources, ...(center && { center }), ...(problem && { embedderProblem: problem }) }
     : { ...previous.manifest, sources };
   const index = await saveIndex(layout.indexDir, entries, manifest);
   return { index, embedder: vectors || !embedder ? embedder : undefined, update: { kind: full ? 'full' : 'incremental', services: names } };
