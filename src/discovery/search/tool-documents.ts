@@ -41,8 +41,10 @@ export function parameterText(schema: unknown, depth = 0): string {
   const node = schema as { properties?: Record<string, unknown>; items?: unknown };
   const parts: string[] = [];
   for (const [name, prop] of Object.entries(node.properties ?? {})) {
-    const description = (prop as { description?: unknown } | null)?.description;
-    parts.push(identifierWords(name).join(' ') + (typeof description === 'string' && description ? `: ${description}` : ''));
+    const { description, enum: values } = (prop ?? {}) as { description?: unknown; enum?: unknown };
+    // An enum's values are words of the task ("mode": driving, walking, transit).
+    const choices = Array.isArray(values) ? values.filter((v): v is string => typeof v === 'string').slice(0, 20).join(', ') : '';
+    parts.push(identifierWords(name).join(' ') + (typeof description === 'string' && description ? `: ${description}` : '') + (choices ? ` (${choices})` : ''));
     const nested = parameterText(prop, depth + 1);
     if (nested) parts.push(nested);
   }
