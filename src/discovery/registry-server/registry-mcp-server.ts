@@ -42,5 +42,9 @@ export function createRegistryMcpServer(ctx: RegistryContext, caller: Caller): M
   registerDiscoveryTools(server, ctx);
   registerAdminTools(server, ctx, ctx.registry.rightsOf(caller));
   registerServiceResources(server, ctx);
+  // The SDK claims listChanged when tools and resources are registered; this server never sends
+  // a list_changed (each instance serves one request or stream, its lists fixed at its start, and
+  // it has no subscriptions/listen), so initialize and server/discover say so.
+  server.server.registerCapabilities({ tools: { listChanged: false }, resources: { listChanged: false } });
   return server;
 }

@@ -49,7 +49,7 @@ describe('the registry MCP server and MCP 2026-07-28', () => {
     const result = body.result!;
     assert.equal(result.resultType, 'complete');
     assert.ok(result.supportedVersions.includes(V) && result.supportedVersions.includes('2025-11-25'), JSON.stringify(result.supportedVersions));
-    assert.ok(result.capabilities.tools && result.capabilities.resources, 'tools and resources, as initialize says');
+    assert.deepEqual(result.capabilities, { tools: { listChanged: false }, resources: { listChanged: false } }, 'as initialize says: no list_changed is ever sent');
     assert.equal(result._meta['io.modelcontextprotocol/serverInfo'].name, 'mcpgw-registry');
     assert.match(result.instructions, /find_tools/);
     assert.deepEqual([result.ttlMs, result.cacheScope], [3_600_000, 'public']);
