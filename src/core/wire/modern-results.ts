@@ -12,6 +12,9 @@ export const SERVER_INFO_META = 'io.modelcontextprotocol/serverInfo';
 /** The hints a producing server must send: both fields. */
 export type CachingHints = Required<ListCaching>;
 
+/** The hints of a result nobody may reuse: stale at once, for this caller only (what a server says when it cannot know better). */
+export const NOT_REUSABLE: CachingHints = { ttlMs: 0, cacheScope: 'private' };
+
 type Json = Record<string, unknown>;
 
 /**

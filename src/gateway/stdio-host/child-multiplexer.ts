@@ -14,7 +14,7 @@ import {
 import type { ClientLink, ConcurrencyGate } from './client-link.js';
 import { ChildUnavailableError, errorResponse, errorResponseFor, LimitReachedError, RPC } from './errors.js';
 import type { ClientIdentity } from './supervised-child.js';
-import { discoverResult } from '../../core/wire/modern-results.js';
+import { discoverResult, NOT_REUSABLE } from '../../core/wire/modern-results.js';
 import { identityOf } from './host-session.js';
 
 export interface UpstreamChild {
@@ -264,7 +264,8 @@ export class MuxSession {
     }
     if (request.method === 'ping') return this.link.send({ jsonrpc: '2.0', id: request.id, result: {} }, request.id);
     if (request.method === 'server/discover') {
-      return this.answer(request, (init) => discoverResult(init));
+      // Whether the child says the same to every client is not the host's to know: not reusable.
+      return this.answer(request, (init) => discoverResult(init, NOT_REUSABLE));
     }
     if (request.method === 'resources/subscribe' || request.method === 'resources/unsubscribe') {
       const uri = String(params.uri);

@@ -26,9 +26,10 @@ test('a 2026-07-28 request without a session is served, with Mcp-Method and Mcp-
   assert.equal(((await mismatch.json()) as { error: { code: number } }).error.code, -32020);
 
   const discover = await post(url, { jsonrpc: '2.0', id: 1, method: 'server/discover', params: { _meta: META } }, { ...headers, 'mcp-method': 'server/discover' });
-  const discovered = (await discover.json()) as { result: { supportedVersions: string[]; serverInfo: { name: string } } };
+  const discovered = (await discover.json()) as { result: { supportedVersions: string[]; serverInfo: { name: string }; ttlMs: number; cacheScope: string } };
   assert.ok(discovered.result.supportedVersions.includes('2026-07-28'));
   assert.equal(discovered.result.serverInfo.name, 'mcp-servers/everything');
+  assert.deepEqual([discovered.result.ttlMs, discovered.result.cacheScope], [0, 'private'], 'the host cannot know: not reusable');
 
   const unknown = await post(url, { jsonrpc: '2.0', id: 2, method: 'no/such', params: { _meta: META } }, { ...headers, 'mcp-method': 'no/such' });
   assert.equal(unknown.status, 404);
