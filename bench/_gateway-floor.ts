@@ -77,7 +77,9 @@ function startProcess(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}):
   return spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-const TRIVIAL_RESPONDER = "require('node:http').createServer((q, s) => s.writeHead(200).end()).listen(Number(process.env.PORT), '127.0.0.1')";
+// Content-Length: 0 as authd sends it: a chunked empty 200 (node's default after writeHead) makes
+// Caddy open a new connection to the responder per call (see authd-server.ts `send`).
+const TRIVIAL_RESPONDER = "require('node:http').createServer((q, s) => s.writeHead(200, { 'content-length': 0 }).end()).listen(Number(process.env.PORT), '127.0.0.1')";
 
 export interface TargetResult extends LoadResult {
   /** CPU (user + system) of the gateway's processes per call, ms. */

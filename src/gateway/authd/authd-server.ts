@@ -124,10 +124,25 @@ function bodyCarriesRequest(body: string | undefined): boolean {
   }
 }
 
+/**
+ * Every answer states its length, never chunked (node's default after writeHead): on a 2xx
+ * Caddy 2.6's forward_auth closes the answer's body without reading it (handle_response), and
+ * Go's transport keeps a connection only if that body was read to its end or is known to be
+ * empty. A chunked empty 200 cost a new TCP connection to authd per request (measured: one per
+ * call; with Content-Length: 0, 16 for 16 clients, and ~0.4 ms less gateway CPU per call).
+ */
 function send(res: ServerResponse, answer: AuthdAnswer): void {
-  res.writeHead(answer.status, { 'cache-control': 'no-store', ...answer.headers });
-  res.end(answer.body ?? '');
+  const body = answer.body ?? '';
+  res.writeHead(answer.status, { 'cache-control': 'no-store', ...answer.headers, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
 }
+
+/**
+ * Longer than the 2 min Caddy keeps an idle upstream connection (reverse_proxy's default
+ * keepalive idle_timeout): the client side closes idle connections first, so Caddy never sends
+ * a decision request on a connection authd is closing (node's default is 5 s).
+ */
+export const AUTHD_KEEP_ALIVE_MS = 125_000;
 
 function json(status: number, value: unknown): AuthdAnswer {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
@@ -211,6 +226,7 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
         if (!res.headersSent) send(res, json(503, { error: 'authd_error', error_description: 'authd could not decide; denied' }));
       });
   });
+  server.keepAliveTimeout = AUTHD_KEEP_ALIVE_MS;
   const streamOrder = new SessionStreamOrder();
   const handle = async (req: IncomingMessage): Promise<AuthdAnswer> => {
     // Caddy asks for exactly /verify: no URL parse for it (once per subrequest; profiled).

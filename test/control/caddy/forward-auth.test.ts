@@ -1,6 +1,7 @@
 // auth: required through real Caddy and real authd: allowed, denied, and authd down (fail closed).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { RunningAuthd } from '../../../src/gateway/authd/authd-server.js';
 import { decodeIdentityHeader } from '../../../src/core/identity/identity-header.js';
 import { startTestGateway, type TestGateway } from '../../../testkit/gateway.js';
@@ -68,5 +69,51 @@ describe('forward_auth to authd', { timeout: 180_000 }, () => {
     assert.equal(res.status, 502);
     assert.equal(((await res.json()) as { error: string }).error, 'gateway_error');
     assert.equal(echo.last(), before);
+  });
+});
+
+describe('forward_auth keeps its connection to authd', { timeout: 180_000 }, () => {
+  let gw: TestGateway;
+  let echo: Awaited<ReturnType<typeof startHeaderEcho>>;
+  let relay: Server;
+  let connections = 0;
+
+  before(async () => {
+    echo = await startHeaderEcho();
+    gw = await startTestGateway({ services: { echo: `upstream: ${echo.url}\n` }, scopes: FORECAST_SCOPES, apiKeys: { ci: ['devs'] }, authd: false });
+    // Caddy dials authd's configured address: a relay there counts the TCP connections it
+    // opens, and pipes each one to authd on a port of its own.
+    const authd = await gw.startAuthd({ listen: '127.0.0.1:0' });
+    const open = new Set<Socket>();
+    relay = createServer((socket) => {
+      connections++;
+      const to = connect(authd.port, '127.0.0.1');
+      for (const s of [socket, to]) open.add(s), s.on('close', () => open.delete(s));
+      socket.pipe(to).pipe(socket);
+      socket.on('error', () => to.destroy());
+      to.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve, reject) => relay.once('error', reject).listen(gw.ports.authd, gw.host, resolve));
+    // Caddy keeps idle connections for 2 min: end them, or close() waits for them.
+    gw.onClose(() => new Promise((resolve) => (relay.close(resolve), open.forEach((s) => s.destroy()))));
+    await gw.apply();
+  });
+  after(async () => {
+    await Promise.allSettled([gw?.close(), echo?.close()]);
+  });
+
+  test('one client calling one after the other uses one connection to authd, not one per call', async () => {
+    const opened = connections;
+    for (let i = 0; i < 20; i++) {
+      const res = await fetch(`${gw.url}/echo/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${gw.keys.ci}` },
+        body: call('get_forecast'),
+      });
+      assert.equal(res.status, 200, await res.text());
+    }
+    assert.equal(echo.count(), 20, 'every call was decided and proxied');
+    // An answer Caddy closes unread (a chunked empty 200) would cost a connection per call.
+    assert.ok(connections - opened <= 1, `Caddy opened ${connections - opened} connections to authd for 20 calls one after the other`);
   });
 });

@@ -84,6 +84,13 @@ describe('authd', () => {
     assert.deepEqual(identityOf(res), { subject: 'alice', kind: 'oidc', groups: ['developers'], scopes: ['everyday'], issuer: idp.issuer });
   });
 
+  test('answers state their length and are never chunked (Caddy keeps a connection only for a body it can tell is empty or read whole)', async () => {
+    const allowed = await verify(authd, { authorization: bearer(alice), 'x-mcpgw-body': JSON.stringify(toolCall(1, 'echo')) });
+    const denied = await verify(authd, { 'x-mcpgw-body': JSON.stringify(call(1, 'tools/list')) });
+    assert.deepEqual([allowed.status, allowed.headers['content-length'], allowed.headers['transfer-encoding']], [200, '0', undefined]);
+    assert.deepEqual([denied.status, denied.headers['content-length'], denied.headers['transfer-encoding']], [401, String(Buffer.byteLength(denied.body)), undefined]);
+  });
+
   test('a tool outside the scopes gets 403 naming the missing right, while tools/list is allowed', async () => {
     const denied = await verify(authd, { authorization: bearer(alice), 'x-mcpgw-body': JSON.stringify(toolCall(7, 'get-sum')) });
     assert.equal(denied.status, 403);
