@@ -10,6 +10,8 @@ import type { KnownNames } from './metric-labels.js';
 export class StateMetrics implements KnownNames {
   /** Tool names of the snapshots (refreshed at start, on reload and on every scrape). */
   private toolNames = new Map<string, Set<string>>();
+  /** Replaced whenever the names above or the definitions change (see namesVersion). */
+  private version?: { definitions: ReadonlyMap<string, ServiceDefinition>; tools: Map<string, Set<string>> };
   /** Tool names of each definition object (a reload makes new objects). */
   private readonly definitionTools = new WeakMap<ServiceDefinition, Set<string>>();
 
@@ -98,6 +100,13 @@ export class StateMetrics implements KnownNames {
     let names = this.definitionTools.get(definition);
     if (!names) this.definitionTools.set(definition, (names = new Set(definition.tools.map((t) => t.name))));
     return names.has(tool);
+  }
+
+  /** A value that changes whenever hasService or hasTool may answer differently (a reload, a re-read of the snapshots). */
+  namesVersion(): object {
+    const definitions = this.definitions();
+    if (this.version?.definitions !== definitions || this.version.tools !== this.toolNames) this.version = { definitions, tools: this.toolNames };
+    return this.version;
   }
 
   /** Re-read snapshots and approvals: the tool label's names and the tool gauges. */

@@ -15,8 +15,14 @@ export function statusClass(status: number): string {
   return status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : 'other';
 }
 
+export interface UpstreamTarget {
+  readonly service: string;
+  readonly tool: string;
+}
+
 export class UpstreamMetrics {
-  private readonly pending = new Map<string, { service: string; tool: string }>();
+  /** Request id → its (bounded) labels; the objects are shared per label pair, not one per request. */
+  private readonly pending = new Map<string, UpstreamTarget>();
   /** Insertion order of `pending` as a ring: evicting the oldest is O(1) (a Map's first key is not, after many deletes). */
   private readonly order: (string | undefined)[] = new Array(PENDING_LIMIT);
   private next = 0;
@@ -47,13 +53,13 @@ export class UpstreamMetrics {
   }
 
   /** authd allowed request `id` for this (already bounded) service and tool label. */
-  allowed(id: string, service: string, tool: string): void {
+  allowed(id: string, target: UpstreamTarget): void {
     if (this.pending.has(id)) return;
     const evicted = this.order[this.next];
     if (evicted !== undefined) this.pending.delete(evicted);
     this.order[this.next] = id;
     this.next = (this.next + 1) % PENDING_LIMIT;
-    this.pending.set(id, { service, tool });
+    this.pending.set(id, target);
   }
 
   /** Count one access line (exported for tests of the join). */
