@@ -6,6 +6,8 @@ import type { CaddyConfig, CaddyHandler, CaddyMatcher, CaddyRoute } from './cadd
 import { SERVER_NAME } from './caddy-json.js';
 import { ACCESS_LOGGER } from './access-log.js';
 import { McpgwError } from '../../core/errors.js';
+import { MCPGW_HEADER } from '../../core/wire/contract.js';
+import { isStreamOpenReport } from './proxy-chain.js';
 
 const TAB = '\t';
 
@@ -58,7 +60,8 @@ function forwardAuth(h: CaddyHandler): string[] {
     `uri ${(h.rewrite as { uri: string }).uri}`,
     ...(copied ? [`copy_headers ${Object.entries(copied as Record<string, string[]>).map(copiedHeader).join(' ')}`] : []),
     // forward_auth sets X-Forwarded-Method and X-Forwarded-Uri itself.
-    ...Object.entries(set).filter(([k]) => !k.startsWith('X-Forwarded-')).map(([k, v]) => `header_up ${k} ${token(v[0]!)}`),
+    // The stream-open report has no Caddyfile form (see reverseProxy): the route does not claim it.
+    ...Object.entries(set).filter(([k]) => !k.startsWith('X-Forwarded-') && k !== MCPGW_HEADER.streamReport).map(([k, v]) => `header_up ${k} ${token(v[0]!)}`),
     // Three arguments: a regular-expression replace, run after the sets (as in the JSON).
     ...Object.entries(replace ?? {}).flatMap(([k, ops]) => ops.map((op) => `header_up ${k} ${token(op.search_regexp)} ${token(op.replace)}`)),
   ]);
@@ -90,7 +93,10 @@ function reverseProxy(h: CaddyHandler): string[] {
   const response = (h.headers as { response?: { set?: Record<string, string[]>; delete?: string[] } } | undefined)?.response;
   for (const [name, [value]] of Object.entries(response?.set ?? {})) lines.push(`header_down ${name} ${token(value!)}`);
   for (const name of response?.delete ?? []) lines.push(`header_down -${name}`);
-  for (const relay of (h.handle_response as Record<string, unknown>[] | undefined) ?? []) lines.push(...challengeRelayLines(relay));
+  // The stream-open report needs a subroute's error routes (proxy-chain), which Caddy 2.6's
+  // Caddyfile cannot express: the file proxies GETs without it, and its forward_auth does not
+  // claim it, so authd holds calls a grace behind a GET instead.
+  for (const relay of (h.handle_response as Record<string, unknown>[] | undefined) ?? []) if (!isStreamOpenReport(relay)) lines.push(...challengeRelayLines(relay));
   const lb = h.load_balancing as { selection_policy: { policy: string }; try_duration: string } | undefined;
   if (lb) lines.push(`lb_policy ${lb.selection_policy.policy}`, `lb_try_duration ${lb.try_duration}`);
   const passive = (h.health_checks as { passive?: { fail_duration: string; max_fails: number; unhealthy_status: number[] } } | undefined)?.passive;

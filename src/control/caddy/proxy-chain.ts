@@ -94,6 +94,8 @@ export function forwardAuthHandler(service: string, authd: string, copyIdentity 
           // authd records it with the decision; the access log line carries the same id.
           [MCPGW_HEADER.requestId]: ['{http.request.uuid}'],
           'X-Forwarded-Method': ['{http.request.method}'],
+          // This route's GETs are reported to /stream-open once the upstream answered (streamOpenReport).
+          [MCPGW_HEADER.streamReport]: ['1'],
           'X-Forwarded-Uri': ['{http.request.uri}'],
         },
         // Caddy runs replace after set: CR, LF and other control bytes (pretty-printed JSON)
@@ -137,6 +139,8 @@ export function challengeRelay(service: string, authd: string): Record<string, u
                   [MCPGW_HEADER.service]: [service],
                   [MCPGW_HEADER.upstreamStatus]: ['{http.reverse_proxy.status_code}'],
                   [MCPGW_HEADER.upstreamChallenge]: ['{http.reverse_proxy.header.Www-Authenticate}'],
+                  // A refused GET stream no longer holds its session's calls (authd/session-stream-order).
+                  [MCPGW_HEADER.requestId]: ['{http.request.uuid}'],
                 },
                 delete: ['Authorization'],
               },
@@ -191,7 +195,8 @@ export function upstreamProxyHandler(t: ProxyTarget): CaddyHandler {
   // "Receiving Messages"); Caddy itself flushes at once (flush_interval -1).
   const response = t.hideUpstreamChallenge ? { ...STREAM_RESPONSE_HEADERS, delete: ['WWW-Authenticate'] } : STREAM_RESPONSE_HEADERS;
   handler.headers = { ...(Object.keys(request).length ? { request } : {}), response };
-  if (t.relayChallenges) handler.handle_response = [challengeRelay(t.service, t.authd)];
+  // The challenge relay first: a refusal with a challenge goes to /challenge (its GET is not reported).
+  handler.handle_response = [...(t.relayChallenges ? [challengeRelay(t.service, t.authd)] : []), ...streamOpenReport(t.service, t.authd)];
   if (t.upstreams.length > 1) {
     // MCP sessions live in one upstream process: `first` keeps every client on the first
     // healthy upstream and fails over when it stops answering, instead of spreading a session.
@@ -199,6 +204,52 @@ export function upstreamProxyHandler(t: ProxyTarget): CaddyHandler {
     handler.health_checks = { passive: { fail_duration: '30s', max_fails: 1, unhealthy_status: [502, 503, 504] } };
   }
   return handler;
+}
+
+/**
+ * When the upstream answered a GET (a stream accepted, or refused: a 405, 404, 5xx …): tell
+ * authd's /stream-open, whose calls held behind that GET go on (authd/session-stream-order),
+ * then send the upstream's answer on as the proxy would have (copy_response: its headers,
+ * flushing at once). Every other request's answer is copied on as it is.
+ *
+ * Why the subroute: a handle_response route that proxies again (forward_auth style) continues
+ * with the inner proxy's response in its context — Caddy 2.6 keeps the response handle_response
+ * routes see under one context key, which the inner reverse_proxy takes over (reverseproxy.go,
+ * handleUpstreamResponse) — so a copy_response after it copies authd's 204, not the stream. The
+ * inner proxy therefore always ends in an error (its handle_response, for every status; or its
+ * dial error when authd is down), and the subroute's error routes run with the request as it
+ * was before the inner proxy: their copy_response streams the upstream's answer. authd's
+ * answer never reaches the client, and a report that fails delays nothing.
+ */
+export function streamOpenReport(service: string, authd: string): Record<string, unknown>[] {
+  const report: CaddyHandler = {
+    handler: 'reverse_proxy',
+    upstreams: [{ dial: authd }],
+    rewrite: { method: 'GET', uri: AUTHD_PATH.streamOpen },
+    headers: {
+      request: {
+        set: {
+          [MCPGW_HEADER.service]: [service],
+          // The id the GET's /verify carried: authd ends the hold of exactly that GET.
+          [MCPGW_HEADER.requestId]: ['{http.request.uuid}'],
+          [MCPGW_HEADER.upstreamStatus]: ['{http.reverse_proxy.status_code}'],
+        },
+        delete: ['Authorization'],
+      },
+    },
+    handle_response: [{ routes: [{ handle: [{ handler: 'error', error: 'stream answer reported to authd', status_code: 500 }] }] }],
+  };
+  const routes = [
+    { match: [{ method: ['GET'] }], handle: [{ handler: 'subroute', routes: [{ handle: [report] }], errors: { routes: [{ handle: [{ handler: 'copy_response' }] }] } }] },
+    { handle: [{ handler: 'copy_response' }] },
+  ];
+  // A GET's answers: a stream, or a refusal. Calls' plain JSON answers (most of them) skip this.
+  return [{ match: { status_code: [2], headers: { 'Content-Type': ['text/event-stream*'] } }, routes }, { match: { status_code: [3, 4, 5] }, routes }];
+}
+
+/** Whether a handle_response entry of the upstream proxy is the stream-open report (not the challenge relay). */
+export function isStreamOpenReport(entry: { routes?: { handle: CaddyHandler[] }[] }): boolean {
+  return JSON.stringify(entry.routes ?? []).includes(`"uri":"${AUTHD_PATH.streamOpen}"`);
 }
 
 export function proxyChain(t: ProxyTarget): CaddyHandler[] {

@@ -2,7 +2,7 @@
 // our Caddyfile, or whatever a Caddy runs. Subroutes are flattened, so two configs that
 // behave alike describe alike. Used by `mcpgw status` and to check the Caddyfile render.
 import { SERVER_NAME, type CaddyConfig, type CaddyHandler, type CaddyRoute } from './caddy-json.js';
-import { MCPGW_HEADER } from '../../core/wire/contract.js';
+import { AUTHD_PATH, MCPGW_HEADER } from '../../core/wire/contract.js';
 
 export interface RouteAnatomy {
   /** Path matchers, or `(origin check)` / `(fallback)`. */
@@ -17,6 +17,8 @@ export interface RouteAnatomy {
   /** The upstream's 401/403 go to authd's /challenge (what authd answers in its place). */
   relaysChallengesTo?: string;
   upstreamHeaders?: Record<string, string>;
+  /** Where the upstream's answer to a GET is reported (authd's /stream-open: calls held behind the stream go on). */
+  reportsStreamsTo?: string;
   /** Headers Caddy sets on the answers it proxies (X-Accel-Buffering). */
   responseHeaders?: Record<string, string>;
   maxBodyBytes?: number;
@@ -72,8 +74,14 @@ export function routeAnatomy(route: CaddyRoute): RouteAnatomy {
     a.upstreams = dials;
     a.flushInterval = h.flush_interval;
     a.dropsAuthorization = (request?.delete ?? []).includes('Authorization');
-    const relay = (h.handle_response as { routes?: CaddyRoute[] }[] | undefined)?.flatMap((r) => flatten((r.routes ?? []).flatMap((x) => x.handle)))[0];
-    if (relay?.handler === 'reverse_proxy') a.relaysChallengesTo = (relay.rewrite as { uri?: string } | undefined)?.uri;
+    for (const response of (h.handle_response as { routes?: CaddyRoute[] }[] | undefined) ?? []) {
+      const to = flatten((response.routes ?? []).flatMap((x) => x.handle)).find((x) => x.handler === 'reverse_proxy');
+      const uri = (to?.rewrite as { uri?: string } | undefined)?.uri;
+      if (!uri) continue;
+      // A relay answers refusals (401/403) in the upstream's place; a report lets the answer through.
+      if (uri === AUTHD_PATH.streamOpen) a.reportsStreamsTo = uri;
+      else a.relaysChallengesTo = uri;
+    }
     const set = Object.entries(request?.set ?? {}).filter(([k]) => k !== 'Host');
     if (set.length) a.upstreamHeaders = Object.fromEntries(set.map(([k, v]) => [k, v.join(', ')]));
     const down = Object.entries((h.headers as { response?: { set?: Record<string, string[]> } } | undefined)?.response?.set ?? {});

@@ -30,6 +30,8 @@ export const MCPGW_HEADER = {
   /** On GET /challenge: the status (401/403) and WWW-Authenticate an upstream refused a call with. */
   upstreamStatus: 'X-Mcpgw-Upstream-Status',
   upstreamChallenge: 'X-Mcpgw-Upstream-Challenge',
+  /** On /verify: the route reports to /stream-open when the upstream answered a GET (the Caddyfile render cannot). */
+  streamReport: 'X-Mcpgw-Stream-Report',
 } as const;
 
 /**
@@ -76,6 +78,8 @@ export const AUTHD_PATH = {
   limitsOf: '/limits/of',
   /** Caddy asks it when an upstream answers 401/403: the client gets a JSON-RPC error that says what to do. */
   challenge: '/challenge',
+  /** Caddy tells it that the upstream answered a session's GET stream (any status): calls held behind it go on. */
+  streamOpen: '/stream-open',
 } as const;
 
 /** RFC 9728 protected resource metadata, for the gateway and (suffixed with its path) each service. */

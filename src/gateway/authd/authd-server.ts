@@ -3,7 +3,7 @@
 // bad input and never lets an unexpected error turn into an allow.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { SessionStreamOrder } from './session-stream-order.js';
+import { SessionStreamOrder, type OrderedRequest } from './session-stream-order.js';
 import { listenOn } from '../../core/http/listen.js';
 import { headerValue } from '../../core/http/http-messages.js';
 import { publicUrl, type Settings } from '../../core/config/settings.js';
@@ -235,12 +235,24 @@ export async function startAuthd(options: AuthdOptions): Promise<RunningAuthd> {
     if (path === AUTHD_PATH.verify) {
       const session = sessionOf(req);
       const verify = verifyRequestOf(req, session);
-      const carriesCall = () => verify.mcpMethod !== undefined || bodyCarriesRequest(verify.body);
-      // Legacy SSE needs no ordering: its client learns the session id from the open stream.
-      const ordered = session?.transport === 'streamable-http' ? session.id : undefined;
-      return streamOrder.order(ordered, headerText(req, 'x-forwarded-method'), carriesCall, () => observer.observe(req, verify, () => authorizer.authorize(verify)));
+      const ordered: OrderedRequest = {
+        // Legacy SSE needs no ordering: its client learns the session id from the open stream.
+        session: session?.transport === 'streamable-http' ? session.id : undefined,
+        method: headerText(req, 'x-forwarded-method'),
+        requestId: verify.requestId,
+        reports: req.headers[headerKey(MCPGW_HEADER.streamReport)] !== undefined,
+        carriesCall: () => verify.mcpMethod !== undefined || bodyCarriesRequest(verify.body),
+      };
+      return streamOrder.order(ordered, () => observer.observe(req, verify, () => authorizer.authorize(verify)));
     }
-    if (path === AUTHD_PATH.challenge) return challengeAnswer(req, source, upstream);
+    // Both come from the route's handle_response once the upstream answered (a refusal with a
+    // challenge goes to /challenge): when it was a GET of a session, its held calls go on.
+    if (path === AUTHD_PATH.streamOpen || path === AUTHD_PATH.challenge) {
+      const session = sessionOf(req);
+      if (session?.transport === 'streamable-http') streamOrder.streamAnswered(session.id, headerText(req, headerKey(MCPGW_HEADER.requestId)));
+      if (path === AUTHD_PATH.streamOpen) return { status: 204, headers: {} };
+      return challengeAnswer(req, source, upstream);
+    }
     if (path === AUTHD_PATH.limits) return limitsAnswer(headerText(req, 'authorization'), authorizer, source, limits);
     if (path === AUTHD_PATH.limitsOf) return limitsOfAnswer(new URL(req.url ?? '/', 'http://authd').searchParams, source, limits);
     if (path === RESOURCE_METADATA_PATH || path.startsWith(`${RESOURCE_METADATA_PATH}/`)) {

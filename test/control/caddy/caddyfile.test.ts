@@ -6,10 +6,21 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { configAnatomy } from '../../../src/control/caddy/route-anatomy.js';
+import { configAnatomy, type RouteAnatomy } from '../../../src/control/caddy/route-anatomy.js';
 import { REPO_ROOT, runCli, tempProject } from '../../../testkit/cli.js';
 
 const run = promisify(execFile);
+
+/**
+ * The anatomies of a JSON render and of Caddy's adaptation of the Caddyfile render, which must
+ * match but for one thing: the JSON reports a GET's upstream answer to authd's /stream-open
+ * (a subroute's error routes, which Caddy 2.6's Caddyfile cannot express), the Caddyfile does not.
+ */
+function assertSameAnatomy(fromFile: RouteAnatomy[], fromJson: RouteAnatomy[]): void {
+  assert.ok(fromJson.some((a) => a.reportsStreamsTo === '/stream-open'), 'the JSON render reports GET streams');
+  assert.ok(fromFile.every((a) => a.reportsStreamsTo === undefined), 'the Caddyfile render does not');
+  assert.deepEqual(fromFile, fromJson.map(({ reportsStreamsTo: _, ...rest }) => rest));
+}
 
 test('render --caddyfile adapts with `caddy adapt` to the same routes as the JSON render', async (t) => {
   const project = await tempProject('gateway');
@@ -21,7 +32,7 @@ test('render --caddyfile adapts with `caddy adapt` to the same routes as the JSO
   assert.equal(caddyfile.code, 0, caddyfile.stderr);
   const adapted = await run('caddy', ['adapt', '--config', file], { maxBuffer: 16 * 1024 * 1024 });
   const fromFile = JSON.parse(adapted.stdout);
-  assert.deepEqual(configAnatomy(fromFile), configAnatomy(JSON.parse(json.stdout)));
+  assertSameAnatomy(configAnatomy(fromFile), configAnatomy(JSON.parse(json.stdout)));
   assert.equal(fromFile.admin.listen, '127.0.0.1:12019');
   assert.deepEqual(fromFile.apps.http.servers.srv0.listen, ['127.0.0.1:18080']);
 });
@@ -75,7 +86,7 @@ for (const [form, peers] of [
     assert.equal(out.code, 0, out.stderr);
     const adapted = JSON.parse((await run('caddy', ['adapt', '--config', file], { maxBuffer: 16 * 1024 * 1024 })).stdout);
     const rendered = JSON.parse(json.stdout);
-    assert.deepEqual(configAnatomy(adapted), configAnatomy(rendered));
+    assertSameAnatomy(configAnatomy(adapted), configAnatomy(rendered));
     const fromFile = sessionRoutes(adapted.apps.http.servers.srv0.routes);
     assert.ok(fromFile.length >= 3, 'the owner routes and at least one forward');
     assert.deepEqual(fromFile, sessionRoutes(rendered.apps.http.servers.mcpgw.routes));

@@ -47,6 +47,7 @@ test('the authd subrequest carries the body, service and original method/URI, an
     'X-Mcpgw-Request-Id': ['{http.request.uuid}'],
     'X-Forwarded-Method': ['{http.request.method}'],
     'X-Forwarded-Uri': ['{http.request.uri}'],
+    'X-Mcpgw-Stream-Report': ['1'],
   });
   assert.deepEqual(auth.handle_response[0]!.match, { status_code: [2] });
   assert.deepEqual(Object.keys(auth.handle_response[0]!.routes[0]!.handle[0]!.request.set), ['X-Mcpgw-Identity']);
