@@ -56,15 +56,20 @@ export class BundledEmbedder implements Embedder, WordMatcher {
    * share most of their words, so each word's cosines with the query are computed once.
    */
   queryMatcher(queryWords: readonly string[]): (documentWords: readonly string[]) => number {
-    const query = [...new Set(queryWords)].map((w) => this.wordVector(w)).filter((e) => e !== null);
+    // A word the vectors lack (a product name, `deepwiki`, `pptx`) still matches itself, as
+    // rarely as words come: weight 1, the limit of the rarity weight.
+    const query = [...new Set(queryWords)].map((word) => {
+      const entry = this.wordVector(word);
+      return { word, vector: entry?.vector, weight: entry?.weight ?? 1 };
+    });
     const weights = query.reduce((sum, q) => sum + q.weight, 0);
     const cosines = new Map<string, Float32Array>();
     const cosinesOf = (word: string): Float32Array => {
       let row = cosines.get(word);
       if (!row) {
-        const entry = this.wordVector(word);
+        const vector = this.wordVector(word)?.vector;
         row = new Float32Array(query.length);
-        if (entry) query.forEach((q, i) => (row![i] = dot(q.vector, entry.vector)));
+        query.forEach((q, i) => (row![i] = q.word === word ? 1 : vector && q.vector ? dot(q.vector, vector) : 0));
         cosines.set(word, row);
       }
       return row;

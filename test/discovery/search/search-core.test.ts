@@ -1,4 +1,5 @@
-// The pure parts of search: identifier splitting, staleness decisions, rank fusion, scope predicate.
+// The pure parts of search: identifier splitting, tool documents, staleness decisions, rank
+// fusion, scope predicate, and the word-by-word match of the bundled word vectors.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { identifierWords } from '../../../src/discovery/search/identifier-words.js';
@@ -7,6 +8,7 @@ import { fuse } from '../../../src/discovery/search/rank.js';
 import { textTokens } from '../../../src/discovery/search/text-tokens.js';
 import { mayCallTool } from '../../../src/core/policy/registry-access.js';
 import { toolDocument } from '../../../src/discovery/search/tool-documents.js';
+import { BundledEmbedder } from '../../../src/discovery/search/bundled-embedder.js';
 import { scopesFileSchema } from '../../../src/core/config/scopes.js';
 
 describe('search core', () => {
@@ -25,6 +27,22 @@ describe('search core', () => {
     assert.equal(doc.nameWords, 'get quote');
     assert.equal(doc.params, 'ticker symbol: e.g. AAPL');
     assert.equal(doc.serverText, 'stocks. Market data. finance');
+  });
+
+  it('a parameter\'s enum values are part of the tool document', () => {
+    const doc = toolDocument(
+      { name: 'maps', description: '', tags: [], url: 'https://gw/maps/mcp' },
+      { name: 'directions', description: 'Route between two places', inputSchema: { type: 'object', properties: { mode: { type: 'string', description: 'How to travel', enum: ['driving', 'walking', 3] } } } },
+    );
+    assert.equal(doc.params, 'mode: How to travel (driving, walking)');
+  });
+
+  it('word-by-word match: a query word the word vectors lack still matches itself', async () => {
+    const embedder = await BundledEmbedder.load();
+    assert.equal(embedder.knows('zqvexdoc'), false);
+    const match = embedder.queryMatcher(['zqvexdoc', 'render']);
+    assert.ok(match(['zqvexdoc', 'diagram']) > match(['render', 'diagram']), 'the unknown word counts, and as a rare word');
+    assert.ok(match(['render', 'diagram']) > match(['invoice']), 'known words still match by meaning');
   });
 
   it('rebuilds only the services whose definition, snapshot or approvals changed', () => {
