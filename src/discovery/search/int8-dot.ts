@@ -72,16 +72,14 @@ export class Int8Rows {
     for (let d = 0; d < this.dims; d++) this.query[d] = this.scale > 0 ? Math.round(vector[d]! / this.scale) : 0;
   }
 
-  /** For each row number in `docs`: scores[row] = the row's dot product with the query × weights[row]. */
+  /** For each row number in `docs` (at most the block's rows): scores[row] = its dot product with the query × weights[row]. */
   dots(docs: readonly number[], weights: Float32Array, scores: Float64Array): void {
-    for (let at = 0; at < docs.length; at += this.ids.length) {
-      const n = Math.min(this.ids.length, docs.length - at);
-      for (let i = 0; i < n; i++) this.ids[i] = docs[at + i]!;
-      this.kernel.dots(0, this.dims, this.idsAt, n, this.queryAt, this.outAt);
-      for (let i = 0; i < n; i++) {
-        const doc = docs[at + i]!;
-        scores[doc] = this.out[i]! * this.scale * weights[doc]!;
-      }
+    const n = docs.length;
+    for (let i = 0; i < n; i++) this.ids[i] = docs[i]!;
+    this.kernel.dots(0, this.dims, this.idsAt, n, this.queryAt, this.outAt);
+    for (let i = 0; i < n; i++) {
+      const doc = docs[i]!;
+      scores[doc] = this.out[i]! * this.scale * weights[doc]!;
     }
   }
 }
