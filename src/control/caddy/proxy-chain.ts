@@ -129,27 +129,25 @@ export function challengeRelay(service: string, authd: string): Record<string, u
     routes: [
       {
         handle: [
-          {
-            handler: 'reverse_proxy',
-            upstreams: [{ dial: authd }],
-            rewrite: { method: 'GET', uri: AUTHD_PATH.challenge },
-            headers: {
-              request: {
-                set: {
-                  [MCPGW_HEADER.service]: [service],
-                  [MCPGW_HEADER.upstreamStatus]: ['{http.reverse_proxy.status_code}'],
-                  [MCPGW_HEADER.upstreamChallenge]: ['{http.reverse_proxy.header.Www-Authenticate}'],
-                  // A refused GET stream no longer holds its session's calls (authd/session-stream-order).
-                  [MCPGW_HEADER.requestId]: ['{http.request.uuid}'],
-                },
-                delete: ['Authorization'],
-              },
-            },
-          },
+          authdReport(authd, AUTHD_PATH.challenge, {
+            [MCPGW_HEADER.service]: [service],
+            [MCPGW_HEADER.upstreamStatus]: ['{http.reverse_proxy.status_code}'],
+            [MCPGW_HEADER.upstreamChallenge]: ['{http.reverse_proxy.header.Www-Authenticate}'],
+            // A refused GET stream no longer holds its session's calls (authd/session-stream-order).
+            [MCPGW_HEADER.requestId]: ['{http.request.uuid}'],
+          }),
         ],
       },
     ],
   };
+}
+
+/**
+ * A GET to authd about the upstream's answer (the challenge relay, the stream-open report): the
+ * given headers set, the request's Authorization (an upstream credential by now) not sent along.
+ */
+function authdReport(authd: string, uri: string, set: Record<string, string[]>): CaddyHandler {
+  return { handler: 'reverse_proxy', upstreams: [{ dial: authd }], rewrite: { method: 'GET', uri }, headers: { request: { set, delete: ['Authorization'] } } };
 }
 
 /**
@@ -223,20 +221,12 @@ export function upstreamProxyHandler(t: ProxyTarget): CaddyHandler {
  */
 export function streamOpenReport(service: string, authd: string): Record<string, unknown>[] {
   const report: CaddyHandler = {
-    handler: 'reverse_proxy',
-    upstreams: [{ dial: authd }],
-    rewrite: { method: 'GET', uri: AUTHD_PATH.streamOpen },
-    headers: {
-      request: {
-        set: {
-          [MCPGW_HEADER.service]: [service],
-          // The id the GET's /verify carried: authd ends the hold of exactly that GET.
-          [MCPGW_HEADER.requestId]: ['{http.request.uuid}'],
-          [MCPGW_HEADER.upstreamStatus]: ['{http.reverse_proxy.status_code}'],
-        },
-        delete: ['Authorization'],
-      },
-    },
+    ...authdReport(authd, AUTHD_PATH.streamOpen, {
+      [MCPGW_HEADER.service]: [service],
+      // The id the GET's /verify carried: authd ends the hold of exactly that GET.
+      [MCPGW_HEADER.requestId]: ['{http.request.uuid}'],
+      [MCPGW_HEADER.upstreamStatus]: ['{http.reverse_proxy.status_code}'],
+    }),
     handle_response: [{ routes: [{ handle: [{ handler: 'error', error: 'stream answer reported to authd', status_code: 500 }] }] }],
   };
   const routes = [
