@@ -3,7 +3,10 @@
 // Per set, pool and query kind: recall@1/5/10 and nDCG@10 of a textbook BM25 baseline, find's
 // full text alone, the embedder alone and the final ranking, and a paired bootstrap interval of
 // final − BM25 on nDCG@10. Pools: `small` is the set's own tools; `full` adds every other set's
-// tools as distractors. `--verbose` lists the final ranking's misses on stderr; `--embedder=NAME`
+// tools as distractors, except exact copies of the set's own tools (see sameTool): a copy is the
+// same tool, and as a distractor it would tie with the gold one, a tie each ranker breaks by its
+// own arbitrary order (the baseline's favoured the set's tools, find's its ids). `--verbose` lists
+// the final ranking's misses on stderr; `--embedder=NAME`
 // measures another search.embedder than the default (e.g. `use`, the shipped sentence encoder).
 import { rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -33,13 +36,51 @@ const embedderName = process.argv.find((a) => a.startsWith('--embedder='))?.slic
 const measured = await Promise.all((setArgs.length ? setArgs : devDirs()).map(loadBenchSet));
 const distractorSets = setArgs.length ? await Promise.all(devDirs().map(loadBenchSet)) : [];
 
-/** Every set's tools in one catalogue (servers of the same name are one server). */
-function union(sets: readonly BenchSet[]): { catalogue: ToolCatalogue; descriptions: Record<string, string> } {
-  const catalogue: ToolCatalogue = {};
-  const descriptions: Record<string, string> = {};
-  for (const set of sets) {
-    for (const [server, tools] of Object.entries(set.catalogue)) catalogue[server] ??= tools;
-    Object.assign(descriptions, set.descriptions);
+/** A JSON text with object keys sorted, so that key order does not tell two schemas apart. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** JSON Schema keywords that tell releases of one server apart by their serialiser, not by a parameter. */
+const SERIALISER_KEYWORDS = new Set(['$schema', 'additionalProperties']);
+const withoutSerialiserKeywords = (schema: unknown): unknown =>
+  Array.isArray(schema)
+    ? schema.map(withoutSerialiserKeywords)
+    : schema && typeof schema === 'object'
+      ? Object.fromEntries(Object.entries(schema).filter(([k]) => !SERIALISER_KEYWORDS.has(k)).map(([k, v]) => [k, withoutSerialiserKeywords(v)]))
+      : schema;
+
+/**
+ * Two tools are the same tool of the same software when name, description and input schema agree
+ * (LiveMCPBench ships the reference servers' memory tools, for one); the schema's `$schema` and
+ * `additionalProperties` are ignored, as they declare no parameter.
+ */
+const sameTool = (tool: ToolCatalogue[string][number]) =>
+  canonicalJson([tool.name, tool.description ?? '', withoutSerialiserKeywords(tool.inputSchema ?? {})]);
+
+/**
+ * The set's tools plus every other set's as distractors, in one catalogue: servers of the same
+ * name are one server (the set's), and a distractor that is the same tool as one of the set's is
+ * left out — it is that tool, not a wrong answer.
+ */
+function pool(set: BenchSet, others: readonly BenchSet[]): { catalogue: ToolCatalogue; descriptions: Record<string, string> } {
+  const catalogue: ToolCatalogue = { ...set.catalogue };
+  const descriptions: Record<string, string> = { ...set.descriptions };
+  const own = new Set(Object.values(set.catalogue).flat().map(sameTool));
+  for (const other of others) {
+    if (other === set) continue;
+    for (const [server, tools] of Object.entries(other.catalogue)) {
+      if (catalogue[server]) continue;
+      const distractors = tools.filter((t) => !own.has(sameTool(t)));
+      if (!distractors.length) continue;
+      catalogue[server] = distractors;
+      descriptions[server] = other.descriptions[server] ?? '';
+    }
   }
   return { catalogue, descriptions };
 }
@@ -86,7 +127,7 @@ function summary(scores: Record<string, QueryScores[]>) {
 
 const out: Record<string, unknown> = {};
 for (const set of measured) {
-  const pools = { small: union([set]), full: union([set, ...measured, ...distractorSets]) };
+  const pools = { small: pool(set, []), full: pool(set, [...measured, ...distractorSets]) };
   const result: Record<string, unknown> = {};
   for (const [poolName, pool] of Object.entries(pools)) result[poolName] = await measurePool(set, pool);
   out[set.name] = result;
