@@ -18,6 +18,7 @@ export function sifWeight(rank: number): number {
 export class BundledEmbedder implements Embedder, WordMatcher {
   readonly id: string;
   readonly blursOnLongText = true;
+  readonly dropsUnknownWords = true;
   private readonly unitVectors = new Map<string, { vector: Float32Array; weight: number } | null>();
   private readonly vocabularies = new WeakMap<readonly string[], [string, Float32Array][]>();
   constructor(private readonly vectors: WordVectors) {

@@ -9,6 +9,11 @@ export interface Embedder {
   embed(texts: readonly string[]): Promise<Float32Array[]>;
   /** True for averaged word vectors, which blur on a long request: its cosine list is then left out. */
   readonly blursOnLongText?: boolean;
+  /**
+   * True when a text's vector leaves out the words the embedder's WordMatcher does not `know`
+   * (averaged word vectors): a product name or a word in another script is then invisible to it.
+   */
+  readonly dropsUnknownWords?: boolean;
   /** False when vectors are compared as they come: subtracting the corpus mean (below) costs a sentence encoder meaning. */
   readonly centerOnCorpus?: boolean;
 }

@@ -77,6 +77,19 @@ function expansionTerms(index: SearchIndex, matcher: WordMatcher, words: readonl
   return expanded;
 }
 
+/**
+ * Does the query hold evidence an embedder that drops unknown words cannot see: a word its
+ * vectors lack (a product name: douban, bilibili) or a run in another script, which some tool's
+ * text holds? That is the query's most specific evidence; the cosine, blind to it, would rank by
+ * the rest of the query alone ("current trends"). Numbers do not count: they name nothing.
+ */
+function unseenEvidence(index: SearchIndex, query: string, words: readonly string[], dictionary: WordMatcher): boolean {
+  const unseen = words.filter((w) => /[a-z]/.test(w) && !dictionary.knows(w)).flatMap(allTerms);
+  // contentWords keeps ASCII words only: a term of another script never reaches the vector.
+  const otherScript = allTerms(query).filter((t) => /[^\x00-\x7f]/.test(t));
+  return [...unseen, ...otherScript].some((t) => holdsTerm(index, t));
+}
+
 async function queryVector(opened: Pick<OpenedIndex, 'index' | 'embedder'>, query: string, warnings: string[]): Promise<Float32Array | undefined> {
   const { embedder, index } = opened;
   if (!embedder || index.manifest.dimensions === 0) return undefined;
@@ -106,7 +119,7 @@ export async function findTools(opened: Pick<OpenedIndex, 'index' | 'embedder'>,
   // short enough for them to be sharp; a sentence encoder's cosine ranks long ones too.
   const long = words.length > LONG_QUERY_WORDS;
   const wordLevel = mode === 'vector' || (mode === 'hybrid' && !(matcher && long));
-  const sentenceLevel = mode === 'vector' || (mode === 'hybrid' && !(long && opened.embedder?.blursOnLongText));
+  const sentenceLevel = mode === 'vector' || (mode === 'hybrid' && !(long && opened.embedder?.blursOnLongText) && !(opened.embedder?.dropsUnknownWords && dictionary && unseenEvidence(index, query, words, dictionary)));
 
   const lists: Partial<Record<ListName, Hit[]>> = {};
   const terms = mode === 'vector' ? undefined : queryTerms(index, query, dictionary);

@@ -37,6 +37,20 @@ tools:
   description: 根据提供的ID获取对应网页的内容
   inputSchema: {type: object, properties: {id: {type: string}}}
 `,
+  'trends.yaml': `name: trends
+description: Trending lists
+upstream: http://127.0.0.1:9/mcp
+tools:
+- name: get-douban-rank
+  description: 获取豆瓣实时热门榜单
+  inputSchema: {type: object, properties: {}}
+- name: get_trending_topics
+  description: Get the current trending topics and trends on social media
+  inputSchema: {type: object, properties: {limit: {type: number}}}
+- name: plot_trend_chart
+  description: Draw a line chart of a trend over time
+  inputSchema: {type: object, properties: {data: {type: array}}}
+`,
 };
 
 const top = async (opened: OpenedIndex, query: string) => (await findTools(opened, query, { topK: 3 })).results.map((r) => `${r.server}/${r.tool}`);
@@ -75,6 +89,15 @@ describe('ranking', () => {
     const [explained] = (await findTools(opened, '必应搜索', { topK: 1, explain: true })).results;
     assert.equal(explained?.confidence, 'high');
     assert.deepEqual(explained?.explain?.matched.description, ['必应', '应搜', '搜索']);
+  });
+
+  it('a name the word vectors lack leads: the cosine of the rest of the query ("current trends") is left out', async () => {
+    const { results } = await findTools(opened, 'current trends in douban', { topK: 3, explain: true });
+    assert.equal(results[0]?.tool, 'get-douban-rank', JSON.stringify(results.map((r) => r.tool)));
+    assert.ok(results.every((r) => r.explain?.ranks.vector === undefined), 'no vector list');
+    // A number the vectors lack names nothing: the cosine list stays.
+    const withNumber = await findTools(opened, 'current trends of 2025', { topK: 3, explain: true });
+    assert.ok(withNumber.results.some((r) => r.explain?.ranks.vector !== undefined));
   });
 
   it('results the words back are high confidence', async () => {
