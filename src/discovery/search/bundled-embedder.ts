@@ -59,10 +59,7 @@ export class BundledEmbedder implements Embedder, WordMatcher {
   queryMatcher(queryWords: readonly string[]): (documentWords: readonly string[]) => number {
     // A word the vectors lack (a product name, `deepwiki`, `pptx`) still matches itself, as
     // rarely as words come: weight 1, the limit of the rarity weight.
-    const query = [...new Set(queryWords)].map((word) => {
-      const entry = this.wordVector(word);
-      return { word, vector: entry?.vector, weight: entry?.weight ?? 1 };
-    });
+    const query = [...new Set(queryWords)].map((word) => ({ word, vector: this.wordVector(word)?.vector, weight: this.rarity(word) }));
     const weights = query.reduce((sum, q) => sum + q.weight, 0);
     const cosines = new Map<string, Float32Array>();
     const cosinesOf = (word: string): Float32Array => {
@@ -88,6 +85,10 @@ export class BundledEmbedder implements Embedder, WordMatcher {
 
   knows(word: string): boolean {
     return this.wordVector(word) !== null;
+  }
+
+  rarity(word: string): number {
+    return this.wordVector(word)?.weight ?? 1;
   }
 
   similarWords(word: string, vocabulary: readonly string[], minCosine: number, limit: number): [string, number][] {
@@ -144,6 +145,10 @@ export abstract class WithBundledWords implements WordMatcher {
 
   knows(word: string): boolean {
     return this.words.knows(word);
+  }
+
+  rarity(word: string): number {
+    return this.words.rarity(word);
   }
 
   similarWords(word: string, vocabulary: readonly string[], minCosine: number, limit: number): [string, number][] {

@@ -27,6 +27,8 @@ export interface WordMatcher {
   queryMatcher(queryWords: readonly string[]): (documentWords: readonly string[]) => number;
   /** Does the embedder know this word? (A query none of whose words it knows carries no meaning for it.) */
   knows(word: string): boolean;
+  /** How much the word's rarity lets it count, 0…1 (frequent words little; 1 for a word the vectors lack). */
+  rarity(word: string): number;
   /** Words of `vocabulary` at least `minCosine` close to `word`, closest first, at most `limit`, each with its cosine. */
   similarWords(word: string, vocabulary: readonly string[], minCosine: number, limit: number): [string, number][];
 }

@@ -53,7 +53,11 @@ const WORD_CANDIDATES = 100;
  * averages word vectors (a sentence encoder's stays).
  */
 const LONG_QUERY_WORDS = 10;
-/** Words of the index at least this close to a query word (GloVe cosine) join the expanded query, at most EXPANSIONS per word. */
+/**
+ * Words of the index at least this close to a query word (GloVe cosine) join the expanded query,
+ * at most EXPANSIONS per word, weighted by the cosine times the query word's rarity: a frequent
+ * word's neighbours are loose ("make" → take, go, even), a rare word's are close ("folder" → files).
+ */
 const EXPANSION_COSINE = 0.55;
 const EXPANSIONS = 5;
 
@@ -65,13 +69,15 @@ function queryTerms(index: SearchIndex, query: string, dictionary: WordMatcher |
   return new Map([...own.map((t): [string, number] => [t, 1]), ...corrections]);
 }
 
-/** Terms of index words close in meaning to the query's words, weighted by their cosine (the query's own `terms` left out). */
+/** Terms of index words close in meaning to the query's words, weighted by cosine × rarity (the query's own `terms` left out). */
 function expansionTerms(index: SearchIndex, matcher: WordMatcher, words: readonly string[], terms: ReadonlyMap<string, number>): Map<string, number> {
   const expanded = new Map<string, number>();
   const vocabulary = index.compact.vocabulary();
   for (const word of new Set(words)) {
+    const rarity = matcher.rarity(word);
     for (const [similar, cosine] of matcher.similarWords(word, vocabulary, EXPANSION_COSINE, EXPANSIONS)) {
-      for (const term of allTerms(similar)) if (!terms.has(term) && (expanded.get(term) ?? 0) < cosine) expanded.set(term, cosine);
+      const weight = cosine * rarity;
+      for (const term of allTerms(similar)) if (!terms.has(term) && (expanded.get(term) ?? 0) < weight) expanded.set(term, weight);
     }
   }
   return expanded;
