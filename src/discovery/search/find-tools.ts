@@ -56,7 +56,7 @@ const LONG_QUERY_WORDS = 10;
 /**
  * Words of the index at least this close to a query word (GloVe cosine) join the expanded query,
  * at most EXPANSIONS per word, weighted by the cosine times the query word's rarity: a frequent
- * word's neighbours are loose ("make" → take, go, even), a rare word's are close ("folder" → files).
+ * word's neighbours are loose ("make" → take, go, even), a rare word's closer ("picture" → image).
  */
 const EXPANSION_COSINE = 0.55;
 const EXPANSIONS = 5;
