@@ -84,6 +84,8 @@ const TRIVIAL_RESPONDER = "require('node:http').createServer((q, s) => s.writeHe
 export interface TargetResult extends LoadResult {
   /** CPU (user + system) of the gateway's processes per call, ms. */
   gateway_cpu_ms_per_call: number | null;
+  /** The same, per gateway process (caddy, authd or the trivial responder), ms. */
+  cpu_ms_per_call_by_process: Record<string, number | null>;
 }
 
 export interface GatewayFloor {
@@ -142,30 +144,35 @@ export async function measureGatewayFloor(options: RoundsOptions = {}): Promise<
     const modern = { ...headers, ...bearer, 'mcp-protocol-version': MODERN_PROTOCOL_VERSION, 'mcp-method': 'tools/call', 'mcp-name': 'echo' };
     const caddyPid = caddy.child.pid!;
     type Name = Exclude<keyof GatewayFloor, 'concurrency' | 'duration_ms' | 'rounds' | 'route_over_floor' | 'header_only_over_floor' | 'route_over_plain_caddy'>;
-    const targets: Record<Name, { url: string; headers: Record<string, string>; pids: number[] }> = {
+    const caddyProc = { name: 'caddy', pid: caddyPid };
+    const authdProc = { name: 'authd', pid: authd.pid! };
+    const targets: Record<Name, { url: string; headers: Record<string, string>; pids: { name: string; pid: number }[] }> = {
       direct: { url: upstream.url, headers, pids: [] },
-      plain_caddy: { url: `http://127.0.0.1:${plainPort}/mcp`, headers, pids: [caddyPid] },
-      floor_caddy_trivial_forward_auth: { url: `http://127.0.0.1:${floorPort}/secured/mcp`, headers: { ...headers, ...bearer }, pids: [caddyPid, responder.pid!] },
-      mcpgw_route_tool_policy: { url: `${gateway.url}/secured/mcp`, headers: { ...headers, ...bearer }, pids: [caddyPid, authd.pid!] },
-      mcpgw_header_only_2026_07_28: { url: `${gateway.url}/modern/mcp`, headers: modern, pids: [caddyPid, authd.pid!] },
+      plain_caddy: { url: `http://127.0.0.1:${plainPort}/mcp`, headers, pids: [caddyProc] },
+      floor_caddy_trivial_forward_auth: { url: `http://127.0.0.1:${floorPort}/secured/mcp`, headers: { ...headers, ...bearer }, pids: [caddyProc, { name: 'responder', pid: responder.pid! }] },
+      mcpgw_route_tool_policy: { url: `${gateway.url}/secured/mcp`, headers: { ...headers, ...bearer }, pids: [caddyProc, authdProc] },
+      mcpgw_header_only_2026_07_28: { url: `${gateway.url}/modern/mcp`, headers: modern, pids: [caddyProc, authdProc] },
     };
     const names = Object.keys(targets) as Name[];
     const runs = Object.fromEntries(names.map((n) => [n, [] as LoadResult[]])) as Record<Name, LoadResult[]>;
     const cpu = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
+    const byProcess = Object.fromEntries(names.map((n) => [n, {} as Record<string, number[]>])) as Record<Name, Record<string, number[]>>;
     for (const name of names) await loadLoop(() => httpStatus(agent, { ...targets[name], body }), { concurrency, durationMs: 500 }); // warm-up
     for (let r = 0; r < rounds; r++) {
       // Rotate the order so no target always runs first (or last) on a busy machine.
       for (const name of [...names.slice(r % names.length), ...names.slice(0, r % names.length)]) {
         const { pids } = targets[name];
-        const before = pids.map(cpuMs);
+        const before = pids.map((p) => cpuMs(p.pid));
         const result = await loadLoop(() => httpStatus(agent, { ...targets[name], body }), { concurrency, durationMs });
-        const used = pids.map(cpuMs).reduce((sum, after, i) => sum + after - before[i]!, 0);
+        const used = pids.map((p, i) => cpuMs(p.pid) - before[i]!);
+        const calls = (result.requests_per_s * durationMs) / 1000;
         runs[name].push(result);
-        if (pids.length) cpu[name].push(used / ((result.requests_per_s * durationMs) / 1000));
+        if (pids.length) cpu[name].push(used.reduce((a, b) => a + b, 0) / calls);
+        pids.forEach((p, i) => (byProcess[name][p.name] ??= []).push(used[i]! / calls));
       }
     }
     const median = (xs: number[]) => (xs.length ? round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!, 4) : null);
-    const result = Object.fromEntries(names.map((n) => [n, { ...medianResult(runs[n]), gateway_cpu_ms_per_call: median(cpu[n]) }])) as Record<Name, TargetResult>;
+    const result = Object.fromEntries(names.map((n) => [n, { ...medianResult(runs[n]), gateway_cpu_ms_per_call: median(cpu[n]), cpu_ms_per_call_by_process: Object.fromEntries(Object.entries(byProcess[n]).map(([p, xs]) => [p, median(xs)])) }])) as Record<Name, TargetResult>;
     for (const [name, r] of Object.entries(result)) if (r.non_2xx) throw new Error(`${name}: ${r.non_2xx} answers were not 2xx`);
     const over = (a: Name, b: Name) => round(result[a].requests_per_s / result[b].requests_per_s);
     return {

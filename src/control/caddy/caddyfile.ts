@@ -4,7 +4,7 @@
 import type { Settings } from '../../core/config/settings.js';
 import type { CaddyConfig, CaddyHandler, CaddyMatcher, CaddyRoute } from './caddy-json.js';
 import { SERVER_NAME } from './caddy-json.js';
-import { ACCESS_LOGGER } from './access-log.js';
+import { ACCESS_LOGGER, quietLoggers } from './access-log.js';
 import { McpgwError } from '../../core/errors.js';
 import { MCPGW_HEADER } from '../../core/wire/contract.js';
 import { isStreamOpenReport } from './proxy-chain.js';
@@ -194,7 +194,7 @@ export function renderCaddyfile(template: string, config: CaddyConfig, settings:
   const indent = (lines: string[]) => lines.map((l) => (l ? TAB + l : l)).join('\n');
   const values: Record<string, string> = {
     admin: config.admin.listen,
-    global_options: indent(settings.gateway.domain ? [] : ['auto_https off']),
+    global_options: indent([...(settings.gateway.domain ? [] : ['auto_https off']), ...(quietLoggers(settings).length ? block('log default', [`exclude ${quietLoggers(settings).join(' ')}`]) : [])]),
     site_address: site.address,
     site_options: indent([...site.options, ...accessLogLines(config)]),
     routes: indent(routes.flatMap(routeLines)),

@@ -12,7 +12,7 @@ import { READ_BODY_FIRST, dialOf, dialOfListen, jsonResponse, proxyChain, upstre
 import { caddyHeaderValue } from './upstream-headers.js';
 import { perCallerCredential } from '../../core/config/upstream-auth.js';
 import { REGISTRY_PATH, RESOURCE_METADATA_PATH, UI_PATH, LIMITS_PATH, AUTHD_PATH, MCP_HEADER, MODERN_PROTOCOL_VERSION } from '../../core/wire/contract.js';
-import { accessLogging, serverAccessLogs } from './access-log.js';
+import { caddyLogging, serverAccessLogs } from './access-log.js';
 import { withVersionFeatures, type CaddyVersion } from './caddy-version.js';
 import { ownerTag } from '../../core/state/checkout-identity.js';
 import { registryApiRoutes } from './registry-api-route.js';
@@ -271,7 +271,8 @@ export function renderCaddyConfig(input: RenderInput): RenderResult {
     ...(accessLogged(input) ? { logs: serverAccessLogs() } : {}),
   };
   const config: CaddyConfig = { ...(input.owner ? { '@id': ownerTag(input.owner) } : {}), admin: adminSection(settings.caddy.admin), apps: { http: { servers: { [SERVER_NAME]: server } } } };
-  if (accessLogged(input)) config.logging = accessLogging(settings, input.stateDir!);
+  const logging = caddyLogging(settings, accessLogged(input) ? input.stateDir : undefined);
+  if (logging) config.logging = logging;
   if (settings.gateway.tls) {
     config.apps.tls = { certificates: { load_files: [{ certificate: settings.gateway.tls.cert, key: settings.gateway.tls.key }] } };
   }

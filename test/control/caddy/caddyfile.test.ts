@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { QUIET_CADDY_LOGGERS } from '../../../src/control/caddy/access-log.js';
 import { configAnatomy, type RouteAnatomy } from '../../../src/control/caddy/route-anatomy.js';
 import { REPO_ROOT, runCli, tempProject } from '../../../testkit/cli.js';
 
@@ -34,6 +35,10 @@ test('render --caddyfile adapts with `caddy adapt` to the same routes as the JSO
   const fromFile = JSON.parse(adapted.stdout);
   assertSameAnatomy(configAnatomy(fromFile), configAnatomy(JSON.parse(json.stdout)));
   assert.equal(fromFile.admin.listen, '127.0.0.1:12019');
+  // Both renders leave the same module loggers out of Caddy's default log.
+  const quiet = (config: { logging: { logs: { default: { exclude: string[] } } } }) => config.logging.logs.default.exclude.filter((n) => !n.startsWith('http.log.access.'));
+  assert.deepEqual(quiet(fromFile), [...QUIET_CADDY_LOGGERS]);
+  assert.deepEqual(quiet(JSON.parse(json.stdout)), [...QUIET_CADDY_LOGGERS]);
   assert.deepEqual(fromFile.apps.http.servers.srv0.listen, ['127.0.0.1:18080']);
 });
 
