@@ -5,6 +5,7 @@
 import {
   LATEST_PROTOCOL_VERSION,
   SUPPORTED_PROTOCOL_VERSIONS,
+  type Implementation,
   type InitializeResult,
   type JSONRPCMessage,
   type JSONRPCNotification,
@@ -236,6 +237,8 @@ export class MuxSession {
   /** Resource URIs this client subscribed to: only it gets their notifications/resources/updated. */
   readonly subscriptions = new Set<string>();
   private identity?: ClientIdentity;
+  /** A session-less request's identity (its _meta), as the child was asked for with it. */
+  private placedAs?: ClientIdentity;
 
   constructor(
     private readonly mux: ChildMultiplexer,
@@ -298,7 +301,12 @@ export class MuxSession {
 
   /** The identity to start the child with: from initialize, or a 2026-07-28 request's _meta. */
   private identityFor(request: JSONRPCRequest): ClientIdentity {
-    return this.identity ?? identityOf(request);
+    return this.identity ?? (this.placedAs ??= identityOf(request));
+  }
+
+  /** The serverInfo its child initialized with. */
+  serverInfo(): Promise<Implementation> {
+    return this.mux.ready(this.identity ?? this.placedAs ?? identityOf({ jsonrpc: '2.0', id: 0, method: 'ping' })).then((init) => init.serverInfo);
   }
 
   /** @internal The client's ids of this session's requests in flight, oldest first. */

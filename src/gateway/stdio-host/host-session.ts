@@ -1,7 +1,7 @@
 // One client session at the host before and after it is bound to a child: the first message
 // (initialize, or a session-less request's _meta) says who the client is, and that decides
 // which child serves it (child-placement.ts); from then on messages go to that child's mux.
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { Implementation, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { MuxSession } from './child-multiplexer.js';
 import type { ClientLink } from './client-link.js';
 import type { ClientIdentity } from './supervised-child.js';
@@ -43,6 +43,11 @@ export class HostSession {
   /** The client's ids of its requests in flight at the child, newest last. */
   inFlight(): ReturnType<MuxSession['inFlight']> {
     return this.bound?.inFlight() ?? [];
+  }
+
+  /** The child's serverInfo from its initialize (once this session is placed; else undefined). */
+  serverInfo(): Promise<Implementation> | undefined {
+    return this.bound?.serverInfo();
   }
 
   close(): void {

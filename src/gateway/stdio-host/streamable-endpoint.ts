@@ -4,11 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest, isJSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import { isInitializeRequest, isJSONRPCRequest, type JSONRPCMessage, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { errorResponse, RPC } from './errors.js';
 import type { HostedService } from './hosted-service.js';
 import { headerValue, readJsonRpcBody, sendJson } from '../../core/http/http-messages.js';
-import { serveStatelessRequest } from '../../core/wire/stateless-request.js';
+import { isModernRequest, serveStatelessRequest, type StatelessExchange } from '../../core/wire/stateless-request.js';
+import { modernResult, NOT_REUSABLE, type CachingHints } from '../../core/wire/modern-results.js';
 import { StreamableSessionLink } from './streamable-session-link.js';
 
 /** A session with no open request for this long is ended; most clients never send DELETE. */
@@ -44,7 +45,7 @@ export class StreamableEndpoint {
       if (sessionId !== undefined) return this.withSession(sessionId, req, res, body);
       if (opensSession) return this.openSession(req, res, body);
       // Served on its own, briefly attached to the service's child.
-      return serveStatelessRequest(req, res, body, (send) => this.service.open({ stateful: false, send }));
+      return serveStatelessRequest(req, res, body, (send) => (isModernRequest(req) ? this.modernExchange(send) : this.service.open({ stateful: false, send })));
     }
     if (req.method === 'GET' || req.method === 'DELETE') {
       if (sessionId !== undefined) return this.withSession(sessionId, req, res);
@@ -52,6 +53,42 @@ export class StreamableEndpoint {
       return sendJson(res, 405, errorResponse(null, RPC.INVALID_REQUEST, 'Method Not Allowed: GET and DELETE need an Mcp-Session-Id'), { allow: 'POST' });
     }
     sendJson(res, 405, errorResponse(null, RPC.INVALID_REQUEST, 'Method Not Allowed'), { allow: 'GET, POST, DELETE' });
+  }
+
+  /**
+   * A 2026-07-28 request: its answer as a 2026-07-28 server gives it (core/wire/modern-results) —
+   * `resultType`, the child's serverInfo in `_meta`, and on a cacheable result the caching hints
+   * the spec requires of servers. The child speaks an older version and sends none, so a missing
+   * hint is filled with "not reusable" (`ttlMs: 0`, `cacheScope: "private"`): whether its lists
+   * are the same for every caller, or for how long, is not the host's to know. A child's own
+   * hints are kept.
+   */
+  private modernExchange(send: (message: JSONRPCMessage) => void): StatelessExchange {
+    let asked: JSONRPCRequest | undefined;
+    const session = this.service.open({
+      stateful: false,
+      send: (message) => {
+        if (!asked || !('result' in message) || message.id !== asked.id) return send(message);
+        const result = message.result as Record<string, unknown>;
+        const hints: CachingHints = {
+          ttlMs: typeof result.ttlMs === 'number' ? result.ttlMs : NOT_REUSABLE.ttlMs,
+          cacheScope: result.cacheScope === 'public' || result.cacheScope === 'private' ? result.cacheScope : NOT_REUSABLE.cacheScope,
+        };
+        const method = asked.method;
+        const info = session.serverInfo() ?? Promise.reject(new Error('not placed'));
+        info.then(
+          (serverInfo) => send({ ...message, result: modernResult(method, result, serverInfo, () => hints) } as JSONRPCMessage),
+          () => send(message),
+        );
+      },
+    });
+    return {
+      receive: (request) => {
+        asked = request;
+        session.receive(request);
+      },
+      close: () => session.close(),
+    };
   }
 
   /** Ends every session (the service was disabled or removed). */

@@ -39,6 +39,32 @@ test('a 2026-07-28 request without a session is served, with Mcp-Method and Mcp-
   assert.equal(noSessionGet.status, 405);
 });
 
+test('2026-07-28 results from an older stdio server carry what that revision requires of servers: resultType, serverInfo in _meta, and caching hints on lists (not reusable, as the host cannot know); an older session-less request gets the child\'s result as it is', async (t) => {
+  const { host } = await startHostFor(t, { everything: everythingYaml() });
+  const url = `${host.url}/everything/mcp`;
+  const modern = (method: string) => ({ 'mcp-protocol-version': '2026-07-28', 'mcp-method': method });
+  type Result = { resultType?: string; ttlMs?: number; cacheScope?: string; _meta?: Record<string, { name: string }>; tools?: unknown[]; resources?: unknown[]; content?: unknown[] };
+  const answer = async (method: string, params: Record<string, unknown>, headers: Record<string, string>) => {
+    const response = await post(url, { jsonrpc: '2.0', id: 3, method, params }, headers);
+    assert.equal(response.status, 200, method);
+    return ((await response.json()) as { result: Result }).result;
+  };
+  for (const method of ['tools/list', 'resources/list', 'resources/templates/list', 'prompts/list']) {
+    const result = await answer(method, { _meta: META }, modern(method));
+    assert.equal(result.resultType, 'complete', method);
+    assert.deepEqual([result.ttlMs, result.cacheScope], [0, 'private'], method);
+    assert.equal(result._meta?.['io.modelcontextprotocol/serverInfo']?.name, 'mcp-servers/everything', method);
+  }
+  const call = await answer('tools/call', { name: 'echo', arguments: { message: 'hi' }, _meta: META }, { ...modern('tools/call'), 'mcp-name': 'echo' });
+  assert.equal(call.resultType, 'complete');
+  assert.equal(call.ttlMs, undefined, 'a tool call is not cacheable: no hints');
+  assert.equal(call._meta?.['io.modelcontextprotocol/serverInfo']?.name, 'mcp-servers/everything');
+
+  const older = await answer('tools/list', {}, { 'mcp-protocol-version': '2025-06-18' });
+  assert.ok(older.tools?.length);
+  assert.deepEqual([older.resultType, older.ttlMs, older.cacheScope], [undefined, undefined, undefined], 'an older request: as the child said it');
+});
+
 /** The JSON-RPC messages of an SSE response body. */
 function sseMessages(text: string): { id?: number; result?: Record<string, unknown> }[] {
   return text.split('\n').filter((l) => l.startsWith('data: ') && l.length > 6).map((l) => JSON.parse(l.slice(6)));
