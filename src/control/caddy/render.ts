@@ -139,18 +139,23 @@ function outsideRoute(svc: ServiceDefinition, id: string): CaddyRoute | undefine
   };
 }
 
+/**
+ * 2026-07-28 requests name their method (and tool) in headers that an upstream which checks them
+ * against the body refuses when they disagree (the stdio host and the registry server do): for
+ * those, authd decides from the headers, without a copy of the body. Goes before the path's route.
+ */
+function headerOnlyRoute(id: string, path: string, target: ProxyTarget): CaddyRoute {
+  const modern = { [MCP_HEADER.protocolVersion]: [MODERN_PROTOCOL_VERSION], [MCP_HEADER.method]: ['*'] };
+  return { '@id': `${id}-header-only`, match: pathMatch(path).map((m) => ({ ...m, header: modern })), handle: proxyChain({ ...target, bodyToAuthd: false }), terminal: true };
+}
+
 function serviceRoutes(svc: ServiceDefinition, input: RenderInput, endpoints: Record<string, string>, warnings: string[]): CaddyRoute[] {
   const id = `${ROUTE_ID_PREFIX}service-${svc.name}`;
   if (svc.auth === 'none') warnings.push(`${svc.name}: auth: none — anyone who reaches the gateway can call it (local development only)`);
   const target = targetFor(svc, input, warnings);
   const outside = outsideRoute(svc, id);
   const routes: CaddyRoute[] = outside ? [outside] : [];
-  if (svc.checks_mcp_headers ?? svc.transport === 'stdio') {
-    // 2026-07-28 requests name their method (and tool) in headers the upstream checks against
-    // the body (the stdio host does): authd decides from those, without a copy of the body.
-    const modern = { [MCP_HEADER.protocolVersion]: [MODERN_PROTOCOL_VERSION], [MCP_HEADER.method]: ['*'] };
-    routes.push({ '@id': `${id}-header-only`, match: pathMatch(svc.path).map((m) => ({ ...m, header: modern })), handle: proxyChain({ ...target, bodyToAuthd: false }), terminal: true });
-  }
+  if (svc.checks_mcp_headers ?? svc.transport === 'stdio') routes.push(headerOnlyRoute(id, svc.path, target));
   routes.push({ '@id': id, match: pathMatch(svc.path), handle: proxyChain(target), terminal: true });
   const endpoint = endpoints[svc.name];
   if (endpoint && svc.transport === 'sse' && !endpoint.startsWith(`${svc.path}/`)) {
@@ -161,7 +166,8 @@ function serviceRoutes(svc: ServiceDefinition, input: RenderInput, endpoints: Re
   return routes;
 }
 
-function registryRoute(input: RenderInput): CaddyRoute {
+/** The registry MCP server's routes: it applies the 2026-07-28 header rules itself, so such requests take the header-only path. */
+function registryRoutes(input: RenderInput): CaddyRoute[] {
   const target: ProxyTarget = {
     service: 'mcpgw',
     copyIdentity: true,
@@ -175,7 +181,8 @@ function registryRoute(input: RenderInput): CaddyRoute {
     stripPrefix: REGISTRY_PATH,
     requestIdToAccessLog: accessLogged(input),
   };
-  return { '@id': `${ROUTE_ID_PREFIX}registry`, match: pathMatch(REGISTRY_PATH), handle: proxyChain(target), terminal: true };
+  const id = `${ROUTE_ID_PREFIX}registry`;
+  return [headerOnlyRoute(id, REGISTRY_PATH, target), { '@id': id, match: pathMatch(REGISTRY_PATH), handle: proxyChain(target), terminal: true }];
 }
 
 /** Far above what the web UI accepts (64 KiB): it answers an oversized body itself. */
@@ -238,7 +245,7 @@ export function renderCaddyConfig(input: RenderInput): RenderResult {
       handle: [{ handler: 'rewrite', uri: AUTHD_PATH.limits }, { handler: 'reverse_proxy', upstreams: [{ dial: authd }] }],
       terminal: true,
     },
-    registryRoute(input),
+    ...registryRoutes(input),
     uiRoute(settings),
     ...services.flatMap((svc) => serviceRoutes(svc, input, endpoints, warnings)),
     {

@@ -130,7 +130,16 @@ describe('the registry MCP server and MCP 2026-07-28', () => {
     assert.equal(anonymous.body.error?.data?.code ?? anonymous.body.error?.message, 'ERR_NO_IDENTITY', JSON.stringify(anonymous.body));
   });
 
-  test('through the gateway, authd refuses a header mismatch before the registry server sees it', async () => {
+  test('through the gateway a 2026-07-28 request takes the header-only route (authd decides from Mcp-Method/Mcp-Name, no body copy), and a body that disagrees is refused by the registry server itself (400 -32020), so a header naming an allowed tool cannot carry an admin call', async () => {
+    const config = (await (await fetch(`http://${gw.caddyAdmin}/config/`)).json()) as { apps: { http: { servers: Record<string, { routes: { '@id'?: string; handle: unknown[] }[] }> } } };
+    const routes = Object.values(config.apps.http.servers).flatMap((srv) => srv.routes);
+    const headerOnly = routes.find((r) => r['@id'] === 'mcpgw-registry-header-only');
+    assert.ok(headerOnly, 'the registry has a header-only route');
+    assert.ok(routes.indexOf(headerOnly) < routes.findIndex((r) => r['@id'] === 'mcpgw-registry'), 'before the registry route');
+    assert.doesNotMatch(JSON.stringify(headerOnly.handle), /X-Mcpgw-Body/, 'no body copy to authd');
+    const disguised = await modern(mcp, 'tools/call', { name: 'register_service', arguments: { name: 'evil', upstream: 'http://127.0.0.1:1/mcp' } }, { ...bearer(gw.alice), 'mcp-name': 'find_tools' });
+    assert.equal(disguised.status, 400);
+    assert.equal(disguised.body.error?.code, -32020);
     const { status, body } = await modern(mcp, 'tools/call', { name: 'health', arguments: {} }, { ...bearer(gw.alice), 'mcp-name': 'find_tools' });
     assert.equal(status, 400);
     assert.equal(body.error?.code, -32020);

@@ -23,6 +23,8 @@ export interface RegistryGateway {
   url: string;
   /** The registry server's own listener (what Caddy's /mcpgw route proxies to, prefix stripped). */
   registryUrl: string;
+  /** The test's own Caddy's admin address (to read the routes it runs). */
+  caddyAdmin: string;
   dir: string;
   everything: RunningServer;
   /** alice: developers (everything:echo, registry list) — OIDC JWT. */
@@ -83,7 +85,7 @@ export async function startRegistryGateway(options: RegistryGatewayOptions = {})
   const now = Math.floor(Date.now() / 1000);
   const token = (sub: string, groups: string[]) => idp.sign({ iss: idp.issuer, aud: url, sub, groups, iat: now, exp: now + 3600 });
   const { outsider, ...keys } = gateway.keys;
-  return { url, registryUrl: gateway.registryServer!.url, dir: gateway.dir, everything, alice: await token('alice', ['developers']), root: await token('root', ['admins']), outsider: outsider!, keys, token, apply: gateway.apply, stop: () => gateway.close() };
+  return { url, registryUrl: gateway.registryServer!.url, caddyAdmin: gateway.caddy.admin, dir: gateway.dir, everything, alice: await token('alice', ['developers']), root: await token('root', ['admins']), outsider: outsider!, keys, token, apply: gateway.apply, stop: () => gateway.close() };
 }
 
 /** An MCP client on a gateway URL, presenting a bearer token. */
