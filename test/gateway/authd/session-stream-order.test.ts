@@ -55,7 +55,14 @@ test('a call that came first waits for the GET to come, then for its report', as
 test('a GET of a route that does not report holds calls for the grace only', async () => {
   const o = new SessionStreamOrder({ firstGetWaitMs: MINUTE, reportWaitMs: MINUTE, graceMs: 1 });
   await o.order(get('g1', false), allowed);
-  await startCall(o).done;
+  // The grace timer is unref'd (it must not keep authd alive at exit): hold the event loop open
+  // meanwhile, as authd's listener does, or node ends the test with the call still waiting.
+  const alive = setInterval(() => {}, MINUTE);
+  try {
+    await startCall(o).done;
+  } finally {
+    clearInterval(alive);
+  }
 });
 
 test('notifications, DELETE and requests without a session are never held', async () => {
