@@ -71,7 +71,7 @@ export const settingsSchema = z
           .refine((a) => LOOPBACK_ADMIN.test(a), 'must be a loopback address or unix socket (the admin API is unauthenticated)')
           .default(DEFAULT_LISTEN.caddyAdmin),
         binary: z.string().default('caddy'),
-        /** Keep Caddy's proxy and rewrite handler logs (off: their per-request set-up costs ~10 % of Caddy's CPU; see QUIET_CADDY_LOGGERS). */
+        /** Keep Caddy's proxy and rewrite handler logs (off: their per-request set-up costs ~15 % of Caddy's CPU; see QUIET_CADDY_LOGGERS). */
         proxy_logs: z.boolean().default(false),
       })
       .strict()

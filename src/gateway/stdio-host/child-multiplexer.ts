@@ -304,9 +304,11 @@ export class MuxSession {
     return this.identity ?? (this.placedAs ??= identityOf(request));
   }
 
-  /** The serverInfo its child initialized with. */
+  /** The serverInfo its child initialized with (after this session's first request). */
   serverInfo(): Promise<Implementation> {
-    return this.mux.ready(this.identity ?? this.placedAs ?? identityOf({ jsonrpc: '2.0', id: 0, method: 'ping' })).then((init) => init.serverInfo);
+    const identity = this.identity ?? this.placedAs;
+    if (!identity) return Promise.reject(new Error('no request of this session has reached the child'));
+    return this.mux.ready(identity).then((init) => init.serverInfo);
   }
 
   /** @internal The client's ids of this session's requests in flight, oldest first. */
