@@ -22,6 +22,7 @@ import { startTestGateway } from '../testkit/gateway.js';
 import { stopChild } from '../testkit/mcp-servers.js';
 import { MODERN_PROTOCOL_VERSION } from '../src/core/wire/contract.js';
 import { httpStatus, loadLoop, medianResult, round, roundsOf, type LoadResult, type RoundsOptions } from './_load.js';
+import { reapOnExit } from '../testkit/reap-on-exit.js';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const CLOCK_TICK_MS = 10; // Linux USER_HZ = 100
@@ -74,7 +75,7 @@ export async function startEchoServer(): Promise<{ url: string; port: number; cl
 }
 
 function startProcess(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return reapOnExit(spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] }));
 }
 
 // Content-Length: 0 as authd sends it: a chunked empty 200 (node's default after writeHead) makes

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { CaddyAdminClient } from '../src/control/caddy/admin-client.js';
 import { freePort } from './ports.js';
 import { stopChild } from './mcp-servers.js';
+import { reapOnExit } from './reap-on-exit.js';
 
 export interface RunningCaddy {
   admin: string;
@@ -34,10 +35,10 @@ export async function startCaddy(env: NodeJS.ProcessEnv = {}, boot: CaddyBoot = 
   const config = join(dir, 'boot.json');
   await writeFile(config, JSON.stringify({ admin: { listen: admin, config: { persist: false } }, ...(boot.apps ? { apps: boot.apps } : {}) }));
   // Own XDG dirs: a test Caddy must not touch the user's Caddy data or autosave.
-  const child = spawn('caddy', ['run', '--config', config], {
+  const child = reapOnExit(spawn('caddy', ['run', '--config', config], {
     env: { ...process.env, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  }));
   const stop = async () => {
     await stopChild(child);
     await rm(dir, { recursive: true, force: true });

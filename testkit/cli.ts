@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { freePort } from './ports.js';
+import { reapOnExit } from './reap-on-exit.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const TSX = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
@@ -92,11 +93,11 @@ export function startCliUntil(
   pattern: RegExp,
   options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
 ): Promise<{ match: RegExpExecArray; done: Promise<{ code: number; stderr: string }> }> {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+  const child = reapOnExit(spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: '1', DISPLAY: '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  }));
   let stderr = '';
   const done = new Promise<{ code: number; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code: code ?? 2, stderr })));
   return new Promise((resolve, reject) => {

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { MAIN, TSX } from './cli.js';
 import { freePort } from './ports.js';
+import { reapOnExit } from './reap-on-exit.js';
 
 export interface NodeAddresses {
   ip: string;
@@ -76,12 +77,12 @@ export async function waitForHealth(node: Pick<RunningNode, 'healthUrl'>, path: 
 /** Start `mcpgw up --foreground` in `dir` (whose mcpgw.yaml sets node.health_listen to `a.health`) and wait until ready. */
 export async function startNode(dir: string, a: Pick<NodeAddresses, 'health' | 'gateway'>, options: { env?: NodeJS.ProcessEnv; readyTimeoutMs?: number } = {}): Promise<RunningNode> {
   // A process group of its own, so kill() can take the whole node down at once.
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, '--dir', dir, 'up', '--foreground'], {
+  const child = reapOnExit(spawn(process.execPath, ['--import', TSX, MAIN, '--dir', dir, 'up', '--foreground'], {
     cwd: dir,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
-  });
+  }));
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));

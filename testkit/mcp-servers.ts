@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { freePort, waitForPort } from './ports.js';
+import { reapOnExit } from './reap-on-exit.js';
 
 const require = createRequire(import.meta.url);
 export const EVERYTHING_BIN = join(dirname(require.resolve('@modelcontextprotocol/server-everything/package.json')), 'dist', 'index.js');
@@ -17,10 +18,10 @@ export interface RunningServer {
 
 export async function startEverything(mode: 'streamableHttp' | 'sse'): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [EVERYTHING_BIN, mode], {
+  const child = reapOnExit(spawn(process.execPath, [EVERYTHING_BIN, mode], {
     env: { ...process.env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  }));
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   try {

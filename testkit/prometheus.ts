@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForPort } from './ports.js';
 import { stopChild } from './mcp-servers.js';
+import { reapOnExit } from './reap-on-exit.js';
 
 export interface RunningPrometheus {
   url: string;
@@ -20,7 +21,7 @@ export async function startPrometheus(targets: string[]): Promise<RunningPrometh
   const port = await freePort();
   const config = join(dir, 'prometheus.yml');
   await writeFile(config, `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: mcpgw\n    static_configs:\n      - targets: ${JSON.stringify(targets)}\n`);
-  const child = spawn('prometheus', [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = reapOnExit(spawn('prometheus', [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] }));
   let log = '';
   child.stderr!.on('data', (d) => (log = (log + d).slice(-4000)));
   try {
