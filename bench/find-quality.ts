@@ -19,6 +19,7 @@ import { loadBenchSet, type BenchSet, type LabelledQuery } from './_bench-sets.j
 import { plainBm25 } from './_plain-bm25.js';
 import { meanScores, pairedBootstrap, scoreQuery, type QueryScores } from './_retrieval-metrics.js';
 import { checkoutName, toolCheckout, type ToolCatalogue } from './_tool-checkout.js';
+import { canonicalJson } from '../src/core/config/canonical-json.js';
 
 /** shared/bench-data beside the checkout or beside one of its parents (worktrees sit a level deeper). */
 function benchData(): string {
@@ -35,16 +36,6 @@ const embedderName = process.argv.find((a) => a.startsWith('--embedder='))?.slic
 
 const measured = await Promise.all((setArgs.length ? setArgs : devDirs()).map(loadBenchSet));
 const distractorSets = setArgs.length ? await Promise.all(devDirs().map(loadBenchSet)) : [];
-
-/** A JSON text with object keys sorted, so that key order does not tell two schemas apart. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** JSON Schema keywords that tell releases of one server apart by their serialiser, not by a parameter. */
 const SERIALISER_KEYWORDS = new Set(['$schema', 'additionalProperties']);

@@ -10,6 +10,7 @@ import type { HostedService } from './hosted-service.js';
 import { headerValue, readJsonRpcBody, sendJson } from '../../core/http/http-messages.js';
 import { isModernRequest, serveStatelessRequest, type StatelessExchange } from '../../core/wire/stateless-request.js';
 import { modernResult, NOT_REUSABLE, type CachingHints } from '../../core/wire/modern-results.js';
+import { listCachingOf } from '../../core/state/list-caching.js';
 import { StreamableSessionLink } from './streamable-session-link.js';
 
 /** A session with no open request for this long is ended; most clients never send DELETE. */
@@ -70,10 +71,7 @@ export class StreamableEndpoint {
       send: (message) => {
         if (!asked || !('result' in message) || message.id !== asked.id) return send(message);
         const result = message.result as Record<string, unknown>;
-        const hints: CachingHints = {
-          ttlMs: typeof result.ttlMs === 'number' ? result.ttlMs : NOT_REUSABLE.ttlMs,
-          cacheScope: result.cacheScope === 'public' || result.cacheScope === 'private' ? result.cacheScope : NOT_REUSABLE.cacheScope,
-        };
+        const hints: CachingHints = { ...NOT_REUSABLE, ...listCachingOf(result) };
         const method = asked.method;
         const info = session.serverInfo() ?? Promise.reject(new Error('not placed'));
         info.then(
