@@ -3,9 +3,10 @@
 // Per set, pool and query kind: recall@1/5/10 and nDCG@10 of a textbook BM25 baseline, find's
 // full text alone, the embedder alone and the final ranking, and a paired bootstrap interval of
 // final − BM25 on nDCG@10. Pools: `small` is the set's own tools; `full` adds every other set's
-// tools as distractors, except exact copies of the set's own tools (see sameTool): a copy is the
-// same tool, and as a distractor it would tie with the gold one, a tie each ranker breaks by its
-// own arbitrary order (the baseline's favoured the set's tools, find's its ids). `--verbose` lists
+// tools as distractors, except copies of the set's own tools (same name and description, any
+// release: see sameTool): a copy is the same tool, and as a distractor it would tie with the gold
+// one, a tie each ranker breaks by its own arbitrary order (the baseline's favoured the set's
+// tools, find's its ids). `--verbose` lists
 // the final ranking's misses on stderr; `--embedder=NAME`
 // measures another search.embedder than the default (e.g. `use`, the shipped sentence encoder).
 import { rm } from 'node:fs/promises';
@@ -37,22 +38,16 @@ const embedderName = process.argv.find((a) => a.startsWith('--embedder='))?.slic
 const measured = await Promise.all((setArgs.length ? setArgs : devDirs()).map(loadBenchSet));
 const distractorSets = setArgs.length ? await Promise.all(devDirs().map(loadBenchSet)) : [];
 
-/** JSON Schema keywords that tell releases of one server apart by their serialiser, not by a parameter. */
-const SERIALISER_KEYWORDS = new Set(['$schema', 'additionalProperties']);
-const withoutSerialiserKeywords = (schema: unknown): unknown =>
-  Array.isArray(schema)
-    ? schema.map(withoutSerialiserKeywords)
-    : schema && typeof schema === 'object'
-      ? Object.fromEntries(Object.entries(schema).filter(([k]) => !SERIALISER_KEYWORDS.has(k)).map(([k, v]) => [k, withoutSerialiserKeywords(v)]))
-      : schema;
-
 /**
- * Two tools are the same tool of the same software when name, description and input schema agree
- * (LiveMCPBench ships the reference servers' memory tools, for one); the schema's `$schema` and
- * `additionalProperties` are ignored, as they declare no parameter.
+ * Two tools are the same tool of the same software when name and description agree: LiveMCPBench
+ * ships the reference servers' memory tools, and an older release of their filesystem tools whose
+ * directory_tree lacks `excludePatterns` and whose read_multiple_files lacks parameter
+ * descriptions. The input schema is not compared, because releases of one tool add parameters and
+ * serialise schemas differently; a tool of another server that shares the name but not the text
+ * stays a distractor.
  */
 const sameTool = (tool: ToolCatalogue[string][number]) =>
-  canonicalJson([tool.name, tool.description ?? '', withoutSerialiserKeywords(tool.inputSchema ?? {})]);
+  canonicalJson([tool.name, tool.description ?? '']);
 
 /**
  * The set's tools plus every other set's as distractors, in one catalogue: servers of the same
