@@ -6,9 +6,9 @@
 // tools as distractors, except copies of the set's own tools (same name and description, any
 // release: see sameTool): a copy is the same tool, and as a distractor it would tie with the gold
 // one, a tie each ranker breaks by its own arbitrary order (the baseline's favoured the set's
-// tools, find's its ids). `--verbose` lists
-// the final ranking's misses on stderr; `--embedder=NAME`
-// measures another search.embedder than the default (e.g. `use`, the shipped sentence encoder).
+// tools, find's its ids). `--verbose` lists the final ranking's misses on stderr;
+// `--embedder=NAME` measures another search.embedder than the default (e.g. `use`, the shipped
+// sentence encoder).
 import { rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
